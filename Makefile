@@ -1,0 +1,70 @@
+# Kinderschutz-CMS. `make demo` to try it, `make test` to check it. `make help` lists all.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-fast test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,browser,production]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+demo: $(STAMP) ## Migrate, load the demo network and serve it on http://127.0.0.1:8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_data
+	@echo ""
+	@echo "  Website:  http://127.0.0.1:8000/"
+	@echo "  Admin:    http://127.0.0.1:8000/admin/   Benutzer: admin   Passwort: kinderschutz"
+	@echo ""
+	$(MANAGE) runserver 127.0.0.1:8000
+
+serve: $(STAMP) ## Serve the existing database without reloading demo data
+	$(MANAGE) runserver 127.0.0.1:8000
+
+system-deps: ## Install the Debian packages the tests use (PostgreSQL, Chromium, Java, gettext)
+	@bash scripts/system-deps.sh
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(STAMP) ## Django system checks and missing migrations
+	DJANGO_SETTINGS_MODULE=kinderschutz_cms.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=kinderschutz_cms.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) ## Run the suite (without browser tests) on a throwaway PostgreSQL server
+	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test: system-deps $(STAMP) lint check ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL
+	$(BIN)/pytest $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Tests on SQLite without the browser tests
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Run the benchmarks under bench/ and print their figures
+	$(BIN)/python bench/run_all.py
+
+messages: $(STAMP) ## Update the English .po files from the German source strings and compile them
+	$(BIN)/python scripts/update_messages.py
+
+clean: ## Remove the virtualenv, the demo database and media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media static_collected

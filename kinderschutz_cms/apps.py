@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KinderschutzCmsConfig(AppConfig):
+    name = "kinderschutz_cms"
+    verbose_name = _("Website")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,27 @@
+"""Build the demo network: the site frame, then each app's demo data, in order."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from events import demo as events_demo
+from kinderschutz_cms import demo as site_demo
+from members import demo as members_demo
+from news import demo as news_demo
+
+
+class Command(BaseCommand):
+    help = "Lädt ein realistisches Demo-Netzwerk (fiktive Namen). Mehrfach ausführbar."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--members", type=int, default=64, help="Anzahl Mitgliedsorganisationen"
+        )
+        parser.add_argument("--events", type=int, default=None, help="Anzahl Veranstaltungen")
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            home = site_demo.build_site(stdout=self.stdout)
+            members_demo.build(home, members=options["members"], stdout=self.stdout)
+            events_demo.build(home, events=options["events"], stdout=self.stdout)
+            news_demo.build(home, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo-Netzwerk geladen."))

@@ -1,0 +1,185 @@
+"""Site-wide pages and settings: the home page, generic content pages, the network's data.
+
+The reporting-path box (who to call in a suspected case) is a site setting, because every
+page shows it in its footer; the site itself collects no case data.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+
+class HomePage(Page):
+    """The network's front page: name, purpose and what is next."""
+
+    intro = models.TextField(
+        _("Einleitung"), blank=True, help_text=_("Zweck des Netzwerks in zwei, drei Sätzen.")
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Startseite")
+        verbose_name_plural = _("Startseiten")
+
+
+class ContentPage(Page):
+    """A generic page: Meldewege, Datenschutz, Impressum, Erklärung zur Barrierefreiheit."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["kinderschutz_cms.HomePage", "kinderschutz_cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("Inhaltsseite")
+        verbose_name_plural = _("Inhaltsseiten")
+
+
+@register_setting(icon="site")
+class NetworkSettings(BaseSiteSetting):
+    """The network's name, its coordination's contact details and the reporting paths."""
+
+    network_name = models.CharField(
+        _("Name des Netzwerks"), max_length=200, default="Netzwerk Kinderschutz"
+    )
+    coordination_name = models.CharField(_("Koordinierungsstelle"), max_length=200, blank=True)
+    coordination_address = models.TextField(_("Anschrift"), blank=True)
+    coordination_phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    coordination_email = models.EmailField(_("E-Mail"), blank=True)
+
+    reporting_intro = models.TextField(
+        _("Hinweis zu den Meldewegen"),
+        blank=True,
+        default=_(
+            "Sie machen sich Sorgen um ein Kind? Bei gewichtigen Anhaltspunkten für eine "
+            "Kindeswohlgefährdung erreichen Sie uns hier."
+        ),
+    )
+    office_hours_label = models.CharField(
+        _("Bezeichnung Dienstzeit"), max_length=200, blank=True, default=_("Jugendamt, Dienstzeit")
+    )
+    office_hours_phone = models.CharField(_("Telefon Dienstzeit"), max_length=50, blank=True)
+    office_hours = models.CharField(
+        _("Dienstzeiten"), max_length=200, blank=True, help_text=_("z. B. Mo–Fr 8–16 Uhr")
+    )
+    out_of_hours_label = models.CharField(
+        _("Bezeichnung Rufbereitschaft"),
+        max_length=200,
+        blank=True,
+        default=_("Rufbereitschaft außerhalb der Dienstzeit"),
+    )
+    out_of_hours_phone = models.CharField(_("Telefon Rufbereitschaft"), max_length=50, blank=True)
+    police_phone = models.CharField(_("Polizei"), max_length=50, default="110")
+    medical_hotline_phone = models.CharField(
+        _("Medizinische Kinderschutzhotline"),
+        max_length=50,
+        blank=True,
+        default="0800 19 210 00",
+        help_text=_("Bundesweite Beratung für medizinisches Fachpersonal."),
+    )
+    reporting_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Seite „Meldewege“"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Impressum"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Datenschutz"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Erklärung zur Barrierefreiheit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    easy_language_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Leichte Sprache"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    footer_note = RichTextField(_("Fußzeile, Zusatztext"), blank=True, features=["bold", "link"])
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("network_name"),
+                FieldPanel("coordination_name"),
+                FieldPanel("coordination_address"),
+                FieldPanel("coordination_phone"),
+                FieldPanel("coordination_email"),
+            ],
+            heading=_("Netzwerk und Koordinierungsstelle"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("reporting_intro"),
+                FieldPanel("office_hours_label"),
+                FieldPanel("office_hours_phone"),
+                FieldPanel("office_hours"),
+                FieldPanel("out_of_hours_label"),
+                FieldPanel("out_of_hours_phone"),
+                FieldPanel("police_phone"),
+                FieldPanel("medical_hotline_phone"),
+                FieldPanel("reporting_page"),
+            ],
+            heading=_("Meldewege (in jeder Fußzeile)"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("imprint_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+                FieldPanel("easy_language_page"),
+                FieldPanel("footer_note"),
+            ],
+            heading=_("Fußzeile"),
+        ),
+    ]
+
+    # The footer on every page reads these; fetch the linked pages with the setting.
+    select_related = [
+        "reporting_page",
+        "imprint_page",
+        "privacy_page",
+        "accessibility_page",
+        "easy_language_page",
+    ]
+
+    class Meta:
+        verbose_name = _("Netzwerk und Meldewege")

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, if they are missing:
+#   postgresql (a throwaway test server), chromium (browser tests), a JRE (HTML checker),
+#   gettext (message catalogues). Runs `apt-get update` once, only when something is missing.
+set -euo pipefail
+
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+if ! fc-list 2>/dev/null | grep -qi "dejavu\|liberation"; then missing+=(fonts-dejavu-core); fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        echo "Missing Debian packages: ${missing[*]} (run as root to install them)." >&2
+        exit 0
+    fi
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's postgresql package starts a cluster on port 5432; the tests start their own.
