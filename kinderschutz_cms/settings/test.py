@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory mail, immediate tasks, throwaway media."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -11,3 +12,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kinderschutz-test-media-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# SQLite tests use a file, not shared-cache memory: concurrent threads (the overbooking
+# tests) then see real SQLite locking with IMMEDIATE transactions and busy waits.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"kinderschutz-test-{os.getpid()}.sqlite3")
+    }
