@@ -6,6 +6,7 @@ search itself is Wagtail's (database backend: full text on PostgreSQL with Germa
 FTS5 on SQLite).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 MAX_QUERY_LENGTH = 200
+_NOT_A_WORD = re.compile(r"[^\w§-]+")
 # How many hits the search fetches at most, and how many each group shows at first.
 MAX_RESULTS = 200
 PER_GROUP = 5
@@ -53,6 +55,15 @@ def clean_query(raw):
     return " ".join((raw or "").split())[:MAX_QUERY_LENGTH].strip()
 
 
+def search_terms(query):
+    """The words to search for: letters, digits and hyphens; everything else is a space.
+
+    Quotes, brackets, asterisks and the like are operators to SQLite's FTS5 and
+    PostgreSQL's tsquery; an unbalanced one would make the database refuse the query.
+    """
+    return " ".join(_NOT_A_WORD.sub(" ", query).split())
+
+
 def group_key(page):
     """The group a (specific) page belongs to: its app label, or "pages"."""
     app_label = page._meta.app_label
@@ -70,15 +81,15 @@ def search_site(query, site):
     number of queries does not depend on the number of hits: one search query, one query
     per page type for the specific pages.
     """
-    query = clean_query(query)
-    if not query or site is None:
+    terms = search_terms(clean_query(query))
+    if not terms or site is None:
         return []
     pages = (
         Page.objects.live()
         .public()
         .descendant_of(site.root_page, inclusive=True)
         .specific()
-        .search(query, operator="and")[:MAX_RESULTS]
+        .search(terms, operator="and")[:MAX_RESULTS]
     )
     groups = {}
     for page in pages:
