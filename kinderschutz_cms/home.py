@@ -62,8 +62,9 @@ def upcoming_events(limit=3):
         pages = (
             event_model.objects.live()
             .public()
-            .annotate(next_start=Min("dates__start"))
+            # Filter before annotating: the minimum is then taken over future dates only.
             .filter(dates__start__gte=timezone.now())
+            .annotate(next_start=Min("dates__start"))
             .order_by("next_start")[:limit]
         )
         pages = list(pages)
