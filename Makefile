@@ -57,6 +57,7 @@ test-postgres: $(STAMP) ## Run the suite (without browser tests) on a throwaway 
 	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test: system-deps $(STAMP) lint check ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL
+	bash scripts/ensure-vnu.sh >/dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
 	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 

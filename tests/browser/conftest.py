@@ -64,25 +64,6 @@ def browser_page(browser):
 
 
 @pytest.fixture
-def wagtail_tree(transactional_db):
-    """The rows Wagtail's migrations create: default locale, root page, root collection."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
-@pytest.fixture
-def home_page(wagtail_tree, home_page):
-    """tests/conftest.py's home page, on a tree that survived the last flush."""
-    return home_page
-
-
-@pytest.fixture
 def site(home_page) -> SiteData:
     """The site frame every page needs: settings, footer pages, a menu."""
     return build_site(home_page)
