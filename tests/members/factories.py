@@ -4,8 +4,8 @@ import datetime
 
 import factory
 import wagtail_factories
-from factory.django import DjangoModelFactory
 from django.utils.text import slugify
+from factory.django import DjangoModelFactory
 
 from members.models import (
     AgreementPage,

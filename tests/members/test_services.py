@@ -90,9 +90,7 @@ def test_reviews_due_within_window_or_overdue(home_page):
 def test_signatory_overview_groups_by_sector_newest_first(index_page, versions):
     _v1, v2 = versions
     school = MemberPageFactory(parent=index_page, title="Grundschule", sector=sector("schule"))
-    kita = MemberPageFactory(
-        parent=index_page, title="Kita", sector=sector("kindertagesbetreuung")
-    )
+    kita = MemberPageFactory(parent=index_page, title="Kita", sector=sector("kindertagesbetreuung"))
     kita2 = MemberPageFactory(
         parent=index_page, title="Kita 2", sector=sector("kindertagesbetreuung")
     )
