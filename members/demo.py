@@ -8,6 +8,7 @@ over all sectors and towns; member pages are created live without revisions, so 
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -275,13 +276,14 @@ def build_members(index, count, stdout=None):
     existing = {p.slug: p for p in MemberPage.objects.child_of(index)}
     pages = []
     created = 0
-    for spec in member_specs(count):
-        page = existing.get(spec["slug"])
-        if page is None:
-            page = _member_page(spec, sectors.get(spec["sector"]))
-            index.add_child(instance=page)
-            created += 1
-        pages.append(page)
+    with transaction.atomic():  # one commit, not one per page (matters on SQLite)
+        for spec in member_specs(count):
+            page = existing.get(spec["slug"])
+            if page is None:
+                page = _member_page(spec, sectors.get(spec["sector"]))
+                index.add_child(instance=page)
+                created += 1
+            pages.append(page)
     if stdout:
         stdout.write(f"Netzwerkpartner: {created} neu, {len(pages) - created} vorhanden.")
     return pages
