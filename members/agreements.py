@@ -54,12 +54,21 @@ def unsigned_members(agreement):
 
 
 def agreements_due_for_review(today=None, within_days=90):
-    """Agreements (live or draft) whose next review date is past or within `within_days`.
+    """Agreements whose next review date is past or within `within_days` of `today`.
 
-    Ordered by review date, the most overdue first.
+    Drafts count (a review may be prepared before publishing); versions that have expired
+    (valid_until before today) or that a live version supersedes are left out, because
+    nobody reviews a text that is no longer in use. Ordered by review date, most overdue first.
     """
-    limit = _today(today) + datetime.timedelta(days=within_days)
-    return AgreementPage.objects.filter(next_review__lte=limit).order_by("next_review", "title")
+    today = _today(today)
+    limit = today + datetime.timedelta(days=within_days)
+    replaced = AgreementPage.objects.live().filter(supersedes__isnull=False).values("supersedes")
+    return (
+        AgreementPage.objects.filter(next_review__lte=limit)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exclude(pk__in=replaced)
+        .order_by("next_review", "title")
+    )
 
 
 def signatory_overview(agreement):

@@ -45,7 +45,8 @@ def filter_options(index_page):
     members = members_below(index_page)
     sectors = list(Sector.objects.all())
     places = {}
-    for town, district in members.exclude(town="").values_list("town", "district").distinct():
+    rows = members.exclude(town="").order_by().values_list("town", "district").distinct()
+    for town, district in rows:
         districts = places.setdefault(town, set())
         if district:
             districts.add(district)

@@ -19,11 +19,18 @@ from wagtail.permissions import policy_registry
 from .agreements import agreements_due_for_review, current_agreement, unsigned_members
 from .models import AgreementPage, ContactPerson, MemberPage, Sector, Signatory
 
+REPORT_PERMISSIONS = ["add", "change", "publish"]
+
+
+def may_see_reports(user):
+    """Whoever may add, edit or publish pages may see the reports (as Wagtail's page reports)."""
+    return policy_registry.get_by_type(Page).user_has_any_permission(user, REPORT_PERMISSIONS)
+
 
 class CoordinatorReportView(ReportView):
-    """A report anyone may see who can add, edit or publish pages (as Wagtail's page reports)."""
+    """A report for coordinators; see `may_see_reports`."""
 
-    any_permission_required = ["add", "change", "publish"]
+    any_permission_required = REPORT_PERMISSIONS
 
     @cached_property
     def permission_policy(self):

@@ -14,7 +14,19 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Sector
-from .reports import IsefReportView, ReviewsDueReportView, UnsignedMembersReportView
+from .reports import (
+    IsefReportView,
+    ReviewsDueReportView,
+    UnsignedMembersReportView,
+    may_see_reports,
+)
+
+
+class ReportMenuItem(MenuItem):
+    """A menu entry for a report, hidden from users who may not open it."""
+
+    def is_shown(self, request):
+        return may_see_reports(request.user)
 
 
 class SectorViewSet(SnippetViewSet):
@@ -30,6 +42,7 @@ class ReportViewSet(ViewSet):
     """Serves one ReportView: the page, its results fragment (filters) and the export."""
 
     report_view_class = None
+    menu_item_class = ReportMenuItem
 
     def get_urlpatterns(self):
         urls = {
@@ -81,7 +94,7 @@ register_snippet(NetworkViewSetGroup)
 
 @hooks.register("register_reports_menu_item")
 def register_unsigned_members_report():
-    return MenuItem(
+    return ReportMenuItem(
         _("Netzwerkpartner ohne Unterschrift"),
         reverse("members_unsigned:index"),
         name="members-unsigned",
@@ -92,7 +105,7 @@ def register_unsigned_members_report():
 
 @hooks.register("register_reports_menu_item")
 def register_reviews_due_report():
-    return MenuItem(
+    return ReportMenuItem(
         _("Vereinbarungen: Überprüfung fällig"),
         reverse("members_reviews_due:index"),
         name="members-reviews-due",

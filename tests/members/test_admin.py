@@ -5,7 +5,7 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -292,13 +292,21 @@ def test_isef_report_and_csv(admin_client, signed_network):
 
 def test_reports_need_page_permissions(client, django_user_model, signed_network):
     user = django_user_model.objects.create_user("leser", password="x")
-    user.groups.add(Group.objects.get_or_create(name="Nur Admin-Zugang")[0])
-    from django.contrib.auth.models import Permission
-
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     for name in ["members_unsigned:index", "members_reviews_due:index", "members_isef:index"]:
         assert client.get(reverse(name)).status_code in (302, 403)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Ohne Unterschrift" not in html
+    assert "Überprüfung fällig" not in html
+
+
+def test_editors_with_page_permissions_see_the_reports(client, django_user_model, home_page):
+    user = django_user_model.objects.create_user("redaktion", password="x")
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    assert client.get(reverse("members_unsigned:index")).status_code == 200
+    assert "Ohne Unterschrift" in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 def test_same_member_cannot_sign_one_version_twice(admin_client, home_page, index_page):

@@ -87,6 +87,21 @@ def test_reviews_due_within_window_or_overdue(home_page):
     assert list(agreements.agreements_due_for_review(TODAY, within_days=0)) == [overdue]
 
 
+def test_reviews_skip_replaced_and_expired_versions(home_page):
+    old = AgreementPageFactory(parent=home_page, next_review=TODAY - datetime.timedelta(days=400))
+    new = AgreementPageFactory(
+        parent=home_page, supersedes=old, next_review=TODAY + datetime.timedelta(days=10)
+    )
+    AgreementPageFactory(
+        parent=home_page,
+        next_review=TODAY - datetime.timedelta(days=3),
+        valid_until=TODAY - datetime.timedelta(days=1),
+    )
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=90)) == [new]
+    new.unpublish()  # a draft successor does not yet replace the old version
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=90)) == [old, new]
+
+
 def test_signatory_overview_groups_by_sector_newest_first(index_page, versions):
     _v1, v2 = versions
     school = MemberPageFactory(parent=index_page, title="Grundschule", sector=sector("schule"))

@@ -243,3 +243,28 @@ def test_agreement_page_counts_signatories_by_sector_newest_first(
     old = client.get("/kooperationsvereinbarung-2021/").content.decode()
     assert "Diese Fassung ist nicht die aktuelle." in old
     assert "0 Organisationen haben unterzeichnet" in old
+
+
+def test_member_page_queries_do_not_grow_with_contacts_or_signatures(client, home_page, index_page):
+    def queries(member):
+        client.get(member.url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(member.url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = MemberPageFactory(parent=index_page, title="Klein")
+    big = MemberPageFactory(parent=index_page, title="Groß")
+    ContactPersonFactory(page=small)
+    for _ in range(5):
+        ContactPersonFactory(page=big, is_isef=True)
+    for n in range(3):
+        agreement = AgreementPageFactory(parent=home_page, version=f"{n}.0")
+        SignatoryFactory(page=agreement, member=big)
+        if n == 0:
+            SignatoryFactory(page=agreement, member=small)
+    small.services.add("A")
+    small.save()
+    big.services.add("A", "B", "C", "D")
+    big.save()
+
+    assert queries(small) == queries(big)
