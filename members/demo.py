@@ -347,21 +347,28 @@ def build_agreements(home, members, today=None):
 
 
 def _sign(agreement, members, first_date):
+    """Add the missing signatures to `agreement` and publish them as a new revision.
+
+    Signatories are part of the page's revisions (they are edited inline); writing rows
+    behind the revisions' back would make the next edit in the admin drop them.
+    """
     already = set(agreement.signatories.values_list("member_id", flat=True))
-    new = []
-    for n, member in enumerate(m for m in members if m.pk not in already):
-        contact_name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}"
-        new.append(
+    missing = [m for m in members if m.pk not in already]
+    if not missing:
+        return
+    agreement = AgreementPage.objects.get(pk=agreement.pk)
+    for n, member in enumerate(missing, start=len(already)):
+        signer = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}"
+        agreement.signatories.add(
             Signatory(
-                page=agreement,
                 member=member,
                 signed_on=first_date + datetime.timedelta(days=(n * 5) % 330),
-                signed_by_name=contact_name,
+                signed_by_name=signer,
                 signed_by_function="Leitung",
-                sort_order=len(already) + n,
+                sort_order=n,
             )
         )
-    Signatory.objects.bulk_create(new)
+    _publish(agreement)
 
 
 def build(home, members=64, stdout=None, **options):

@@ -333,3 +333,39 @@ def test_same_member_cannot_sign_one_version_twice(admin_client, home_page, inde
     assert response.status_code == 200
     assert not AgreementPage.objects.filter(slug="vereinbarung").exists()
     assert "Bitte die unten aufgeführten doppelten Werte korrigieren." in response.content.decode()
+
+
+def test_edit_agreement_adds_a_signatory(admin_client, home_page, index_page):
+    first = MemberPageFactory(parent=index_page, title="Erste")
+    second = MemberPageFactory(parent=index_page, title="Zweite")
+    agreement = AgreementPageFactory(parent=home_page, slug="vereinbarung", version="1.0")
+    existing = SignatoryFactory(page=agreement, member=first, signed_on=datetime.date(2021, 5, 1))
+    data = nested_form_data(
+        {
+            "title": agreement.title,
+            "slug": "vereinbarung",
+            "version": "1.1",
+            "valid_from": "2021-04-01",
+            "next_review": "2026-01-31",
+            "body": streamfield([]),
+            "signatories": inline_formset(
+                [
+                    {"id": str(existing.pk), "member": str(first.pk), "signed_on": "2021-05-01"},
+                    {"member": str(second.pk), "signed_on": "2022-01-15"},
+                ],
+                initial=1,
+            ),
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+    )
+    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=(agreement.pk,)), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    agreement.refresh_from_db()
+    assert agreement.version == "1.1"
+    assert agreement.next_review == datetime.date(2026, 1, 31)
+    assert [(s.member.title, s.signed_on) for s in agreement.signatories.all()] == [
+        ("Erste", datetime.date(2021, 5, 1)),
+        ("Zweite", datetime.date(2022, 1, 15)),
+    ]

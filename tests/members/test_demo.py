@@ -1,5 +1,7 @@
 """The demo builder: plausible data, every sector, idempotent."""
 
+from django.urls import reverse
+
 from members import demo
 from members.agreements import current_agreement, unsigned_members
 from members.models import (
@@ -66,3 +68,14 @@ def test_build_twice_creates_everything_once(home_page, client):
         "/kooperationsvereinbarung-2021/",
     ]:
         assert client.get(url).status_code == 200
+
+
+def test_demo_signatures_survive_an_edit_in_the_admin(home_page, admin_client):
+    """Signatories belong to the agreement's revisions, so the edit form shows them all."""
+    demo.build(home_page, members=12)
+    agreement = current_agreement()
+    signed = agreement.signatories.count()
+    latest = agreement.get_latest_revision_as_object()
+    assert latest.signatories.count() == signed > 0
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=(agreement.pk,))).content
+    assert f'name="signatories-INITIAL_FORMS" value="{signed}"' in html.decode()

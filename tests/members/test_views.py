@@ -268,3 +268,20 @@ def test_member_page_queries_do_not_grow_with_contacts_or_signatures(client, hom
     big.save()
 
     assert queries(small) == queries(big)
+
+
+def test_agreement_page_queries_do_not_grow_with_signatories(client, home_page, index_page):
+    def queries(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = AgreementPageFactory(parent=home_page, slug="klein")
+    large = AgreementPageFactory(parent=home_page, slug="gross")
+    members = make_members(index_page, 30, sector_slugs=("schule", "polizei-und-ordnungsbehoerden"))
+    SignatoryFactory(page=small, member=members[0])
+    for member in members:
+        SignatoryFactory(page=large, member=member)
+
+    assert queries("/klein/") == queries("/gross/")
