@@ -1,14 +1,14 @@
 """The member directory's query: filters, search, alphabetical order, pagination.
 
-One place for everything the directory lists. The number of queries is fixed (filter
-choices: 3; the filtered, ordered ids: 1; one page of members with sector, IseF contacts and
-services: 3; view restrictions: 1), however many members exist.
+One place for everything the directory lists. The number of queries is fixed, however many
+members exist: view restrictions 1, filter choices 3, the filtered and ordered ids 1, one
+page of members with sector, IseF contacts and services 3.
 
 Search is a case-insensitive substring match (icontains) over name, provider, place,
 description and services, each word of the query must match somewhere. Unlike Wagtail's
 search backends it behaves the same on SQLite and PostgreSQL, composes with the other
 filters as a plain queryset, needs no index to be kept up to date, and finds parts of words
-("kita" in "Kindertagesstätte Kita Sonnenschein"), which suits a directory of a few hundred
+("beratung" in "Erziehungsberatungsstelle"), which suits a directory of a few hundred
 organisations. SQLite folds case for ASCII only, so each word is also tried lower-cased and
 capitalised ("ärzt" finds "Ärztliche ...").
 
@@ -40,9 +40,11 @@ def members_below(index_page):
     return MemberPage.objects.live().public().descendant_of(index_page)
 
 
-def filter_options(index_page):
-    """Choices for the filter form: sectors, places (town, [districts]) and services in use."""
-    members = members_below(index_page)
+def filter_options(members):
+    """Choices for the filter form: all sectors; the places and services `members` have.
+
+    Places are (town, [districts]) pairs, both in German alphabetical order.
+    """
     sectors = list(Sector.objects.all())
     places = {}
     rows = members.exclude(town="").order_by().values_list("town", "district").distinct()
@@ -144,9 +146,10 @@ def load_members(ids):
 
 def directory_context(index_page, params):
     """Template context of the directory for the GET parameters `params`."""
-    form = DirectoryFilterForm(params, **filter_options(index_page))
+    members = members_below(index_page)
+    form = DirectoryFilterForm(params, **filter_options(members))
     filters = form.active_filters()
-    ids = alphabetical_ids(filter_members(members_below(index_page), **filters))
+    ids = alphabetical_ids(filter_members(members, **filters))
     paginator = Paginator(ids, PER_PAGE)
     page_obj = paginator.get_page(params.get("page"))
     page_obj.object_list = load_members(page_obj.object_list)
