@@ -369,3 +369,14 @@ def test_edit_agreement_adds_a_signatory(admin_client, home_page, index_page):
         ("Erste", datetime.date(2021, 5, 1)),
         ("Zweite", datetime.date(2022, 1, 15)),
     ]
+
+
+def test_add_forms_render_with_german_panels(admin_client, home_page, index_page):
+    member_form_html = admin_client.get(add_url("memberpage", index_page)).content.decode()
+    assert "Ansprechpersonen" in member_form_html
+    assert "Angebote und Zielgruppen" in member_form_html
+    agreement_html = admin_client.get(
+        reverse("wagtailadmin_pages:add", args=("members", "agreementpage", home_page.pk))
+    ).content.decode()
+    assert "Unterzeichnungen" in agreement_html
+    assert "Nächste Überprüfung" in agreement_html

@@ -116,6 +116,8 @@ def test_empty_result_says_so(client, network):
         ({"place": "Atlantis"}, "Diese Auswahl gibt es nicht."),
         ({"service": "<script>"}, "Diese Auswahl gibt es nicht."),
         ({"q": "x" * 5000}, "Bitte geben Sie höchstens 200 Zeichen ein."),
+        ({"q": "kita\x00"}, "Nullzeichen sind nicht erlaubt."),  # PostgreSQL rejects NUL
+        ({"place": "Lindenau\x00"}, "Diese Auswahl gibt es nicht."),
     ],
 )
 def test_bad_filter_input_is_ignored_with_a_german_message(client, network, params, message):
