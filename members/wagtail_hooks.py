@@ -58,6 +58,7 @@ class ReportViewSet(ViewSet):
 
 class UnsignedMembersReportViewSet(ReportViewSet):
     name = "members_unsigned"
+    url_prefix = "members/unsigned"
     icon = "warning"
     menu_label = _("Ohne Unterschrift")
     report_view_class = UnsignedMembersReportView
@@ -65,6 +66,7 @@ class UnsignedMembersReportViewSet(ReportViewSet):
 
 class ReviewsDueReportViewSet(ReportViewSet):
     name = "members_reviews_due"
+    url_prefix = "members/reviews-due"
     icon = "date"
     menu_label = _("Überprüfung fällig")
     report_view_class = ReviewsDueReportView
@@ -72,6 +74,7 @@ class ReviewsDueReportViewSet(ReportViewSet):
 
 class IsefReportViewSet(ReportViewSet):
     name = "members_isef"
+    url_prefix = "members/isef"
     icon = "user"
     menu_label = _("Insoweit erfahrene Fachkräfte")
     report_view_class = IsefReportView
