@@ -16,6 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
+from tests.members.factories import (
+    AgreementPageFactory,
+    MemberIndexPageFactory,
+    SignatoryFactory,
+    make_members,
+)
 from tests.news.factories import make_article, make_index
 
 
@@ -137,7 +143,38 @@ def not_found(site):
     return Target("/gibt-es-nicht/", status=404)
 
 
+def _directory(site):
+    index = MemberIndexPageFactory(parent=site.home, show_in_menus=True)
+    make_members(index, 25)
+    return index
+
+
+def member_index(site):
+    return Target(_directory(site).url)
+
+
+def member_index_filtered(site):
+    """The directory with a filter that does not validate: its error summary is audited."""
+    return Target(_directory(site).url + "?sector=gibt-es-nicht&page=abc")
+
+
+def member_page(site):
+    return Target(_directory(site).get_children().live().first().url)
+
+
+def agreement_page(site):
+    index = _directory(site)
+    agreement = AgreementPageFactory(parent=site.home, slug="kooperationsvereinbarung")
+    for member in index.get_children().specific()[:5]:
+        SignatoryFactory(page=agreement, member=member)
+    return Target(agreement.url)
+
+
 PAGES: dict[str, Callable[[SiteData], Target]] = {
+    "member_index": member_index,
+    "member_index_filtered": member_index_filtered,
+    "member_page": member_page,
+    "agreement_page": agreement_page,
     "home": home,
     "content_page": content_page,
     "news_index": news_index,
