@@ -5,7 +5,12 @@
 table, and listing pages never need `.specific()`.
 """
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -35,27 +40,71 @@ class EventIndexPage(RoutablePageMixin, Page):
     parent_page_types = ["kinderschutz_cms.HomePage"]
     subpage_types = ["events.TrainingPage", "events.FachtagPage", "events.NetworkMeetingPage"]
 
+    per_page = 20
+
     class Meta:
         verbose_name = _("Veranstaltungskalender")
         verbose_name_plural = _("Veranstaltungskalender")
 
+    def filter_form(self, request):
+        from ..forms import EventFilterForm
+        from ..listing import audience_choices, organiser_choices
+
+        return EventFilterForm(
+            request.GET or None,
+            audiences=audience_choices(),
+            organisers=organiser_choices(self, _("Netzwerkkoordination")),
+        )
+
+    def listing_context(self, request, *, archive):
+        """The page of events to show, the filter form and the feed links."""
+        from ..feeds import webcal_url
+        from ..listing import past_events, upcoming_events
+
+        form = self.filter_form(request)
+        filters = form.filters()
+        events = (past_events if archive else upcoming_events)(self, filters)
+        page = Paginator(events, self.per_page).get_page(request.GET.get("seite"))
+        query = request.GET.copy()
+        query.pop("seite", None)
+        feed_query = {
+            key: filters[key]
+            for key in ("typ", "zielgruppe", "format", "veranstalter")
+            if key in filters
+        }
+        feed_url = self.get_full_url(request) + self.reverse_subpage("feed")
+        if feed_query:
+            feed_url += "?" + urlencode(feed_query)
+        return {
+            "archive": archive,
+            "filter_form": form,
+            "events": page,
+            "paginator_query": query.urlencode(),
+            "feed_url": feed_url,
+            "webcal_url": webcal_url(feed_url),
+        }
+
     @path("")
     def upcoming(self, request):
-        from ..views import calendar_page
-
-        return calendar_page(self, request, archive=False)
+        return self.render(request, context_overrides=self.listing_context(request, archive=False))
 
     @path("archiv/", name="archive")
     def archive(self, request):
-        from ..views import calendar_page
+        return self.render(request, context_overrides=self.listing_context(request, archive=True))
 
-        return calendar_page(self, request, archive=True)
-
-    @path("feed.ics", name="feed")
+    @path("ical/", name="feed")
     def feed(self, request):
-        from ..views import calendar_feed
+        from ..feeds import calendar_response
+        from ..forms import EventFilterForm
+        from ..listing import apply_filters, feed_dates, visible_events
 
-        return calendar_feed(self, request)
+        form = EventFilterForm(request.GET or None, with_month=False)
+        filters = form.filters()
+        name = self.title
+        dates = feed_dates(apply_filters(visible_events(self), filters))
+        return calendar_response(
+            request, dates, name=name, extra_version=f"{name}|{form.normalized_query()}"
+        )
 
 
 class EventPage(RoutablePageMixin, Page):
@@ -162,21 +211,46 @@ class EventPage(RoutablePageMixin, Page):
         verbose_name_plural = _("Veranstaltungen")
 
     @property
+    def type_label(self):
+        """Fortbildung, Fachtag, Netzwerktreffen: from the content type (cached, no query)."""
+        return (self.specific_class or type(self))._meta.verbose_name
+
+    @property
     def is_cancelled(self):
         return self.status == EventStatus.CANCELLED
 
     def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        from ..views import event_context
+        """Dates, speakers, audiences and the calendar links, in a fixed number of queries."""
+        from ..feeds import webcal_url
 
-        context.update(event_context(self, request))
+        context = super().get_context(request, *args, **kwargs)
+        context["dates"] = list(self.dates.order_by("start", "pk"))
+        context["speakers"] = list(self.speakers.all())
+        context["audience_list"] = list(self.audiences.all())
+        url = self.get_full_url(request)
+        context["ical_url"] = url + self.reverse_subpage("ical")
+        index = self.get_parent()
+        feed_url = index.get_full_url(request) + "ical/"
+        context["feed_url"] = feed_url
+        context["webcal_url"] = webcal_url(feed_url)
+        context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
         return context
 
-    @path("kalender.ics", name="ical")
+    @path("ical/", name="ical")
     def ical(self, request):
-        from ..views import event_calendar_file
+        """This event's dates as a file to import ("In Kalender eintragen")."""
+        from ..feeds import calendar_response
+        from ..listing import feed_dates
 
-        return event_calendar_file(self, request)
+        if self.get_view_restrictions().exists() or (
+            self.expire_at and self.expire_at <= timezone.now()
+        ):
+            # Private events never leave the site as a calendar file, even for insiders.
+            raise Http404
+        dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
+        return calendar_response(
+            request, dates, name=self.title, extra_version=self.title, filename=f"{self.slug}.ics"
+        )
 
 
 class Speaker(Orderable):
@@ -202,6 +276,7 @@ class TrainingPage(EventPage):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     is_creatable = True
+    template = "events/event_page.html"
 
     class Meta:
         verbose_name = _("Fortbildung")
@@ -220,6 +295,11 @@ class FachtagPage(EventPage):
     is_creatable = True
     template = "events/fachtag_page.html"
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["time_slots"] = list(self.time_slots.prefetch_related("workshops"))
+        return context
+
     class Meta:
         verbose_name = _("Fachtag")
         verbose_name_plural = _("Fachtage")
@@ -231,6 +311,7 @@ class NetworkMeetingPage(EventPage):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     is_creatable = True
+    template = "events/event_page.html"
 
     class Meta:
         verbose_name = _("Netzwerktreffen")
