@@ -317,3 +317,17 @@ def test_feed_query_count_is_constant(client, index, size, django_assert_num_que
     with django_assert_num_queries(11):
         cal = parse(feed(client, index, "?typ=fortbildung"))
     assert len(vevents(cal)) == 2 * size
+
+
+def test_built_calendar_is_reused_until_something_changes(client, index, django_assert_num_queries):
+    page = make_event(index)
+    first = feed(client, index)
+    # Same version: served from the cache without the two building queries (and Wagtail's
+    # site root paths are cached by now, too).
+    with django_assert_num_queries(8):
+        again = feed(client, index)
+    assert again.content == first.content
+
+    republish(page, lambda draft: setattr(draft, "title", "Neuer Titel"))
+    (event,) = vevents(parse(feed(client, index)))
+    assert event["SUMMARY"] == "Neuer Titel"
