@@ -4,4 +4,8 @@ Kept apart from the project's urls.py so that an existing Wagtail site can inclu
 with one line: `path("", include("kinderschutz_cms.site_urls"))` before Wagtail's urls.
 """
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("events.urls")),
+]

@@ -27,6 +27,7 @@ from wagtail.search import index
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 
 from ..choices import EventFormat, EventStatus
+from .registrations import RegistrationSettings
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -107,7 +108,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(RoutablePageMixin, RegistrationSettings, Page):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
     `online_access_link` is for registered participants only; it is never rendered on a
