@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import registration_admin  # noqa: F401  (registrations: viewsets, hooks)
 from .models import Audience, Venue
 
 

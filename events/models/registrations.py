@@ -293,6 +293,21 @@ class Registration(models.Model):
     def is_active(self):
         return self.status in ACTIVE_STATUSES
 
+    def workshops_display(self):
+        """The chosen workshops as one line (exports, attendance list)."""
+        return "; ".join(
+            f"{b.workshop.title} ({b.get_status_display()})"
+            for b in self.bookings.all()
+            if b.status != BookingStatus.CANCELLED
+        )
+
+    workshops_display.short_description = _("Workshops")
+
+    def answers_display(self):
+        return "; ".join(f"{key}: {value}" for key, value in (self.answers or {}).items())
+
+    answers_display.short_description = _("Antworten")
+
 
 def normalise_email(email):
     return (email or "").strip().lower()
