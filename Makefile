@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
+.PHONY: serve-prod help install demo test test-fast test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ demo: $(STAMP) ## Migrate, load the demo network and serve it on http://127.0.0.
 	@echo "  Admin:    http://127.0.0.1:8000/admin/   Benutzer: admin   Passwort: kinderschutz"
 	@echo ""
 	$(MANAGE) runserver 127.0.0.1:8000
+
+serve-prod: $(STAMP) ## Production configuration locally: PostgreSQL, gunicorn, task worker (port 8001)
+	bash scripts/serve-prod.sh 8001
 
 serve: $(STAMP) ## Serve the existing database without reloading demo data
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -54,6 +57,7 @@ test-postgres: $(STAMP) ## Run the suite (without browser tests) on a throwaway 
 	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test: system-deps $(STAMP) lint check ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL
+	bash scripts/ensure-vnu.sh >/dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
 	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 

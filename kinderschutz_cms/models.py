@@ -12,7 +12,20 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from . import home
 from .blocks import BodyBlock
+
+
+def _page_link(verbose_name):
+    """An optional link to another page of the site (kept if that page is deleted)."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 class HomePage(Page):
@@ -22,8 +35,24 @@ class HomePage(Page):
         _("Einleitung"), blank=True, help_text=_("Zweck des Netzwerks in zwei, drei Sätzen.")
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
+    directory_page = _page_link(_("Seite „Netzwerkpartner“ (Verzeichnis)"))
+    agreement_page = _page_link(_("Seite „Kooperationsvereinbarung“"))
+    calendar_page = _page_link(_("Seite „Veranstaltungen“"))
+    news_page = _page_link(_("Seite „Aktuelles“"))
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("directory_page"),
+                FieldPanel("agreement_page"),
+                FieldPanel("calendar_page"),
+                FieldPanel("news_page"),
+            ],
+            heading=_("Verweise auf der Startseite"),
+        ),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -32,6 +61,18 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Startseite")
         verbose_name_plural = _("Startseiten")
+
+    def get_context(self, request, *args, **kwargs):
+        """Next events, latest news and the network in numbers (kinderschutz_cms/home.py)."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            upcoming_events=home.upcoming_events(limit=3),
+            latest_news=home.latest_news(limit=3),
+            member_stats=home.member_stats(),
+            # The home page shows the reporting paths in its main content, not the footer.
+            reporting_box_in_main=True,
+        )
+        return context
 
 
 class ContentPage(Page):

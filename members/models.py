@@ -1,1 +1,330 @@
-# Models of this app live here.
+"""Member organisations of the network and the cooperation agreements they sign.
+
+Members and agreements are Wagtail pages, not snippets: each needs its own public URL
+(a member's profile, an agreement's text), preview before publishing, revisions and
+moderation workflows, the site search index, page-tree permissions (a member can be given
+edit rights on its own page) and scheduled publishing (an agreement goes live on a date).
+Sectors are a snippet: a short editable list without pages of their own.
+
+The rules that read these models (which agreement is current, who has not signed, which
+reviews are due) live in `members/agreements.py`; the directory query in
+`members/directory.py`.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from kinderschutz_cms.blocks import BodyBlock
+
+from .choices import DEFAULT_LEGAL_BASIS, ProviderKind
+
+postcode_validator = RegexValidator(
+    r"^\d{5}$", _("Bitte geben Sie eine fünfstellige Postleitzahl ein.")
+)
+
+
+class Sector(models.Model):
+    """A field of work (Bereich) that groups members; the list is editable by coordinators."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=100,
+        unique=True,
+        help_text=_("Wird im Filter-Link verwendet."),
+    )
+    sort_order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("Bereich")
+        verbose_name_plural = _("Bereiche")
+
+    def __str__(self):
+        return self.name
+
+
+class MemberIndexPage(Page):
+    """The directory of member organisations; its listing query lives in directory.py."""
+
+    intro = RichTextField(_("Einleitung"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["kinderschutz_cms.HomePage"]
+    subpage_types = ["members.MemberPage", "members.AgreementPage"]
+
+    class Meta:
+        verbose_name = _("Verzeichnis der Netzwerkpartner")
+        verbose_name_plural = _("Verzeichnisse der Netzwerkpartner")
+
+    def get_context(self, request, *args, **kwargs):
+        from .directory import directory_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(directory_context(self, request.GET))
+        return context
+
+
+class MemberServiceTag(TaggedItemBase):
+    """Services and target groups of a member (Angebote, Zielgruppen) as free tags."""
+
+    content_object = ParentalKey(
+        "members.MemberPage", on_delete=models.CASCADE, related_name="tagged_services"
+    )
+
+
+class MemberPage(Page):
+    """One member organisation (Netzwerkpartner) with its contact persons."""
+
+    provider_name = models.CharField(
+        _("Träger"), max_length=200, blank=True, help_text=_("Die Rechtsträgerin der Einrichtung.")
+    )
+    provider_kind = models.CharField(
+        _("Art des Trägers"), max_length=20, choices=ProviderKind.choices, blank=True
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("Bereich"),
+        null=True,
+        blank=False,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("Postleitzahl"), max_length=5, blank=True, validators=[postcode_validator]
+    )
+    town = models.CharField(_("Ort"), max_length=100, blank=True)
+    district = models.CharField(_("Ortsteil"), max_length=100, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = RichTextField(
+        _("Beschreibung"), blank=True, features=["bold", "italic", "link", "ul", "ol"]
+    )
+    services = ClusterTaggableManager(
+        through=MemberServiceTag,
+        blank=True,
+        verbose_name=_("Angebote und Zielgruppen"),
+        help_text=_("Schlagwörter, z. B. „Elternberatung“, „Jugendliche“."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("sector"), FieldPanel("provider_name"), FieldPanel("provider_kind")],
+            heading=_("Bereich und Träger"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("town")]),
+                FieldPanel("district"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldPanel("website"),
+            ],
+            heading=_("Anschrift und Kontakt"),
+        ),
+        FieldPanel("logo"),
+        FieldPanel("description"),
+        FieldPanel("services"),
+        InlinePanel("contact_persons", label=_("Ansprechpersonen"), heading=_("Ansprechpersonen")),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("provider_name"),
+        index.SearchField("description"),
+        index.SearchField("town"),
+        index.SearchField("district"),
+        index.FilterField("sector"),
+        index.RelatedFields("services", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["members.MemberIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Netzwerkpartner")
+        verbose_name_plural = _("Netzwerkpartner")
+
+    def get_context(self, request, *args, **kwargs):
+        from .agreements import signatures_of
+
+        context = super().get_context(request, *args, **kwargs)
+        context["contacts"] = list(self.contact_persons.all())
+        context["signatures"] = signatures_of(self)
+        return context
+
+
+class ContactPerson(Orderable):
+    """A named contact (Ansprechperson) at a member, possibly an IseF under § 8a SGB VIII."""
+
+    page = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="contact_persons")
+    name = models.CharField(_("Name"), max_length=200)
+    function = models.CharField(_("Funktion"), max_length=200, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    is_isef = models.BooleanField(
+        _("insoweit erfahrene Fachkraft (IseF)"),
+        default=False,
+        help_text=_("Berät Fachkräfte bei der Gefährdungseinschätzung (§ 8a SGB VIII, § 4 KKG)."),
+    )
+    languages = models.CharField(
+        _("Sprachen"), max_length=200, blank=True, help_text=_("z. B. „Deutsch, Türkisch“")
+    )
+    last_checked = models.DateField(
+        _("Angaben geprüft am"),
+        null=True,
+        blank=True,
+        help_text=_("Wann zuletzt bestätigt wurde, dass die Angaben stimmen."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("function")]),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+        FieldRowPanel([FieldPanel("is_isef"), FieldPanel("languages")]),
+        FieldPanel("last_checked"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Ansprechperson")
+        verbose_name_plural = _("Ansprechpersonen")
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementPage(Page):
+    """One version of a cooperation agreement (Kooperationsvereinbarung) and its signatories.
+
+    Every version is its own page; a new version names the one it replaces in `supersedes`.
+    Which version is current is decided in `members.agreements.current_agreement`.
+    """
+
+    version = models.CharField(_("Fassung"), max_length=50, help_text=_("z. B. „2.0“"))
+    legal_basis = models.CharField(
+        _("Rechtsgrundlage"), max_length=200, blank=True, default=DEFAULT_LEGAL_BASIS
+    )
+    adopted_on = models.DateField(_("Beschlossen am"), null=True, blank=True)
+    valid_from = models.DateField(_("Gültig ab"))
+    valid_until = models.DateField(
+        _("Gültig bis"), null=True, blank=True, help_text=_("Leer lassen, wenn unbefristet.")
+    )
+    next_review = models.DateField(_("Nächste Überprüfung"), null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("Ersetzt Fassung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by",
+    )
+    intro = models.TextField(_("Kurzbeschreibung"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("Text der Vereinbarung"))
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Unterzeichnete Fassung (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("version"), FieldPanel("supersedes")]),
+                FieldPanel("legal_basis"),
+                FieldRowPanel([FieldPanel("adopted_on"), FieldPanel("next_review")]),
+                FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+            ],
+            heading=_("Fassung und Gültigkeit"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("document"),
+        InlinePanel("signatories", label=_("Unterzeichnung"), heading=_("Unterzeichnungen")),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("valid_from"),
+        index.FilterField("next_review"),
+    ]
+
+    parent_page_types = ["kinderschutz_cms.HomePage", "members.MemberIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Kooperationsvereinbarung")
+        verbose_name_plural = _("Kooperationsvereinbarungen")
+
+    def get_context(self, request, *args, **kwargs):
+        from .agreements import current_agreement, signatory_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(signatory_overview(self))
+        current = current_agreement()
+        context["current_agreement"] = current
+        context["is_current"] = current is not None and current.pk == self.pk
+        return context
+
+
+class Signatory(Orderable):
+    """A member's accession (Beitritt) to one agreement version: who signed, and when."""
+
+    page = ParentalKey(AgreementPage, on_delete=models.CASCADE, related_name="signatories")
+    member = models.ForeignKey(
+        MemberPage,
+        verbose_name=_("Netzwerkpartner"),
+        on_delete=models.CASCADE,
+        related_name="signatures",
+    )
+    signed_on = models.DateField(_("Unterzeichnet am"))
+    signed_by_name = models.CharField(_("Unterzeichnet von"), max_length=200, blank=True)
+    signed_by_function = models.CharField(_("Funktion"), max_length=200, blank=True)
+    scan = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Scan der Unterschrift"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("member"), FieldPanel("signed_on")]),
+        FieldRowPanel([FieldPanel("signed_by_name"), FieldPanel("signed_by_function")]),
+        FieldPanel("scan"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Unterzeichnung")
+        verbose_name_plural = _("Unterzeichnungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "member"], name="unique_signatory_per_agreement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.signed_on:%d.%m.%Y}"

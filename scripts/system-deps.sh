@@ -9,6 +9,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ! fc-list 2>/dev/null | grep -qi "dejavu\|liberation"; then missing+=(fonts-dejavu-core); fi
 
 if [ ${#missing[@]} -eq 0 ]; then

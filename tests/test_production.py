@@ -18,6 +18,7 @@ def test_production_settings_pass_the_deploy_check():
         "DJANGO_ALLOWED_HOSTS": "kinderschutz.example.org",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' Playwright fixture
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

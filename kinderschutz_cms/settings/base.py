@@ -167,6 +167,9 @@ else:
 WAGTAIL_SITE_NAME = "Netzwerk Kinderschutz"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL full-text search with German stemming ("Fortbildungen" finds "Fortbildung").
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "german"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -1,6 +1,7 @@
 """Template tags for the site frame: navigation and the footer's links."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 register = template.Library()
@@ -22,3 +23,16 @@ def site_root(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     return site.root_page if site else None
+
+
+@register.simple_tag(takes_context=True)
+def aria_current(context, item):
+    """` aria-current="page"` on the current page's menu item, `="true"` on its section's."""
+    page = context.get("page")
+    if page is None or not getattr(page, "path", None):
+        return ""
+    if page.pk == item.pk:
+        return mark_safe(' aria-current="page"')  # noqa: S308 - constant markup
+    if page.path.startswith(item.path):
+        return mark_safe(' aria-current="true"')  # noqa: S308 - constant markup
+    return ""

@@ -1,0 +1,106 @@
+"""Site search: live, public pages of one site, grouped by what they are.
+
+Pages are grouped by their app (APP_GROUPS: "members" → "Netzwerkpartner", "events" →
+"Veranstaltungen", "news" → "Aktuelles"); everything else is listed under "Seiten". The
+search itself is Wagtail's (database backend: full text on PostgreSQL with German stemming,
+FTS5 on SQLite).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+MAX_QUERY_LENGTH = 200
+_NOT_A_WORD = re.compile(r"[^\w§-]+")
+# How many hits the search fetches at most, and how many each group shows at first.
+MAX_RESULTS = 200
+PER_GROUP = 5
+PER_PAGE = 20
+
+APP_GROUPS = {
+    "members": _("Netzwerkpartner"),
+    "events": _("Veranstaltungen"),
+    "news": _("Aktuelles"),
+}
+DEFAULT_GROUP = _("Seiten")
+# The order of groups on the results page; groups not listed follow in order of first hit.
+GROUP_ORDER = ["members", "events", "news", "pages"]
+
+
+@dataclass
+class ResultGroup:
+    """One kind of page in the results: its key (for `?kind=`), label and pages."""
+
+    key: str
+    label: str
+    pages: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.pages)
+
+    def first(self):
+        return self.pages[:PER_GROUP]
+
+    @property
+    def has_more(self):
+        return len(self.pages) > PER_GROUP
+
+
+def clean_query(raw):
+    """The query as searched: whitespace collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def search_terms(query):
+    """The words to search for: letters, digits and hyphens; everything else is a space.
+
+    Quotes, brackets, asterisks and the like are operators to SQLite's FTS5 and
+    PostgreSQL's tsquery; an unbalanced one would make the database refuse the query.
+    """
+    return " ".join(_NOT_A_WORD.sub(" ", query).split())
+
+
+def group_key(page):
+    """The group a (specific) page belongs to: its app label, or "pages"."""
+    app_label = page._meta.app_label
+    return app_label if app_label in APP_GROUPS else "pages"
+
+
+def group_label(key):
+    return APP_GROUPS.get(key, DEFAULT_GROUP)
+
+
+def search_site(query, site):
+    """Search the live, public pages of `site` (not its root) and group the hits.
+
+    Returns the groups in GROUP_ORDER, each with its pages in order of relevance. The
+    number of queries does not depend on the number of hits: one search query, one query
+    per page type for the specific pages.
+    """
+    terms = search_terms(clean_query(query))
+    if not terms or site is None:
+        return []
+    pages = (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .specific()
+        .search(terms, operator="and")[:MAX_RESULTS]
+    )
+    groups = {}
+    for page in pages:
+        key = group_key(page)
+        if key not in groups:
+            groups[key] = ResultGroup(key=key, label=group_label(key))
+        groups[key].pages.append(page)
+    order = {key: position for position, key in enumerate(GROUP_ORDER)}
+    return sorted(groups.values(), key=lambda group: order.get(group.key, len(order)))
+
+
+def paginate_group(group, page_number):
+    """One group's hits, paginated (for "all hits in Aktuelles")."""
+    return Paginator(group.pages, PER_PAGE).get_page(page_number)

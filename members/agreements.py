@@ -1,0 +1,104 @@
+"""Rules about cooperation agreements: the current version, who has not signed, reviews due.
+
+Versions: every version of the agreement is its own `AgreementPage`; a new version points
+at the one it replaces through `supersedes`. The *current* version on a day is the live
+agreement that is in force that day (valid_from <= day, valid_until empty or >= day) and
+that no live version already in force has superseded; if several qualify, the one with the
+latest valid_from (then the newest page) wins. So a v2.0 published today with valid_from
+next month does not displace v1.0 before that date, and an unpublished draft never counts.
+
+Every function runs a fixed number of queries, whatever the number of members.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import AgreementPage, MemberPage, Signatory
+
+
+def _today(today=None):
+    return today or timezone.localdate()
+
+
+def agreements_in_force(today=None):
+    """Live agreement versions in force on `today` (default: today in the site's time zone)."""
+    today = _today(today)
+    return AgreementPage.objects.live().filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today), valid_from__lte=today
+    )
+
+
+def current_agreement(today=None):
+    """The agreement version members are expected to have signed on `today`, or None.
+
+    One query. See the module docstring for the rule.
+    """
+    in_force = agreements_in_force(today)
+    superseded_ids = in_force.filter(supersedes__isnull=False).values("supersedes")
+    return in_force.exclude(pk__in=superseded_ids).order_by("-valid_from", "-pk").first()
+
+
+def unsigned_members(agreement):
+    """Live members that have not signed `agreement` (all live members if it is None).
+
+    Returns a queryset ordered by title, with the sector selected.
+    """
+    members = MemberPage.objects.live().select_related("sector")
+    if agreement is not None:
+        signed = Signatory.objects.filter(page=agreement, member=OuterRef("pk"))
+        members = members.filter(~Exists(signed))
+    return members.order_by("title")
+
+
+def agreements_due_for_review(today=None, within_days=90):
+    """Agreements whose next review date is past or within `within_days` of `today`.
+
+    Drafts count (a review may be prepared before publishing); versions that have expired
+    (valid_until before today) or that a live version supersedes are left out, because
+    nobody reviews a text that is no longer in use. Ordered by review date, most overdue first.
+    """
+    today = _today(today)
+    limit = today + datetime.timedelta(days=within_days)
+    replaced = AgreementPage.objects.live().filter(supersedes__isnull=False).values("supersedes")
+    return (
+        AgreementPage.objects.filter(next_review__lte=limit)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exclude(pk__in=replaced)
+        .order_by("next_review", "title")
+    )
+
+
+def signatory_overview(agreement):
+    """What an agreement page shows about its signatories, in one query.
+
+    Returns a dict with `signatories` (live members only, newest accessions first, member
+    and sector selected), `signatory_count` and `signatories_by_sector` (a list of
+    (sector or None, count) in the sectors' sort order, sectors without signatures left out).
+    """
+    signatories = list(
+        agreement.signatories.filter(member__live=True)
+        .select_related("member", "member__sector")
+        .order_by("-signed_on", "member__title")
+    )
+    counts = Counter(s.member.sector for s in signatories)
+    by_sector = sorted(
+        counts.items(),
+        key=lambda item: (item[0] is None, item[0].sort_order if item[0] else 0, str(item[0])),
+    )
+    return {
+        "signatories": signatories,
+        "signatory_count": len(signatories),
+        "signatories_by_sector": by_sector,
+    }
+
+
+def signatures_of(member):
+    """The live agreement versions `member` signed, newest signature first (one query)."""
+    return list(
+        member.signatures.filter(page__live=True)
+        .select_related("page")
+        .order_by("-signed_on", "-page__valid_from")
+    )

@@ -1,0 +1,76 @@
+"""The public directory's filter form (GET); invalid input never fails the page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_QUERY_LENGTH = 200
+PLACE_SEPARATOR = "|"
+
+INVALID_CHOICE = _("Diese Auswahl gibt es nicht. Der Filter wurde nicht angewendet.")
+
+
+class DirectoryFilterForm(forms.Form):
+    """Filters of the member directory.
+
+    The choices come from the data (sectors, places and services in use) and are passed in
+    by `members.directory`. A field that does not validate is reported in German and left
+    out of the query; `active_filters()` returns only the valid ones.
+    """
+
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": _("Bitte geben Sie höchstens %(limit_value)d Zeichen ein.")},
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Name, Träger, Ort oder Beschreibung"),
+    )
+    sector = forms.ChoiceField(
+        label=_("Bereich"), required=False, error_messages={"invalid_choice": INVALID_CHOICE}
+    )
+    place = forms.ChoiceField(
+        label=_("Ort / Ortsteil"), required=False, error_messages={"invalid_choice": INVALID_CHOICE}
+    )
+    service = forms.ChoiceField(
+        label=_("Angebot / Zielgruppe"),
+        required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    isef = forms.BooleanField(
+        label=_("Nur mit insoweit erfahrener Fachkraft (IseF)"), required=False
+    )
+
+    def __init__(self, data=None, *, sectors=(), places=(), services=(), **kwargs):
+        super().__init__(data, **kwargs)
+        everything = ("", _("alle"))
+        self.fields["sector"].choices = [everything, *((s.slug, s.name) for s in sectors)]
+        self.fields["service"].choices = [everything, *((t.slug, t.name) for t in services)]
+        place_choices = [everything]
+        for town, districts in places:
+            if districts:
+                options = [(town, _("%(town)s (alle Ortsteile)") % {"town": town})]
+                options += [(f"{town}{PLACE_SEPARATOR}{d}", d) for d in districts]
+                place_choices.append((town, options))
+            else:
+                place_choices.append((town, town))
+        self.fields["place"].choices = place_choices
+
+    def active_filters(self):
+        """The valid, non-empty filter values as keyword arguments for `filter_members`."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        filters = {}
+        if data.get("q"):
+            filters["query"] = data["q"]
+        if data.get("sector"):
+            filters["sector_slug"] = data["sector"]
+        if data.get("place"):
+            town, _sep, district = data["place"].partition(PLACE_SEPARATOR)
+            filters["town"] = town
+            if district:
+                filters["district"] = district
+        if data.get("service"):
+            filters["service_slug"] = data["service"]
+        if data.get("isef"):
+            filters["isef_only"] = True
+        return filters

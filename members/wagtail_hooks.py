@@ -1,0 +1,117 @@
+"""The members app in the Wagtail admin: the "Netzwerk" menu and the coordinators' reports.
+
+"Netzwerk" groups the sector list (a snippet, reorderable) and the three reports; the two
+agreement reports are also listed under Wagtail's "Berichte" menu, where editors look for
+reports. Member and agreement pages themselves are edited in the page tree.
+"""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Sector
+from .reports import (
+    IsefReportView,
+    ReviewsDueReportView,
+    UnsignedMembersReportView,
+    may_see_reports,
+)
+
+
+class ReportMenuItem(MenuItem):
+    """A menu entry for a report, hidden from users who may not open it."""
+
+    def is_shown(self, request):
+        return may_see_reports(request.user)
+
+
+class SectorViewSet(SnippetViewSet):
+    model = Sector
+    icon = "tag"
+    menu_label = _("Bereiche")
+    list_display = ["name", "slug"]
+    sort_order_field = "sort_order"
+    copy_view_enabled = False
+
+
+class ReportViewSet(ViewSet):
+    """Serves one ReportView: the page, its results fragment (filters) and the export."""
+
+    report_view_class = None
+    menu_item_class = ReportMenuItem
+
+    def get_urlpatterns(self):
+        urls = {
+            "index_url_name": self.get_url_name("index"),
+            "index_results_url_name": self.get_url_name("index_results"),
+        }
+        view = self.report_view_class
+        return [
+            path("", view.as_view(**urls), name="index"),
+            path("results/", view.as_view(results_only=True, **urls), name="index_results"),
+        ]
+
+
+class UnsignedMembersReportViewSet(ReportViewSet):
+    name = "members_unsigned"
+    url_prefix = "members/unsigned"
+    icon = "warning"
+    menu_label = _("Ohne Unterschrift")
+    report_view_class = UnsignedMembersReportView
+
+
+class ReviewsDueReportViewSet(ReportViewSet):
+    name = "members_reviews_due"
+    url_prefix = "members/reviews-due"
+    icon = "date"
+    menu_label = _("Überprüfung fällig")
+    report_view_class = ReviewsDueReportView
+
+
+class IsefReportViewSet(ReportViewSet):
+    name = "members_isef"
+    url_prefix = "members/isef"
+    icon = "user"
+    menu_label = _("Insoweit erfahrene Fachkräfte")
+    report_view_class = IsefReportView
+
+
+class NetworkViewSetGroup(ViewSetGroup):
+    menu_label = _("Netzwerk")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        SectorViewSet,
+        UnsignedMembersReportViewSet,
+        ReviewsDueReportViewSet,
+        IsefReportViewSet,
+    )
+
+
+register_snippet(NetworkViewSetGroup)
+
+
+@hooks.register("register_reports_menu_item")
+def register_unsigned_members_report():
+    return ReportMenuItem(
+        _("Netzwerkpartner ohne Unterschrift"),
+        reverse("members_unsigned:index"),
+        name="members-unsigned",
+        icon_name="warning",
+        order=1200,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_reviews_due_report():
+    return ReportMenuItem(
+        _("Vereinbarungen: Überprüfung fällig"),
+        reverse("members_reviews_due:index"),
+        name="members-reviews-due",
+        icon_name="date",
+        order=1210,
+    )

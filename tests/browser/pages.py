@@ -1,0 +1,148 @@
+"""One page of every page type, for the accessibility and HTML audit.
+
+PAGES maps a name to a function that creates the page below the site's home page and
+returns a `Target` (its URL and the status it must answer with). The audit test runs once
+per entry. To audit a new page type, add one line, e.g.:
+
+    PAGES["event"] = lambda site: Target(make_event(site.home).url)
+
+Builders may rely on `build_site` having run (settings, footer pages, menu), must use
+slugs that no other builder uses, and should show the page's full furniture (images,
+lists, forms with their errors where the page has a form).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
+from tests.news.factories import make_article, make_index
+
+
+@dataclass
+class Target:
+    url: str
+    status: int = 200
+
+
+@dataclass
+class SiteData:
+    home: HomePage
+    footer_pages: dict
+
+
+def build_site(home):
+    """Footer pages, reporting paths and a menu: the frame of the demo site, minimal."""
+    footer = {}
+    for slug, title, in_menu in [
+        ("meldewege", "Meldewege im Kinderschutz", True),
+        ("impressum", "Impressum", False),
+        ("datenschutz", "Datenschutz", False),
+        ("barrierefreiheit", "Erklärung zur Barrierefreiheit", False),
+        ("leichte-sprache", "Leichte Sprache", False),
+    ]:
+        page = ContentPage(
+            title=title,
+            slug=slug,
+            show_in_menus=in_menu,
+            intro=f"{title}: Einleitung.",
+            body=[("paragraph", f"<p>Text der Seite {title}.</p>")],
+        )
+        home.add_child(instance=page)
+        footer[slug] = page
+    settings = NetworkSettings.for_site(home.get_site())
+    settings.network_name = "Netzwerk Kinderschutz Testland"
+    settings.coordination_name = "Koordinierungsstelle Netzwerk Kinderschutz"
+    settings.coordination_address = "Marktplatz 1\n31134 Musterstadt"
+    settings.coordination_phone = "05121 309-4711"
+    settings.coordination_email = "netzwerk@kinderschutz.example"
+    settings.office_hours_phone = "05121 309-1234"
+    settings.office_hours = "Mo–Fr 8–16 Uhr"
+    settings.out_of_hours_phone = "05121 309-9999"
+    settings.reporting_page = footer["meldewege"]
+    settings.imprint_page = footer["impressum"]
+    settings.privacy_page = footer["datenschutz"]
+    settings.accessibility_page = footer["barrierefreiheit"]
+    settings.easy_language_page = footer["leichte-sprache"]
+    settings.save()
+    home.intro = "Im Netzwerk arbeiten Jugendhilfe, Schulen, Kitas und Gesundheitswesen zusammen."
+    home.save()
+    return SiteData(home=home, footer_pages=footer)
+
+
+def _news_index(site):
+    from news.models import NewsIndexPage
+
+    index = NewsIndexPage.objects.filter(slug="aktuelles").first()
+    if index is None:
+        index = make_index(site.home, show_in_menus=True, intro="Neues aus dem Netzwerk.")
+        for number, (title, tags) in enumerate(
+            [
+                ("Fachtag Kinderschutz: Rückblick", ["Fachtag"]),
+                ("Kooperationsvereinbarung unterzeichnet", ["Netzwerk"]),
+                ("Fortbildungsprogramm 2027", ["Fortbildung"]),
+            ]
+        ):
+            make_article(
+                index,
+                title=title,
+                slug=f"artikel-{number}",
+                tags=tags,
+                date=datetime.date(2026, 3, 1 + number),
+            )
+        site.home.news_page = index
+        site.home.save()
+    return index
+
+
+def home(site):
+    _news_index(site)
+    return Target("/")
+
+
+def content_page(site):
+    page = ContentPage(
+        title="Schutzkonzepte",
+        slug="schutzkonzepte",
+        intro="Was ein Schutzkonzept enthält.",
+        body=[
+            ("heading", {"text": "Bausteine", "level": "h2"}),
+            ("paragraph", "<p>Risikoanalyse, Verhaltenskodex, <b>Beschwerdewege</b>.</p>"),
+            ("contact", {"heading": "Beratung", "name": "Fachstelle", "phone": "0511 1"}),
+        ],
+    )
+    site.home.add_child(instance=page)
+    return Target(page.url)
+
+
+def news_index(site):
+    return Target(_news_index(site).url)
+
+
+def news_index_tag(site):
+    return Target(_news_index(site).url + "?tag=fachtag")
+
+
+def news_page(site):
+    index = _news_index(site)
+    return Target(index.get_children().live().first().url)
+
+
+def search_results(site):
+    _news_index(site)
+    return Target("/suche/?q=Fachtag")
+
+
+def not_found(site):
+    return Target("/gibt-es-nicht/", status=404)
+
+
+PAGES: dict[str, Callable[[SiteData], Target]] = {
+    "home": home,
+    "content_page": content_page,
+    "news_index": news_index,
+    "news_index_tag": news_index_tag,
+    "news_page": news_page,
+    "search_results": search_results,
+    "not_found": not_found,
+}

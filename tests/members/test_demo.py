@@ -1,0 +1,81 @@
+"""The demo builder: plausible data, every sector, idempotent."""
+
+from django.urls import reverse
+
+from members import demo
+from members.agreements import current_agreement, unsigned_members
+from members.models import (
+    AgreementPage,
+    ContactPerson,
+    MemberIndexPage,
+    MemberPage,
+    Sector,
+    Signatory,
+)
+
+
+def test_member_specs_cover_every_sector_with_unique_names():
+    specs = list(demo.member_specs(64))
+    assert len({s["title"] for s in specs}) == 64
+    assert len({s["slug"] for s in specs}) == 64
+    assert {s["sector"] for s in specs} == set(demo.SECTOR_DATA)
+    assert len({s["town"] for s in specs}) == len(demo.TOWNS)
+    big = list(demo.member_specs(1000))
+    assert len({s["slug"] for s in big}) == 1000
+
+
+def test_build_twice_creates_everything_once(home_page, client):
+    demo.build(home_page, members=15)
+    counts = (
+        MemberIndexPage.objects.count(),
+        MemberPage.objects.count(),
+        AgreementPage.objects.count(),
+        Signatory.objects.count(),
+        ContactPerson.objects.count(),
+    )
+    demo.build(home_page, members=15)
+
+    assert counts == (
+        MemberIndexPage.objects.count(),
+        MemberPage.objects.count(),
+        AgreementPage.objects.count(),
+        Signatory.objects.count(),
+        ContactPerson.objects.count(),
+    )
+    assert counts[:3] == (1, 15, 2)
+    index = MemberIndexPage.objects.get()
+    assert index.slug == "netzwerkpartner" and index.show_in_menus
+    assert set(MemberPage.objects.values_list("sector__slug", flat=True)) == set(
+        Sector.objects.values_list("slug", flat=True)
+    )
+    assert ContactPerson.objects.filter(is_isef=True).exists()
+
+    current = current_agreement()
+    assert current.slug == "kooperationsvereinbarung" and current.version == "2.0"
+    assert current.show_in_menus
+    assert current.supersedes.version == "1.0"
+    v1_count = current.supersedes.signatories.count()
+    assert v1_count > current.signatories.count() > 0
+    assert unsigned_members(current).exists()
+
+    # More members later: only the new ones are added and asked to sign.
+    demo.build(home_page, members=20)
+    assert MemberPage.objects.count() == 20
+
+    for url in [
+        "/netzwerkpartner/",
+        "/kooperationsvereinbarung/",
+        "/kooperationsvereinbarung-2021/",
+    ]:
+        assert client.get(url).status_code == 200
+
+
+def test_demo_signatures_survive_an_edit_in_the_admin(home_page, admin_client):
+    """Signatories belong to the agreement's revisions, so the edit form shows them all."""
+    demo.build(home_page, members=12)
+    agreement = current_agreement()
+    signed = agreement.signatories.count()
+    latest = agreement.get_latest_revision_as_object()
+    assert latest.signatories.count() == signed > 0
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=(agreement.pk,))).content
+    assert f'name="signatories-INITIAL_FORMS" value="{signed}"' in html.decode()

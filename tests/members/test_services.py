@@ -1,0 +1,173 @@
+"""Services: which agreement is current, who has not signed, reviews due, directory rules."""
+
+import datetime
+
+import pytest
+
+from members import agreements, directory
+from members.models import MemberPage
+
+from .factories import (
+    AgreementPageFactory,
+    ContactPersonFactory,
+    MemberPageFactory,
+    SignatoryFactory,
+    sector,
+)
+
+TODAY = datetime.date(2026, 6, 15)
+
+
+@pytest.fixture
+def versions(home_page):
+    """v1.0 from 2021 and v2.0 from 2025 that supersedes it."""
+    v1 = AgreementPageFactory(parent=home_page, version="1.0", valid_from=datetime.date(2021, 4, 1))
+    v2 = AgreementPageFactory(
+        parent=home_page, version="2.0", valid_from=datetime.date(2025, 4, 1), supersedes=v1
+    )
+    return v1, v2
+
+
+def test_current_agreement_is_the_newest_version_in_force(versions):
+    v1, v2 = versions
+    assert agreements.current_agreement(TODAY) == v2
+    # Before v2 takes effect, v1 is still the current version.
+    assert agreements.current_agreement(datetime.date(2025, 3, 31)) == v1
+    assert agreements.current_agreement(datetime.date(2020, 1, 1)) is None
+
+
+def test_a_superseded_version_is_not_current_even_if_newer_valid_from(home_page, versions):
+    v1, v2 = versions
+    # An odd data entry: v1's successor is in force, so v1 can never be current again.
+    v1.valid_from = datetime.date(2025, 5, 1)
+    v1.save()
+    assert agreements.current_agreement(TODAY) == v2
+
+
+def test_unpublished_or_expired_versions_are_not_current(home_page, versions):
+    v1, v2 = versions
+    v2.unpublish()
+    assert agreements.current_agreement(TODAY) == v1
+    v1.valid_until = datetime.date(2025, 12, 31)
+    v1.save()
+    assert agreements.current_agreement(TODAY) is None
+
+
+def test_current_agreement_takes_one_query(versions, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        agreements.current_agreement(TODAY)
+
+
+def test_unsigned_members_are_live_members_without_signature(index_page, versions):
+    v1, v2 = versions
+    signed = MemberPageFactory(parent=index_page, title="Hat unterschrieben")
+    only_old = MemberPageFactory(parent=index_page, title="Nur alte Fassung")
+    never = MemberPageFactory(parent=index_page, title="Nie unterschrieben")
+    draft = MemberPageFactory(parent=index_page, title="Entwurf", live=False)
+    SignatoryFactory(page=v2, member=signed)
+    SignatoryFactory(page=v1, member=only_old)
+
+    assert list(agreements.unsigned_members(v2)) == [never, only_old]
+    assert list(agreements.unsigned_members(v1)) == [signed, never]
+    assert draft not in agreements.unsigned_members(None)
+
+
+def test_reviews_due_within_window_or_overdue(home_page):
+    overdue = AgreementPageFactory(parent=home_page, next_review=TODAY - datetime.timedelta(days=1))
+    soon = AgreementPageFactory(parent=home_page, next_review=TODAY + datetime.timedelta(days=30))
+    later = AgreementPageFactory(parent=home_page, next_review=TODAY + datetime.timedelta(days=200))
+    AgreementPageFactory(parent=home_page, next_review=None)
+
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=90)) == [overdue, soon]
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=365)) == [
+        overdue,
+        soon,
+        later,
+    ]
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=0)) == [overdue]
+
+
+def test_reviews_skip_replaced_and_expired_versions(home_page):
+    old = AgreementPageFactory(parent=home_page, next_review=TODAY - datetime.timedelta(days=400))
+    new = AgreementPageFactory(
+        parent=home_page, supersedes=old, next_review=TODAY + datetime.timedelta(days=10)
+    )
+    AgreementPageFactory(
+        parent=home_page,
+        next_review=TODAY - datetime.timedelta(days=3),
+        valid_until=TODAY - datetime.timedelta(days=1),
+    )
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=90)) == [new]
+    new.unpublish()  # a draft successor does not yet replace the old version
+    assert list(agreements.agreements_due_for_review(TODAY, within_days=90)) == [old, new]
+
+
+def test_signatory_overview_groups_by_sector_newest_first(index_page, versions):
+    _v1, v2 = versions
+    school = MemberPageFactory(parent=index_page, title="Grundschule", sector=sector("schule"))
+    kita = MemberPageFactory(parent=index_page, title="Kita", sector=sector("kindertagesbetreuung"))
+    kita2 = MemberPageFactory(
+        parent=index_page, title="Kita 2", sector=sector("kindertagesbetreuung")
+    )
+    hidden = MemberPageFactory(parent=index_page, title="Offline", live=False)
+    SignatoryFactory(page=v2, member=school, signed_on=datetime.date(2025, 6, 1))
+    SignatoryFactory(page=v2, member=kita, signed_on=datetime.date(2025, 4, 2))
+    SignatoryFactory(page=v2, member=kita2, signed_on=datetime.date(2025, 7, 9))
+    SignatoryFactory(page=v2, member=hidden, signed_on=datetime.date(2025, 8, 1))
+
+    overview = agreements.signatory_overview(v2)
+
+    assert [s.member for s in overview["signatories"]] == [kita2, school, kita]
+    assert overview["signatory_count"] == 3
+    assert [(s.name, n) for s, n in overview["signatories_by_sector"]] == [
+        ("Kindertagesbetreuung", 2),
+        ("Schule", 1),
+    ]
+
+
+def test_signatures_of_member_newest_first(index_page, versions):
+    v1, v2 = versions
+    member = MemberPageFactory(parent=index_page)
+    SignatoryFactory(page=v1, member=member, signed_on=datetime.date(2021, 5, 1))
+    SignatoryFactory(page=v2, member=member, signed_on=datetime.date(2025, 5, 1))
+    assert [s.page for s in agreements.signatures_of(member)] == [v2, v1]
+
+
+def test_german_sort_key_puts_umlauts_with_their_base_letter():
+    titles = ["Zentrum", "Ärztliche Ambulanz", "Oberschule", "Öffentliche Bibliothek", "arche"]
+    assert sorted(titles, key=directory.german_sort_key) == [
+        "arche",
+        "Ärztliche Ambulanz",
+        "Oberschule",
+        "Öffentliche Bibliothek",
+        "Zentrum",
+    ]
+
+
+def test_filter_members_combines_filters(index_page):
+    a = MemberPageFactory(
+        parent=index_page, title="Erziehungsberatung", town="Lindenau", district="Oberdorf",
+        sector=sector("beratungsstellen"),
+    )  # fmt: skip
+    b = MemberPageFactory(
+        parent=index_page, title="Suchtberatung", town="Lindenau",
+        sector=sector("beratungsstellen"),
+    )  # fmt: skip
+    c = MemberPageFactory(parent=index_page, title="Kita", town="Musterstadt")
+    ContactPersonFactory(page=a, is_isef=True)
+    ContactPersonFactory(page=b, is_isef=False)
+    a.services.add("Elternberatung")
+    a.save()
+    members = MemberPage.objects.all()
+
+    def titles(**filters):
+        return sorted(m.title for m in directory.filter_members(members, **filters))
+
+    assert titles(sector_slug="beratungsstellen") == ["Erziehungsberatung", "Suchtberatung"]
+    assert titles(town="Lindenau", district="Oberdorf") == ["Erziehungsberatung"]
+    assert titles(isef_only=True) == ["Erziehungsberatung"]
+    assert titles(service_slug="elternberatung") == ["Erziehungsberatung"]
+    assert titles(sector_slug="beratungsstellen", town="Musterstadt") == []
+    assert titles(query="beratung lindenau") == ["Erziehungsberatung", "Suchtberatung"]
+    assert titles(query="ELTERNBERATUNG") == ["Erziehungsberatung"]  # via its service tag
+    assert c.title in titles()
