@@ -552,7 +552,7 @@ def _fachtage(index, existing, venue, audiences, today):
                     title=w,
                     description=f"Praxisnaher Workshop: {w}.",
                     speakers=SPEAKERS[i % len(SPEAKERS)][0],
-                    room=f"Raum {i + 1}",
+                    room=f"Tagungsraum {chr(65 + i)}",
                     capacity=None if i == 3 else 15 + 5 * i,
                 )
                 for i, w in enumerate(workshop_titles[number])

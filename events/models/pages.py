@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.queryset import FakeQuerySet
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -225,16 +226,18 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         from ..feeds import webcal_url
 
         context = super().get_context(request, *args, **kwargs)
-        context["dates"] = list(self.dates.order_by("start", "pk"))
+        # Sorted in Python so that previews (unsaved dates, in memory) render the same way.
+        context["dates"] = sorted(self.dates.all(), key=lambda d: (d.start, d.sort_order or 0))
         context["speakers"] = list(self.speakers.all())
         context["audience_list"] = list(self.audiences.all())
-        url = self.get_full_url(request)
-        context["ical_url"] = url + self.reverse_subpage("ical")
-        index = self.get_parent()
-        feed_url = index.get_full_url(request) + "ical/"
-        context["feed_url"] = feed_url
-        context["webcal_url"] = webcal_url(feed_url)
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
+        if self.pk and self.live:
+            context["ical_url"] = self.get_full_url(request) + self.reverse_subpage("ical")
+        index = self.get_parent() if self.pk else None
+        if index is not None:
+            feed_url = index.get_full_url(request) + "ical/"
+            context["feed_url"] = feed_url
+            context["webcal_url"] = webcal_url(feed_url)
         return context
 
     @path("ical/", name="ical")
@@ -298,7 +301,10 @@ class FachtagPage(EventPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["time_slots"] = list(self.time_slots.prefetch_related("workshops"))
+        slots = self.time_slots.all()
+        if not isinstance(slots, FakeQuerySet):  # in previews the programme is in memory
+            slots = slots.prefetch_related("workshops")
+        context["time_slots"] = list(slots)
         return context
 
     class Meta:

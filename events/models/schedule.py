@@ -79,7 +79,13 @@ class EventDate(Orderable):
 
 
 class TimeSlot(Orderable, ClusterableModel):
-    """A block in a Fachtag's programme: a plenary item or a set of parallel workshops."""
+    """A block in a Fachtag's programme: a plenary item or a set of parallel workshops.
+
+    Workshops are a nested InlinePanel (a ClusterableModel inside the page's cluster), so
+    drafts and revisions carry the whole programme. Wagtail 8 handles this, including
+    adding workshops to a time slot that was itself just added in the same edit (checked
+    in the browser).
+    """
 
     page = ParentalKey("events.FachtagPage", on_delete=models.CASCADE, related_name="time_slots")
     start = models.TimeField(_("von"))

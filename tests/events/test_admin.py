@@ -163,3 +163,46 @@ def test_create_venue_in_snippet_admin(admin_client):
     assert Venue.objects.get().accessibility == "Aufzug vorhanden"
     listing = admin_client.get(reverse("wagtailsnippets_events_venue:list"))
     assert "Familienzentrum Am Park" in listing.content.decode()
+
+
+def test_preview_of_new_fachtag_and_of_edited_training(admin_client, index):
+    data = page_data(
+        "Vorschau-Fachtag",
+        "vorschau",
+        [date_row(30)],
+        time_slots=inline_formset(
+            [
+                {
+                    "start": "10:00",
+                    "end": "12:00",
+                    "kind": "workshops",
+                    "title": "Runde 1",
+                    "description": "",
+                    "workshops": inline_formset(
+                        [
+                            {
+                                "title": "Neuer Workshop",
+                                "description": "",
+                                "speakers": "",
+                                "room": "",
+                                "capacity": "5",
+                            }
+                        ]
+                    ),
+                }
+            ]
+        ),
+    )
+    url = reverse("wagtailadmin_pages:preview_on_add", args=("events", "fachtagpage", index.pk))
+    assert admin_client.post(url, data).json()["is_valid"]
+    html = admin_client.get(url).content.decode()
+    assert "Neuer Workshop" in html and "Vorschau-Fachtag" in html
+
+    page = make_event(index)
+    row = {"id": page.dates.get().pk, **date_row(3)}
+    data = page_data(page.title, page.slug, [row, date_row(9, title="Neues Modul")])
+    data["dates-INITIAL_FORMS"] = "1"
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(page.pk,))
+    assert admin_client.post(url, data).json()["is_valid"]
+    html = admin_client.get(url).content.decode()
+    assert "Neues Modul" in html and "In Kalender eintragen" in html
