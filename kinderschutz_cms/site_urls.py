@@ -5,10 +5,11 @@ with one line: `path("", include("kinderschutz_cms.site_urls"))` before Wagtail'
 News feeds are routes of the news index page (news/models.py), not listed here.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("suche/", views.search, name="search"),
+    path("", include("events.urls")),
 ]

@@ -182,3 +182,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Registrations (events/registration.py, events/spam.py, events/tasks.py). The bench
+# server and load tests switch spam limits off through the environment.
+REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", 180))
+REGISTRATION_MIN_FILL_SECONDS = float(os.environ.get("REGISTRATION_MIN_FILL_SECONDS", 3))
+REGISTRATION_RATE_LIMIT = (
+    None
+    if os.environ.get("REGISTRATION_RATE_LIMIT") == "off"
+    else (int(os.environ.get("REGISTRATION_RATE_LIMIT", 10)), 600)
+)
+REGISTRATION_LINK_DAYS_AFTER_EVENT = 30
+REGISTRATION_EMAIL_MAX_ATTEMPTS = 6

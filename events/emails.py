@@ -1,0 +1,144 @@
+"""What each e-mail says and how it is built.
+
+Each kind has `templates/emails/<kind>.txt` and `.html` (both extend a shared base) and
+a subject here. Messages are rendered when they are sent (not when queued), in the
+registrant's language (German by default), from the registration's current state:
+the online access link and the calendar file go only to people who hold a confirmed seat.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import EmailKind, RegistrationStatus
+
+SUBJECTS = {
+    EmailKind.CONFIRM_EMAIL: "Bitte bestätigen Sie Ihre Anmeldung: %(title)s",
+    EmailKind.CONFIRMATION: "Anmeldebestätigung: %(title)s",
+    EmailKind.WAITLIST: "Warteliste: %(title)s",
+    EmailKind.PENDING_APPROVAL: "Anmeldung eingegangen: %(title)s",
+    EmailKind.PROMOTION: "Sie sind nachgerückt: %(title)s",
+    EmailKind.WORKSHOP_PROMOTION: "Workshop-Platz frei geworden: %(title)s",
+    EmailKind.APPROVAL: "Anmeldung bestätigt: %(title)s",
+    EmailKind.REJECTION: "Ihre Anmeldung: %(title)s",
+    EmailKind.CANCELLATION: "Stornierung: %(title)s",
+    EmailKind.REMINDER: "Erinnerung: %(title)s",
+    EmailKind.EVENT_CANCELLED: "Abgesagt: %(title)s",
+    EmailKind.COORDINATOR_NOTICE: "Neue Anmeldung: %(title)s",
+}
+
+# Kinds that confirm a seat: they carry the .ics file and, for online events, the link.
+SEAT_KINDS = {
+    EmailKind.CONFIRMATION,
+    EmailKind.PROMOTION,
+    EmailKind.APPROVAL,
+    EmailKind.REMINDER,
+}
+
+
+def subject_for(kind, event, language="de"):
+    # The German msgids are marked for translation in the templates' companion list below.
+    with translation.override(language or "de"):
+        return _(SUBJECTS[kind]) % {"title": event.title}
+
+
+def _mark_for_translation():  # pragma: no cover - only for makemessages
+    _("Bitte bestätigen Sie Ihre Anmeldung: %(title)s")
+    _("Anmeldebestätigung: %(title)s")
+    _("Warteliste: %(title)s")
+    _("Anmeldung eingegangen: %(title)s")
+    _("Sie sind nachgerückt: %(title)s")
+    _("Workshop-Platz frei geworden: %(title)s")
+    _("Anmeldung bestätigt: %(title)s")
+    _("Ihre Anmeldung: %(title)s")
+    _("Stornierung: %(title)s")
+    _("Erinnerung: %(title)s")
+    _("Abgesagt: %(title)s")
+    _("Neue Anmeldung: %(title)s")
+
+
+def site_root(event):
+    site = event.get_site()
+    if site is not None:
+        return site.root_url
+    return settings.WAGTAILADMIN_BASE_URL
+
+
+def personal_url(registration, name="events:registration_detail"):
+    from .tokens import make_token
+
+    return site_root(registration.event) + reverse(name, args=[make_token(registration)])
+
+
+def calendar_file(event):
+    """The event's dates as .ics bytes (built by the calendar's pure builder)."""
+    from . import ical
+    from .listing import feed_dates, with_feed_data
+    from .models import EventPage
+
+    dates = feed_dates(EventPage.objects.filter(pk=event.pk), window=False)
+    cal = ical.build_calendar(
+        with_feed_data(dates),
+        name=event.title,
+        page_url=lambda e: e.get_full_url(),
+    )
+    return cal.to_ical()
+
+
+def build_message(message):
+    """The `EmailMultiAlternatives` for an outbox row (text, HTML, maybe the .ics)."""
+    registration = message.registration
+    event = registration.event if registration else message.event
+    language = (registration.language if registration else None) or "de"
+    with translation.override(language):
+        holds_seat = (
+            registration is not None
+            and registration.status == RegistrationStatus.CONFIRMED
+            and message.kind in SEAT_KINDS
+        )
+        context = {
+            "kind": message.kind,
+            "registration": registration,
+            "event": event,
+            "event_url": event.get_full_url(),
+            "holds_seat": holds_seat,
+            "online_link": event.online_access_link if holds_seat else "",
+            "bookings": list(
+                registration.bookings.exclude(status="cancelled")
+                .select_related("workshop", "time_slot")
+                .order_by("time_slot__start")
+            )
+            if registration
+            else [],
+            "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        }
+        if message.kind == EmailKind.COORDINATOR_NOTICE:
+            context["admin_url"] = (
+                settings.WAGTAILADMIN_BASE_URL
+                + reverse("registrations:index")
+                + f"?event={event.pk}"
+            )
+        elif registration is not None:
+            context["personal_url"] = personal_url(registration)
+            context["confirm_url"] = personal_url(registration, "events:registration_confirm")
+            context["cancel_url"] = personal_url(registration, "events:registration_cancel")
+        text = render_to_string(f"emails/{message.kind}.txt", context)
+        html = render_to_string(f"emails/{message.kind}.html", context)
+        subject = subject_for(message.kind, event, language)
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+    )
+    mail.attach_alternative(html, "text/html")
+    if holds_seat:
+        mail.attach(
+            f"{event.slug}.ics",
+            calendar_file(event),
+            "text/calendar; method=PUBLISH; charset=utf-8",
+        )
+    return mail

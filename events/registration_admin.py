@@ -1,0 +1,487 @@
+"""Registrations in the Wagtail admin.
+
+- "Anmeldungen" (`RegistrationViewSet`): list with filters (event, status, workshop),
+  search, per-row actions that call the service (confirm, reject, cancel, move up, mark
+  attended), CSV/XLSX export through Wagtail's spreadsheet export (CSV with a UTF-8 BOM
+  for Excel, and cells that could run as formulas neutralised), a printable attendance
+  list per event, and the DSGVO tools (export / erase a person's data).
+- "E-Mails" (`EmailMessageViewSet`): the outbox with a status filter and "retry".
+- Seats taken / left / waitlisted on event rows of the page explorer and on a dashboard
+  panel of upcoming events: counts only, so editors without the registration permissions
+  never see a name.
+
+Personal data is reachable only with the `events.view_registration` permission (the
+"Koordination" group, created by a data migration).
+"""
+
+import json
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Min, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import DeleteView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets.button import Button
+
+from . import registration as service
+from .models import (
+    EmailMessage,
+    EmailStatus,
+    EventPage,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A spreadsheet cell that starts like a formula is prefixed with ' (OWASP CSV
+    injection); Wagtail's XLSX export already stores such cells as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class SafeSpreadsheetExportMixin:
+    """Wagtail's CSV export, plus a UTF-8 BOM (so Excel reads umlauts) and neutralised
+    formula cells. Mixed into the index views of this module."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV:
+            return neutralise_formula(value)
+        return value
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+class RegistrationFilterSet(WagtailFilterSet):
+    event = django_filters.ModelChoiceFilter(
+        label=_("Veranstaltung"),
+        queryset=EventPage.objects.filter(registration_enabled=True).order_by("title"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
+    workshop = django_filters.ModelChoiceFilter(
+        label=_("Workshop"),
+        field_name="bookings__workshop",
+        queryset=Workshop.objects.select_related("time_slot").order_by("title"),
+        method="filter_workshop",
+    )
+    attended = django_filters.BooleanFilter(label=_("teilgenommen"))
+
+    class Meta:
+        model = Registration
+        fields = ["event", "status", "workshop", "attended"]
+
+    def filter_workshop(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            bookings__workshop=value, bookings__status__in=["confirmed", "waitlisted"]
+        ).distinct()
+
+
+class EmailFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EmailStatus.choices)
+
+    class Meta:
+        model = EmailMessage
+        fields = ["status", "kind"]
+
+
+# --------------------------------------------------------------------------- actions
+
+ACTIONS = {
+    "approve": (_("Bestätigen"), service.approve, "check"),
+    "reject": (_("Ablehnen"), service.reject, "cross"),
+    "cancel": (_("Stornieren"), lambda r: service.cancel(r, by_coordinator=True), "bin"),
+    "promote": (_("Von der Warteliste nachrücken"), service.promote, "arrow-up"),
+    "attended": (_("Als teilgenommen markieren"), service.mark_attended, "tick"),
+}
+
+
+def actions_for(registration):
+    status = registration.status
+    names = []
+    if status == RegistrationStatus.PENDING_APPROVAL:
+        names += ["approve"]
+    if status == RegistrationStatus.WAITLISTED:
+        names += ["promote"]
+    if status == RegistrationStatus.CONFIRMED and not registration.attended:
+        names += ["attended"]
+    if registration.is_active:
+        names += ["reject", "cancel"]
+    return names
+
+
+class RegistrationIndexView(SafeSpreadsheetExportMixin, IndexView):
+    def get_base_queryset(self):
+        return (
+            super().get_base_queryset().select_related("event").prefetch_related("bookings__workshop")
+        )
+
+    def get_add_url(self):
+        return None  # registrations come from the public form only
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if not self.permission_policy.user_has_permission(self.request.user, "change"):
+            return buttons
+        from wagtail.admin.widgets.button import MenuItem
+
+        for i, name in enumerate(actions_for(instance)):
+            label, _fn, icon = ACTIONS[name]
+            buttons.append(
+                MenuItem(
+                    label,
+                    url=reverse("registrations:action", args=[instance.pk, name]),
+                    icon_name=icon,
+                    priority=40 + i,
+                )
+            )
+        return buttons
+
+    def get_header_more_buttons(self):
+        buttons = super().get_header_more_buttons()
+        event_id = self.request.GET.get("event")
+        if event_id and event_id.isdigit():
+            buttons.append(
+                Button(
+                    _("Teilnahmeliste drucken"),
+                    url=reverse("registrations:attendance", args=[int(event_id)]),
+                    icon_name="doc-full",
+                    priority=60,
+                )
+            )
+        buttons.append(
+            Button(
+                _("Auskunft / Löschung (DSGVO)"),
+                url=reverse("registrations:person"),
+                icon_name="user",
+                priority=70,
+            )
+        )
+        return buttons
+
+
+class RegistrationDeleteView(DeleteView):
+    """Deleting a registration first cancels it silently, so the waitlist moves up."""
+
+    def delete_action(self):
+        service.cancel_silently(self.object)
+        super().delete_action()
+
+
+def _require(request, action):
+    if not request.user.has_perm(f"events.{action}_registration"):
+        raise PermissionDenied
+
+
+def registration_action_view(request, pk, action):
+    """GET: confirm; POST: run the service function (never a state change on GET)."""
+    _require(request, "change")
+    if action not in ACTIONS:
+        raise PermissionDenied
+    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
+    label, fn, _icon = ACTIONS[action]
+    if request.method == "POST":
+        try:
+            fn(registration)
+        except service.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Erledigt: %(action)s") % {"action": label})
+        return HttpResponseRedirect(
+            reverse("registrations:index") + f"?event={registration.event_id}"
+        )
+    return TemplateResponse(
+        request,
+        "events/admin/registration_action.html",
+        {"registration": registration, "label": label, "action": action},
+    )
+
+
+def attendance_list_view(request, event_id):
+    """A printable list of confirmed participants with a signature column."""
+    _require(request, "view")
+    event = get_object_or_404(EventPage, pk=event_id)
+    registrations = (
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .order_by("last_name", "first_name", "id")
+        .prefetch_related("bookings__workshop")
+    )
+    return TemplateResponse(
+        request,
+        "events/admin/attendance_list.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "dates": list(event.dates.order_by("start")),
+        },
+    )
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse der Person"))
+    action = forms.ChoiceField(
+        label=_("Aktion"),
+        choices=[
+            ("export", _("Daten exportieren (JSON)")),
+            ("erase", _("Daten löschen (anonymisieren)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+def person_view(request):
+    """Art. 15/17 DSGVO: export or erase every registration of one e-mail address."""
+    _require(request, "delete")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if form.cleaned_data["action"] == "export":
+            data = json.dumps(service.export_person(email), ensure_ascii=False, indent=2)
+            response = HttpResponse(data, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="anmeldungen-auskunft.json"'
+            return response
+        count = service.erase_person(email)
+        messages.success(request, _("%(count)s Anmeldung(en) anonymisiert.") % {"count": count})
+        return HttpResponseRedirect(reverse("registrations:person"))
+    return TemplateResponse(request, "events/admin/person.html", {"form": form})
+
+
+class RegistrationViewSet(ModelViewSet):
+    model = Registration
+    name = "registrations"
+    icon = "group"
+    menu_label = _("Anmeldungen")
+    menu_order = 100
+    index_view_class = RegistrationIndexView
+    delete_view_class = RegistrationDeleteView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["__str__", "email", "organisation", "event", "status", "created_at"]
+    filterset_class = RegistrationFilterSet
+    search_fields = ["first_name", "last_name", "email", "organisation"]
+    search_backend_name = None
+    form_fields = ["first_name", "last_name", "email", "organisation", "role", "phone"]
+    list_export = [
+        "event.title",
+        "status",
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "role",
+        "phone",
+        "workshops_display",
+        "answers_display",
+        "created_at",
+        "attended",
+    ]
+    export_headings = {
+        "event.title": _("Veranstaltung"),
+        "status": _("Status"),
+        "first_name": _("Vorname"),
+        "last_name": _("Nachname"),
+        "email": _("E-Mail"),
+        "organisation": _("Organisation"),
+        "role": _("Funktion"),
+        "phone": _("Telefon"),
+        "workshops_display": _("Workshops"),
+        "answers_display": _("Antworten"),
+        "created_at": _("angemeldet am"),
+        "attended": _("teilgenommen"),
+    }
+    export_filename = "anmeldungen"
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("action/<int:pk>/<str:action>/", registration_action_view, name="action"),
+            path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
+            path("person/", person_view, name="person"),
+        ]
+
+
+class EmailIndexView(IndexView):
+    def get_add_url(self):
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status != EmailStatus.SENT and instance.recipient:
+            from wagtail.admin.widgets.button import MenuItem
+
+            buttons.append(
+                MenuItem(
+                    _("Erneut senden"),
+                    url=reverse("registration_emails:retry", args=[instance.pk]),
+                    icon_name="resubmit",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+def retry_email_view(request, pk):
+    if not request.user.has_perm("events.change_emailmessage"):
+        raise PermissionDenied
+    message = get_object_or_404(EmailMessage, pk=pk)
+    if request.method == "POST":
+        service.enqueue_email(message.pk)
+        messages.success(request, _("Die E-Mail wurde erneut in die Warteschlange gestellt."))
+        return HttpResponseRedirect(reverse("registration_emails:index"))
+    return TemplateResponse(
+        request, "events/admin/email_retry.html", {"message": message}
+    )
+
+
+class EmailMessageViewSet(ModelViewSet):
+    model = EmailMessage
+    name = "registration_emails"
+    icon = "mail"
+    menu_label = _("E-Mails")
+    menu_order = 110
+    index_view_class = EmailIndexView
+    copy_view_enabled = False
+    list_display = ["kind", "recipient", "subject", "status", "attempts", "last_error", "created_at"]
+    filterset_class = EmailFilterSet
+    search_fields = ["recipient", "subject"]
+    search_backend_name = None
+    form_fields = ["recipient"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("retry/<int:pk>/", retry_email_view, name="retry"),
+        ]
+
+
+class RegistrationAdminGroup(ModelViewSetGroup):
+    items = (RegistrationViewSet, EmailMessageViewSet)
+    menu_label = _("Anmeldungen")
+    menu_icon = "group"
+    menu_name = "registrations-menu"
+    menu_order = 250
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return RegistrationAdminGroup()
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def event_counts(event_ids):
+    """{event_id: (capacity, taken, waitlisted)} for the given events (one query)."""
+    rows = service.annotate_counts(EventPage.objects.filter(pk__in=list(event_ids))).values(
+        "pk", "capacity", "seats_taken", "waitlisted"
+    )
+    return {r["pk"]: (r["capacity"], r["seats_taken"], r["waitlisted"]) for r in rows}
+
+
+def counts_label(capacity, taken, waitlisted):
+    if capacity is None:
+        text = _("%(taken)s angemeldet") % {"taken": taken}
+    else:
+        text = _("%(taken)s/%(capacity)s Plätze, %(left)s frei") % {
+            "taken": taken,
+            "capacity": capacity,
+            "left": max(capacity - taken, 0),
+        }
+    if waitlisted:
+        text += ", " + _("%(n)s Warteliste") % {"n": waitlisted}
+    return text
+
+
+@hooks.register("construct_page_listing_buttons")
+def registration_counts_button(buttons, page, user, context=None):
+    """Seats taken/left/waitlisted on event rows of the explorer; the counts of all
+    events in the listing are fetched once per request."""
+    if not isinstance(page.specific_class, type) or not issubclass(
+        page.specific_class, EventPage
+    ):
+        return
+    request = context.get("request") if context else None
+    cache = getattr(request, "_registration_counts", None) if request else None
+    if cache is None:
+        siblings = EventPage.objects.filter(
+            path__startswith=page.path[: -page.steplen], depth=page.depth
+        ).values_list("pk", flat=True)
+        cache = event_counts(siblings)
+        if request is not None:
+            request._registration_counts = cache
+    if page.pk not in cache:
+        return
+    capacity, taken, waitlisted = cache[page.pk]
+    if capacity is None and not taken:
+        return
+    url = (
+        reverse("registrations:index") + f"?event={page.pk}"
+        if user.has_perm("events.view_registration")
+        else reverse("wagtailadmin_pages:edit", args=[page.pk])
+    )
+    buttons.append(
+        ListingButton(
+            counts_label(capacity, taken, waitlisted),
+            url=url,
+            icon_name="group",
+            priority=90,
+        )
+    )
+
+
+class UpcomingRegistrationsPanel(Component):
+    """Dashboard: upcoming events that take registrations, with counts (one query)."""
+
+    name = "upcoming_registrations"
+    order = 150
+    template_name = "events/admin/upcoming_registrations_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        now = timezone.now()
+        events = (
+            service.annotate_counts(
+                EventPage.objects.filter(registration_enabled=True).annotate(
+                    next_start=Min("dates__start", filter=Q(dates__end__gte=now))
+                )
+            )
+            .filter(next_start__isnull=False)
+            .order_by("next_start")[:10]
+        )
+        rows = [
+            {
+                "event": e,
+                "label": counts_label(e.capacity, e.seats_taken, e.waitlisted),
+                "pending": e.pending,
+            }
+            for e in events
+        ]
+        return {"rows": rows, "can_view": self.user.has_perm("events.view_registration")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_registrations_panel(request, panels):
+    panels.append(UpcomingRegistrationsPanel(request.user))

@@ -1,0 +1,215 @@
+"""The public registration form: core fields, workshop choice per slot, the
+coordinator's extra questions (Wagtail's FormBuilder), consents and spam traps.
+
+(It lives beside `events/forms.py`, the calendar's filter form, to keep the two apart.)
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.forms.forms import FormBuilder
+
+from . import spam
+
+QUESTION_PREFIX = "q_"
+WAITLIST_PREFIX = "warteliste-"
+
+
+def no_control_characters(value):
+    """Names end up in e-mails: no line breaks or other control characters."""
+    if any(ord(ch) < 32 for ch in value):
+        raise ValidationError(_("Bitte ohne Zeilenumbrüche oder Steuerzeichen."))
+
+
+phone_validator = RegexValidator(
+    r"^[0-9+()/ .\-]{3,50}$", _("Bitte eine Telefonnummer aus Ziffern, +, -, / oder Leerzeichen.")
+)
+
+
+class WorkshopSelect(forms.RadioSelect):
+    """Radio buttons where full workshops (without waitlist) are shown but not selectable."""
+
+    def __init__(self, *args, disabled_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_values = set(disabled_values)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("Vorname"), max_length=100, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Nachname"), max_length=100, validators=[no_control_characters]
+    )
+    email = forms.EmailField(label=_("E-Mail"), max_length=254)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        validators=[no_control_characters],
+        widget=forms.TextInput(
+            attrs={"list": "organisation-suggestions", "autocomplete": "organization"}
+        ),
+    )
+    role = forms.CharField(
+        label=_("Funktion"), max_length=200, required=False, validators=[no_control_characters]
+    )
+    phone = forms.CharField(
+        label=_("Telefon (optional)"),
+        max_length=50,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, data=None, *, event, slots=(), questions=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.event = event
+        self.slots = list(slots)
+        self.questions = list(questions)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+        self.workshop_fields = []
+        for slot, workshops in self.slots:
+            choices, disabled = [], []
+            for workshop in workshops:
+                label = workshop.title
+                if workshop.seats_left == 0:
+                    if event.waitlist_enabled:
+                        choices.append(
+                            (
+                                f"{WAITLIST_PREFIX}{workshop.pk}",
+                                _("%(title)s – ausgebucht, Warteliste") % {"title": label},
+                            )
+                        )
+                        continue
+                    label = _("%(title)s – ausgebucht") % {"title": label}
+                    disabled.append(str(workshop.pk))
+                elif workshop.seats_left is not None:
+                    label = _("%(title)s (noch %(n)s Plätze)") % {
+                        "title": label,
+                        "n": workshop.seats_left,
+                    }
+                choices.append((str(workshop.pk), label))
+            name = f"workshop_{slot.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{slot.start:%H:%M}–{slot.end:%H:%M} {slot.title}",
+                choices=choices,
+                widget=WorkshopSelect(disabled_values=disabled),
+                error_messages={"required": _("Bitte wählen Sie einen Workshop.")},
+            )
+            self.fields[name].disabled_values = set(disabled)
+            self.workshop_fields.append(name)
+
+        self.question_fields = []
+        self.health_fields = []
+        builder_fields = FormBuilder(self.questions).formfields
+        for question, (clean_name, field) in zip(
+            self.questions, builder_fields.items(), strict=True
+        ):
+            name = QUESTION_PREFIX + clean_name
+            self.fields[name] = field
+            self.question_fields.append(name)
+            if question.is_health_data:
+                self.health_fields.append(name)
+
+        self.fields["privacy_consent"] = forms.BooleanField(
+            label=_(
+                "Ich habe die Datenschutzhinweise gelesen und willige in die Verarbeitung meiner "
+                "Angaben für diese Anmeldung ein."
+            ),
+            error_messages={"required": _("Bitte stimmen Sie den Datenschutzhinweisen zu.")},
+        )
+        if self.health_fields:
+            self.fields["health_consent"] = forms.BooleanField(
+                label=_(
+                    "Ich willige ausdrücklich ein, dass meine Angaben zu Gesundheit (z. B. "
+                    "Ernährung, Barrierefreiheit) nur für die Organisation dieser Veranstaltung "
+                    "verarbeitet werden (Art. 9 Abs. 2 lit. a DSGVO)."
+                ),
+                required=False,
+            )
+        self.fields[spam.HONEYPOT_FIELD] = forms.CharField(
+            label=_("Bitte leer lassen"),
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+        self.fields[spam.STAMP_FIELD] = forms.CharField(
+            required=False, widget=forms.HiddenInput, initial=spam.new_stamp
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.workshop_fields:
+            value = cleaned.get(name)
+            if value and value in self.fields[name].disabled_values:
+                self.add_error(
+                    name, _("Dieser Workshop ist ausgebucht. Bitte wählen Sie einen anderen.")
+                )
+        answered_health = any(
+            cleaned.get(name) not in (None, "", [], False) for name in self.health_fields
+        )
+        if answered_health and not cleaned.get("health_consent"):
+            self.add_error(
+                "health_consent",
+                _(
+                    "Für Ihre Angaben zu Gesundheit brauchen wir Ihre ausdrückliche Einwilligung "
+                    "– oder lassen Sie diese Felder leer."
+                ),
+            )
+        return cleaned
+
+    # The pieces the template lays out separately.
+    def core_fields(self):
+        return [
+            self[name]
+            for name in ("first_name", "last_name", "email", "organisation", "role", "phone")
+        ]
+
+    def workshop_bound_fields(self):
+        return [self[name] for name in self.workshop_fields]
+
+    def question_bound_fields(self):
+        return [self[name] for name in self.question_fields]
+
+    def registration_data(self):
+        """Cleaned data in the shape `registration.register` takes."""
+        cd = self.cleaned_data
+        answers = {}
+        for question, name in zip(self.questions, self.question_fields, strict=True):
+            value = cd.get(name)
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            elif value is None:
+                value = ""
+            if question.is_health_data and not cd.get("health_consent"):
+                value = ""
+            answers[question.label] = value if isinstance(value, bool) else str(value)
+        data = {
+            key: cd.get(key, "")
+            for key in ("first_name", "last_name", "email", "organisation", "role", "phone")
+        }
+        data["answers"] = answers
+        data["health_consent"] = bool(cd.get("health_consent")) and any(
+            cd.get(name) not in (None, "", [], False) for name in self.health_fields
+        )
+        return data
+
+    def workshop_choices(self):
+        """{time_slot_id: (workshop_id, wants_waitlist)}."""
+        result = {}
+        for (slot, _workshops), name in zip(self.slots, self.workshop_fields, strict=True):
+            value = self.cleaned_data.get(name)
+            if not value:
+                continue
+            waitlist = value.startswith(WAITLIST_PREFIX)
+            result[slot.pk] = (int(value.removeprefix(WAITLIST_PREFIX)), waitlist)
+        return result

@@ -1,0 +1,94 @@
+"""Background tasks (django-tasks): sending the outbox.
+
+`send_email_message` never raises: a failure is recorded on the message (exception class
+and SMTP code only) and, when the backend can defer tasks (the database queue), the task
+re-enqueues itself with a growing delay. `manage.py retry_emails` covers everything else
+(the immediate backend, a lost queue entry).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+def max_attempts():
+    return int(getattr(settings, "REGISTRATION_EMAIL_MAX_ATTEMPTS", 6))
+
+
+def backoff(attempts):
+    """Wait before the next attempt: 5, 10, 20, 40 ... minutes."""
+    return timedelta(minutes=5 * 2 ** max(attempts - 1, 0))
+
+
+def describe_error(exc):
+    """Exception class and SMTP code, nothing else (messages may contain addresses)."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
+
+
+@task()
+def send_email_message(message_id):
+    """Send one outbox message once; returns its status."""
+    from .emails import build_message
+    from .models import EmailMessage, EmailStatus
+
+    # No transaction around the SMTP conversation: on SQLite it would hold the write lock
+    # (and block registrations) for as long as the mail server takes.
+    now = timezone.now()
+    claimed = (
+        EmailMessage.objects.filter(pk=message_id)
+        .exclude(status=EmailStatus.SENT)
+        .exclude(recipient="")
+        .update(attempts=F("attempts") + 1, last_attempt_at=now)
+    )
+    if not claimed:
+        return None
+    message = EmailMessage.objects.select_related("registration__event", "event").get(pk=message_id)
+    try:
+        build_message(message).send()
+    except Exception as exc:
+        message.status = EmailStatus.FAILED
+        message.last_error = describe_error(exc)
+        logger.warning("E-mail %s failed: %s", message.pk, message.last_error)
+    else:
+        message.status = EmailStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+    message.save(update_fields=["status", "sent_at", "last_error"])
+    if message.status == EmailStatus.FAILED and message.attempts < max_attempts():
+        backend = send_email_message.get_backend()
+        if backend.supports_defer:
+            run_after = timezone.now() + backoff(message.attempts)
+            send_email_message.using(run_after=run_after).enqueue(message.pk)
+    return message.status
+
+
+def retry_due(now=None):
+    """Re-enqueue failed messages whose backoff has passed and queued ones that seem lost.
+
+    Returns the number of messages handed to the queue.
+    """
+    from .models import EmailMessage, EmailStatus
+    from .registration import enqueue_email
+
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=int(getattr(settings, "REGISTRATION_EMAIL_STALE_MINUTES", 15)))
+    count = 0
+    candidates = EmailMessage.objects.filter(attempts__lt=max_attempts()).exclude(recipient="")
+    for message in candidates.filter(status__in=[EmailStatus.FAILED, EmailStatus.QUEUED]):
+        if message.status == EmailStatus.QUEUED:
+            due = (message.last_attempt_at or message.created_at) <= stale
+        else:
+            due = message.last_attempt_at is None or (
+                message.last_attempt_at + backoff(message.attempts) <= now
+            )
+        if due:
+            enqueue_email(message.pk)
+            count += 1
+    return count

@@ -1,0 +1,59 @@
+"""Signed personal links: `/anmeldung/<token>/`.
+
+A token is `django.core.signing.dumps({"r": id, "s": secret, "x": expiry}, salt=...)`:
+the signature stops tampering, the per-registration `secret` (stored on the registration)
+lets the coordination revoke every link sent so far (`registration.revoke_links`), and
+`x` (a Unix time, 30 days after the event's end by default) makes old links expire.
+"""
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.utils.crypto import constant_time_compare
+
+SALT = "events.registration.link"
+
+
+class InvalidToken(Exception):
+    """Tampered, revoked, unknown or expired; views answer 404 with a German message."""
+
+
+def expiry_for(registration):
+    from .registration import event_end
+
+    days = int(getattr(settings, "REGISTRATION_LINK_DAYS_AFTER_EVENT", 30))
+    end = event_end(registration.event)
+    base = end if end is not None else registration.created_at + timedelta(days=365)
+    return int((base + timedelta(days=days)).timestamp())
+
+
+def make_token(registration, expires=None):
+    payload = {
+        "r": registration.pk,
+        "s": registration.secret,
+        "x": expires if expires is not None else expiry_for(registration),
+    }
+    return signing.dumps(payload, salt=SALT, compress=True)
+
+
+def read_token(token, now=None):
+    """The `Registration` a token names; raises `InvalidToken` for anything else."""
+    from .models import Registration
+
+    try:
+        payload = signing.loads(token, salt=SALT)
+        registration_id, secret, expires = int(payload["r"]), str(payload["s"]), int(payload["x"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise InvalidToken from exc
+    if (now if now is not None else time.time()) > expires:
+        raise InvalidToken
+    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
+    if (
+        registration is None
+        or registration.anonymised_at is not None
+        or not constant_time_compare(registration.secret, secret)
+    ):
+        raise InvalidToken
+    return registration
