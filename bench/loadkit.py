@@ -8,6 +8,8 @@ endpoint. Every loop here is bounded in count and time.
 """
 
 import collections
+import concurrent.futures
+import http.client
 import http.cookiejar
 import os
 import pathlib
@@ -50,7 +52,26 @@ class PostgresServer:
 
     @property
     def url(self):
-        return f"postgres://postgres@127.0.0.1:{self.port}/kinderschutz"
+        return self.url_for("kinderschutz")
+
+    def url_for(self, name):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def create_database(self, name, template=None):
+        """A new database, optionally a copy of `template` (fast: no migrations)."""
+        args = ["-T", template] if template else []
+        self._run(
+            str(self.bin / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            *args,
+            name,
+        )
+        return self.url_for(name)
 
     def _run(self, *args, **kw):
         return subprocess.run([*self.as_user, *args], check=True, capture_output=True, **kw)
@@ -126,16 +147,24 @@ class PostgresServer:
 class ProductionStack:
     """gunicorn + task worker + SMTP sink on PostgreSQL, production settings."""
 
-    def __init__(self, workers=4, database_url=None, smtp_port=None, extra_env=None):
+    def __init__(
+        self, workers=4, database_url=None, smtp_port=None, extra_env=None, static_root=None
+    ):
+        """Without `database_url` (or $DATABASE_URL) a throwaway PostgreSQL is started by
+        `prepare()` and removed by `stop()`. `static_root`: already collected static files
+        to share between stacks (then `prepare(collectstatic=False)`)."""
         self.workers = workers
         self.pg = None if database_url or os.environ.get("DATABASE_URL") else PostgresServer()
         self.database_url = database_url or os.environ.get("DATABASE_URL")
         self.port = free_port()
         self.smtp_port = smtp_port or free_port()
-        self.extra_env = extra_env or {}
+        self.extra_env = dict(extra_env or {})
         self.web = None
         self.worker = None
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="kinderschutz-load-"))
+        self.static_root = static_root or str(self.tmp / "static")
+        # One secret key for every process of the stack (CSRF, signed form stamps).
+        self._secret = secrets.token_urlsafe(50)
 
     @property
     def base_url(self):
@@ -145,12 +174,12 @@ class ProductionStack:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "kinderschutz_cms.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_SECRET_KEY": self._secret,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_HSTS_SECONDS": "0",
             "DATABASE_URL": self.database_url,
-            "STATIC_ROOT": str(self.tmp / "static"),
+            "STATIC_ROOT": self.static_root,
             "MEDIA_ROOT": str(self.tmp / "media"),
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.smtp_port),
@@ -160,32 +189,52 @@ class ProductionStack:
         }
         return env
 
-    def manage(self, *args, check=True):
-        return subprocess.run(
+    def manage(self, *args, check=True, env=None, timeout=300):
+        """Run `manage.py` with the stack's environment (plus `env`); raises with the
+        command's output if it fails and `check` is set."""
+        result = subprocess.run(
             [PYTHON, "manage.py", *args],
             cwd=ROOT,
-            env=self.env(),
-            check=check,
+            env={**self.env(), **(env or {})},
             capture_output=True,
             text=True,
+            timeout=timeout,
         )
+        if check and result.returncode:
+            raise RuntimeError(
+                f"manage.py {args[0]} failed ({result.returncode}):\n"
+                + result.stdout[-2000:]
+                + result.stderr[-4000:]
+            )
+        return result
 
-    def prepare(self, *setup_commands):
+    def shell(self, code, **kwargs):
+        """Run Python `code` in `manage.py shell` on the stack's database; its stdout."""
+        return self.manage("shell", "--no-imports", "-c", code, **kwargs).stdout
+
+    def prepare(self, *setup_commands, migrate=True, collectstatic=True):
         if self.pg:
             self.pg.start()
             self.database_url = self.pg.url
-        self.manage("migrate", "--noinput")
-        self.manage("collectstatic", "--noinput")
+        if migrate:
+            self.manage("migrate", "--noinput")
+        if collectstatic:
+            self.manage("collectstatic", "--noinput")
         for command in setup_commands:
             self.manage(*command)
-        # The secret key must be the same for all processes of one stack.
-        self._secret = self.env()["DJANGO_SECRET_KEY"]
         return self
 
     def _env_fixed(self):
-        env = self.env()
-        env["DJANGO_SECRET_KEY"] = self._secret
-        return env
+        return self.env()
+
+    def sql(self, query, params=()):
+        """Rows of one SQL query on the stack's database (psycopg, autocommit)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url.replace("postgres://", "postgresql://", 1)) as conn:
+            conn.autocommit = True
+            cur = conn.execute(query, params)
+            return cur.fetchall() if cur.description else []
 
     def start_web(self):
         self.web = subprocess.Popen(
@@ -286,10 +335,26 @@ class Stats:
         return rows
 
 
+class _ProxiedCookiePolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send `Secure` cookies over plain HTTP: the client stands where the TLS proxy would."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+    def set_ok(self, cookie, request):
+        return True if cookie.secure else super().set_ok(cookie, request)
+
+
 class Client:
-    """A browser-like HTTP client: cookies, CSRF token from forms, no redirects followed."""
+    """A browser-like HTTP client: cookies, CSRF token from forms, no redirects followed.
+
+    Production settings mark cookies `Secure` and trust `X-Forwarded-Proto` from the
+    proxy, so every request says `X-Forwarded-Proto: https` (and POSTs carry an https
+    Referer) as they would behind the TLS-terminating proxy.
+    """
 
     CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    STAMP_RE = re.compile(r'name="form_started" value="([^"]+)"')
 
     class _NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -299,7 +364,7 @@ class Client:
         self.base_url = base_url
         self.stats = stats
         self.timeout = timeout
-        self.cookies = http.cookiejar.CookieJar()
+        self.cookies = http.cookiejar.CookieJar(_ProxiedCookiePolicy())
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), self._NoRedirect()
         )
@@ -307,20 +372,31 @@ class Client:
     def request(self, endpoint, path, data=None, headers=None, ok_statuses=(200, 302, 303, 304)):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         req = urllib.request.Request(self.base_url + path, data=body, headers=headers or {})
+        req.add_header("X-Forwarded-Proto", "https")
         if body is not None:
-            req.add_header("Referer", self.base_url + path)
+            req.add_header("Referer", self.base_url.replace("http://", "https://", 1) + path)
         started = time.perf_counter()
         status, text, resp_headers = 0, "", {}
         try:
             with self.opener.open(req, timeout=self.timeout) as resp:
-                status, text, resp_headers = resp.status, resp.read().decode(), dict(resp.headers)
+                status, text, resp_headers = (
+                    resp.status,
+                    resp.read().decode("utf-8", "replace"),
+                    dict(resp.headers),
+                )
         except urllib.error.HTTPError as exc:
-            status, text, resp_headers = (
-                exc.code,
-                exc.read().decode("utf-8", "replace"),
-                dict(exc.headers),
-            )
-        except (urllib.error.URLError, ConnectionError, OSError, TimeoutError):
+            try:
+                text = exc.read().decode("utf-8", "replace")
+            except (OSError, TimeoutError):
+                text = ""
+            status, resp_headers = exc.code, dict(exc.headers)
+        except (
+            urllib.error.URLError,
+            ConnectionError,
+            OSError,
+            TimeoutError,
+            http.client.HTTPException,
+        ):
             status = 0
         if self.stats is not None:
             self.stats.record(
@@ -331,3 +407,139 @@ class Client:
     def csrf_from(self, html):
         match = self.CSRF_RE.search(html)
         return match.group(1) if match else None
+
+
+# --------------------------------------------------------------------------- scenario
+
+BASE_TREE = """
+from wagtail.models import Page, Site
+from kinderschutz_cms.models import HomePage
+from events.models import EventIndexPage
+root = Page.get_first_root_node()
+home = HomePage.objects.first()
+if home is None:
+    Page.objects.filter(depth=2).delete()
+    root.refresh_from_db()
+    home = root.add_child(instance=HomePage(title="Netzwerk Kinderschutz Lastland", slug="start"))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+if not EventIndexPage.objects.exists():
+    home.add_child(instance=EventIndexPage(title="Veranstaltungen", slug="veranstaltungen"))
+"""
+
+EVENT = """
+from datetime import timedelta
+from django.utils import timezone
+from events.models import EventDate, EventIndexPage, TrainingPage
+index = EventIndexPage.objects.order_by("path").first()
+start = timezone.localtime() + timedelta(days=30)
+start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+page = TrainingPage(
+    title="Lastprobe: Kinderschutz in der Kita", slug="lastprobe-{tag}", live=True,
+    registration_enabled=True, capacity={capacity}, waitlist_enabled=True,
+    double_opt_in=False, coordinator_emails="", online_access_link="",
+)
+page.dates = [EventDate(start=start, end=start + timedelta(hours=7), sort_order=0)]
+index.add_child(instance=page)
+page.save_revision().publish()
+page.refresh_from_db()
+print("EVENT", page.pk, page.url)
+"""
+
+
+def create_event(stack, capacity, tag="1"):
+    """A training with `capacity` seats and a waitlist below the first calendar;
+    returns (page id, path of the page). No coordinator notices, no double opt-in."""
+    out = stack.shell(EVENT.format(capacity=int(capacity), tag=tag))
+    line = [x for x in out.splitlines() if x.startswith("EVENT ")][-1]
+    _, pk, path = line.split()
+    return int(pk), path
+
+
+def register(client, event_path, number, endpoint_prefix="registration"):
+    """One person: GET the form (CSRF cookie and token, signed start stamp), POST it.
+
+    Returns (status of the POST, e-mail address); status 302 is a registration."""
+    email = f"person{number:05d}@lastprobe.example.org"
+    status, html, _ = client.request(f"{endpoint_prefix} GET", event_path + "anmelden/")
+    if status != 200:
+        return status, email
+    token = client.csrf_from(html)
+    stamp = Client.STAMP_RE.search(html)
+    data = {
+        "csrfmiddlewaretoken": token or "",
+        "form_started": stamp.group(1) if stamp else "",
+        "website_url": "",
+        "first_name": "Testperson",
+        "last_name": f"Nummer {number}",
+        "email": email,
+        "organisation": "Kita Regenbogen",
+        "role": "Fachkraft",
+        "phone": "",
+        "privacy_consent": "on",
+    }
+    status, _, headers = client.request(
+        f"{endpoint_prefix} POST", event_path + "anmelden/", data=data, ok_statuses=(302,)
+    )
+    if status == 302 and "/anmeldung/" not in headers.get("Location", "/anmeldung/"):
+        status = -302  # a redirect somewhere else (login, error) is no registration
+    return status, email
+
+
+def rush(stack, event_path, stats=None, submissions=500, clients=50, first=0, timeout=60):
+    """`submissions` people register at once, `clients` at a time, each with its own
+    cookies; returns {e-mail: status of the POST} (302: registered, 0: no answer)."""
+    results = {}
+
+    def one(number):
+        status, email = register(Client(stack.base_url, stats, timeout=timeout), event_path, number)
+        results[email] = status
+
+    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one, range(first, first + submissions)))
+    return results
+
+
+def registration_counts(stack, event_id):
+    """{status: rows} of the event's registrations."""
+    rows = stack.sql(
+        "SELECT status, count(*) FROM events_registration WHERE event_id = %s GROUP BY status",
+        (event_id,),
+    )
+    return dict(rows)
+
+
+def registered_emails(stack, event_id):
+    """[e-mail] of every registration row (one entry per row)."""
+    return [
+        r[0]
+        for r in stack.sql(
+            "SELECT email_normalised FROM events_registration WHERE event_id = %s", (event_id,)
+        )
+    ]
+
+
+def outbox_counts(stack, event_id):
+    return dict(
+        stack.sql(
+            "SELECT status, count(*) FROM events_emailmessage WHERE event_id = %s GROUP BY status",
+            (event_id,),
+        )
+    )
+
+
+def retry_emails(stack, **env):
+    """What `manage.py retry_emails` does (events.tasks.retry_due), in a separate process
+    with the stack's environment plus `env`; returns how many messages it re-enqueued."""
+    out = stack.shell("from events.tasks import retry_due; print('RETRIED', retry_due())", env=env)
+    return int([x for x in out.splitlines() if x.startswith("RETRIED ")][-1].split()[1])
+
+
+def wait_until(predicate, timeout, interval=0.5):
+    """Poll `predicate()` until it is true or `timeout` seconds passed; its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)

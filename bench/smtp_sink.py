@@ -2,7 +2,9 @@
 
 Runs in a background thread on 127.0.0.1. It can be stopped and started again on the same
 port to simulate a mail server outage. Only the envelope recipients and the subject are
-kept, in memory.
+kept, in memory. `delay` (seconds) makes it slow: it waits that long after the end of each
+message's data before it takes the message and answers (so a client killed while waiting
+has not delivered it).
 """
 
 import asyncio
@@ -12,9 +14,10 @@ import threading
 
 
 class SMTPSink:
-    def __init__(self, host="127.0.0.1", port=0):
+    def __init__(self, host="127.0.0.1", port=0, delay=0.0):
         self.host = host
         self.port = port
+        self.delay = delay
         self.received = []  # (recipients, subject)
         self.per_recipient = collections.Counter()
         self._loop = None
@@ -37,8 +40,14 @@ class SMTPSink:
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
-        ready.wait(10)
+        if not ready.wait(10):
+            raise RuntimeError(f"SMTP sink could not listen on port {self.port}")
         return self
+
+    @property
+    def total(self):
+        with self._lock:
+            return len(self.received)
 
     def stop(self):
         if self._loop is None:
@@ -69,6 +78,8 @@ class SMTPSink:
                 if in_data:
                     if line == ".":
                         in_data = False
+                        if self.delay:
+                            await asyncio.sleep(self.delay)
                         self._store(recipients, data_lines)
                         recipients, data_lines = [], []
                         reply("250 OK queued")

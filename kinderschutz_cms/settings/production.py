@@ -58,3 +58,21 @@ LOGGING = {
     # logger only writes the path and status.
     "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
 }
+
+# Registration knobs (events.spam, events.tasks) from the environment, for operators and
+# the load/fault runs (bench/loadkit.py). Unset: the defaults in the code apply.
+# REGISTRATION_RATE_LIMIT is "count/seconds" (e.g. "10/600") or "off".
+if "REGISTRATION_MIN_FILL_SECONDS" in os.environ:
+    REGISTRATION_MIN_FILL_SECONDS = float(os.environ["REGISTRATION_MIN_FILL_SECONDS"])
+if "REGISTRATION_RATE_LIMIT" in os.environ:
+    _limit = os.environ["REGISTRATION_RATE_LIMIT"].strip().lower()
+    REGISTRATION_RATE_LIMIT = (
+        None if _limit in ("", "0", "off") else tuple(int(x) for x in _limit.split("/", 1))
+    )
+if "REGISTRATION_EMAIL_STALE_MINUTES" in os.environ:
+    REGISTRATION_EMAIL_STALE_MINUTES = int(os.environ["REGISTRATION_EMAIL_STALE_MINUTES"])
+if "REGISTRATION_EMAIL_MAX_ATTEMPTS" in os.environ:
+    REGISTRATION_EMAIL_MAX_ATTEMPTS = int(os.environ["REGISTRATION_EMAIL_MAX_ATTEMPTS"])
+# DB_CONN_MAX_AGE (base.py) keeps connections open; then check them before each request
+# so a restarted database costs one failed request per process at most, not many.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("DB_CONN_HEALTH_CHECKS", "1") == "1"  # noqa: F405

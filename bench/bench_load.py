@@ -1,0 +1,168 @@
+"""Registration rush on the production configuration: PostgreSQL, gunicorn, task worker.
+
+500 people (distinct e-mail addresses, 50 at a time, each with its own cookies) open the
+registration form of a training with 100 seats and a waitlist and send it, while calendar
+clients poll the iCal feed (mostly with `If-None-Match`, answered 304) and people browse
+the member directory. Spam checks that would refuse a machine (minimum fill time, rate
+limit per address: all clients come from 127.0.0.1) are switched off via the environment.
+
+Afterwards it checks, in the database and at the SMTP sink: confirmed == capacity, one
+registration row per successful answer and no other rows, and exactly one e-mail per
+person once the worker has drained the queue. Prints throughput, median and 99th
+percentile per endpoint and the errors; it does not assert on timings.
+
+    .venv/bin/python bench/run_all.py load
+"""
+
+import threading
+import time
+
+from common import Figure
+from loadkit import (
+    Client,
+    ProductionStack,
+    Stats,
+    create_event,
+    registered_emails,
+    registration_counts,
+    rush,
+    wait_until,
+)
+from smtp_sink import SMTPSink
+
+NAME = "load"
+WORKERS = 4
+CAPACITY = 100
+SUBMISSIONS = 500
+CLIENTS = 50
+CALENDAR_CLIENTS = 4
+DIRECTORY_CLIENTS = 4
+MAIL_TIMEOUT = 240
+
+
+def _background(stop, stats, base_url, fn):
+    client = Client(base_url, stats, timeout=30)
+    state = {}
+    while not stop.is_set():
+        fn(client, state)
+        stop.wait(0.2)
+
+
+def _poll_calendar(client, state):
+    headers = {"If-None-Match": state["etag"]} if state.get("etag") else {}
+    endpoint = "feed (If-None-Match)" if headers else "feed"
+    status, _, resp_headers = client.request(endpoint, "/veranstaltungen/ical/", headers=headers)
+    if status == 200 and resp_headers.get("ETag"):
+        state["etag"] = resp_headers["ETag"]
+
+
+def _browse_directory(client, state):
+    state["n"] = state.get("n", 0) + 1
+    path = "/netzwerkpartner/" if state["n"] % 2 else "/netzwerkpartner/?page=2"
+    client.request("directory", path)
+
+
+def run():
+    figures = []
+    sink = SMTPSink().start()
+    stack = ProductionStack(
+        workers=WORKERS,
+        smtp_port=sink.port,
+        extra_env={
+            "REGISTRATION_MIN_FILL_SECONDS": "0",
+            "REGISTRATION_RATE_LIMIT": "off",
+            "DB_CONN_MAX_AGE": "60",
+        },
+    )
+    try:
+        stack.prepare(["load_demo_data"])
+        event_id, event_path = create_event(stack, CAPACITY, tag="rush")
+        stack.start_web().start_worker()
+
+        stats = Stats()
+        stop = threading.Event()
+        background = [
+            threading.Thread(target=_background, args=(stop, stats, stack.base_url, _poll_calendar))
+            for _ in range(CALENDAR_CLIENTS)
+        ] + [
+            threading.Thread(
+                target=_background, args=(stop, stats, stack.base_url, _browse_directory)
+            )
+            for _ in range(DIRECTORY_CLIENTS)
+        ]
+        for thread in background:
+            thread.start()
+        started = time.perf_counter()
+        results = rush(stack, event_path, stats)
+        rush_seconds = time.perf_counter() - started
+        stop.set()
+        for thread in background:
+            thread.join(60)
+        mail_started = time.perf_counter()
+
+        ok = {email for email, status in results.items() if status == 302}
+        counts = registration_counts(stack, event_id)
+        rows = registered_emails(stack, event_id)
+        lost = len(ok - set(rows))
+        extra = len(rows) - len(ok & set(rows))
+
+        drained = wait_until(lambda: ok <= set(sink.per_recipient), MAIL_TIMEOUT, interval=1)
+        mail_seconds = time.perf_counter() - mail_started
+        time.sleep(2)  # anything still arriving would be a duplicate
+        got = sink.per_recipient
+        exactly_one = sum(1 for email in ok if got[email] == 1)
+        duplicates = sum(max(got[email] - 1, 0) for email in ok)
+        missing = sum(1 for email in ok if got[email] == 0)
+
+        print(
+            f"rush: {len(results)} submissions in {rush_seconds:.1f} s, {len(ok)} registered, "
+            f"rows {counts}, lost {lost}, extra rows {extra}; e-mails "
+            f"{'drained' if drained else 'NOT drained'} after {mail_seconds:.1f} s: "
+            f"{exactly_one} exactly one, {missing} missing, {duplicates} duplicates"
+        )
+        for row in stats.summary():
+            print(
+                f"  {row['endpoint']:<24} {row['requests']:>5} req  "
+                f"{row['throughput']:6.1f}/s  median {row['median_ms']:7.1f} ms  "
+                f"p99 {row['p99_ms']:7.1f} ms  errors {row['errors']}  {row['statuses']}"
+            )
+            label = f"{row['endpoint']}"
+            figures += [
+                Figure(NAME, f"{label}: requests", row["requests"]),
+                Figure(NAME, f"{label}: throughput", row["throughput"], "req/s"),
+                Figure(NAME, f"{label}: median", row["median_ms"], "ms"),
+                Figure(NAME, f"{label}: p99", row["p99_ms"], "ms"),
+                Figure(NAME, f"{label}: errors", row["errors"]),
+            ]
+        not_modified = stats.statuses.get("feed (If-None-Match)", {}).get(304, 0)
+        figures += [
+            Figure(
+                NAME,
+                f"rush: {SUBMISSIONS} submissions, {WORKERS} gunicorn workers",
+                rush_seconds,
+                "s",
+            ),
+            Figure(NAME, "rush: registrations per second", len(results) / rush_seconds, "/s"),
+            Figure(NAME, "rush: answered OK (302)", len(ok)),
+            Figure(NAME, f"confirmed (capacity {CAPACITY})", counts.get("confirmed", 0)),
+            Figure(NAME, "waitlisted", counts.get("waitlisted", 0)),
+            Figure(NAME, "lost (OK answer, no row)", lost),
+            Figure(NAME, "rows without OK answer", extra),
+            Figure(NAME, "feed 304 answers", not_modified),
+            Figure(NAME, "e-mails: queue drained after rush", mail_seconds, "s"),
+            Figure(NAME, "e-mails: people with exactly one", exactly_one),
+            Figure(NAME, "e-mails: people with none", missing),
+            Figure(NAME, "e-mails: duplicates", duplicates),
+        ]
+    finally:
+        stack.stop()
+        sink.stop()
+    return figures
+
+
+if __name__ == "__main__":
+    import sys
+
+    from common import print_table
+
+    sys.exit(print_table(run()))
