@@ -459,6 +459,11 @@ def confirm_email(registration, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         reg = _locked_registration(registration)
+        if reg.status == RegistrationStatus.CANCELLED and reg.email_confirmed_at is None:
+            raise RegistrationError(
+                _("Ihre Reservierung ist abgelaufen. Bitte melden Sie sich erneut an."),
+                code="expired",
+            )
         if reg.status != RegistrationStatus.PENDING_EMAIL:
             return reg
         try:
