@@ -98,7 +98,9 @@ def test_database_refuses_second_active_registration(event):
 
 
 def test_double_opt_in_hold_expires_and_seat_goes_to_waitlist(index, mailoutbox):
-    event = make_registration_event(index, capacity=1, double_opt_in=True, double_opt_in_hold_hours=2)
+    event = make_registration_event(
+        index, capacity=1, double_opt_in=True, double_opt_in_hold_hours=2
+    )
     held = register(event)
     late = register(event)
     assert held.hold_expires_at and late.hold_expires_at is None
@@ -111,9 +113,13 @@ def test_double_opt_in_hold_expires_and_seat_goes_to_waitlist(index, mailoutbox)
 
 
 def test_expired_holds_do_not_count_and_are_released_lazily(index):
-    event = make_registration_event(index, capacity=1, double_opt_in=True, double_opt_in_hold_hours=1)
+    event = make_registration_event(
+        index, capacity=1, double_opt_in=True, double_opt_in_hold_hours=1
+    )
     held = register(event)
-    Registration.objects.filter(pk=held.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+    Registration.objects.filter(pk=held.pk).update(
+        hold_expires_at=timezone.now() - timedelta(minutes=1)
+    )
     assert service.availability(event).seats_left == 1
     newcomer = register(event)
     assert newcomer.hold_expires_at is not None  # got the released seat
@@ -125,7 +131,9 @@ def test_confirm_after_expiry_without_waitlist_refuses(index):
         index, capacity=1, double_opt_in=True, waitlist_enabled=False, double_opt_in_hold_hours=1
     )
     held = register(event)
-    Registration.objects.filter(pk=held.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+    Registration.objects.filter(pk=held.pk).update(
+        hold_expires_at=timezone.now() - timedelta(minutes=1)
+    )
     service.register(event, service_data())  # releases the expired hold lazily
     with pytest.raises(service.RegistrationError) as exc:
         service.confirm_email(held)
@@ -158,7 +166,9 @@ def test_workshop_waitlist_moves_up_and_never_gives_two_in_a_slot(
     assert [m.subject.split(":")[0] for m in mails_to(c.email)] == ["Workshop-Platz frei geworden"]
     for reg in Registration.objects.all():
         slots = list(
-            reg.bookings.filter(status=BookingStatus.CONFIRMED).values_list("time_slot_id", flat=True)
+            reg.bookings.filter(status=BookingStatus.CONFIRMED).values_list(
+                "time_slot_id", flat=True
+            )
         )
         assert len(slots) == len(set(slots))
 
@@ -168,7 +178,9 @@ def test_db_refuses_two_confirmed_workshops_in_one_slot(index):
     (s1, (w1, w2)), _ = _slots(event)
     reg = register(event, workshops={s1.pk: (w1.pk, False)})
     with pytest.raises(IntegrityError), transaction.atomic():
-        WorkshopBooking.objects.create(registration=reg, workshop=w2, time_slot=s1, status="confirmed")
+        WorkshopBooking.objects.create(
+            registration=reg, workshop=w2, time_slot=s1, status="confirmed"
+        )
 
 
 def test_waitlisted_registration_gets_workshops_on_promotion(index):

@@ -118,7 +118,13 @@ def test_second_registration_with_same_email_is_refused(client, event):
 def test_closed_registration_offers_no_form_and_refuses_posts(client, index, settings_kw, message):
     now = timezone.now()
     values = {
-        k: (now - timedelta(hours=1) if v == "past" else now + timedelta(days=1) if v == "future" else v)
+        k: (
+            now - timedelta(hours=1)
+            if v == "past"
+            else now + timedelta(days=1)
+            if v == "future"
+            else v
+        )
         for k, v in settings_kw.items()
     }
     event = make_registration_event(index, **values)
@@ -176,7 +182,9 @@ def test_health_question_needs_separate_consent_only_when_answered(client, event
 def test_choice_and_checkbox_questions(client, event):
     add_question(event, "Teilnahme", field_type="radio", choices="Präsenz\nOnline", required=True)
     add_question(event, "Newsletter", field_type="checkbox")
-    follow_outcome(client, post_registration(client, event, q_teilnahme="Online", q_newsletter="on"))
+    follow_outcome(
+        client, post_registration(client, event, q_teilnahme="Online", q_newsletter="on")
+    )
     answers = Registration.objects.get().answers
     assert answers["Teilnahme"] == "Online" and answers["Newsletter"] is True
 
@@ -259,7 +267,9 @@ def test_full_workshop_without_waitlist_is_not_selectable(client, index):
     assert response.status_code == 400
     assert Registration.objects.count() == 1
     data[f"workshop_{slots[0].pk}"] = str(free.pk)
-    data[f"workshop_{slots[1].pk}"] = str(slots[1].workshops.order_by("sort_order", "pk").first().pk)
+    data[f"workshop_{slots[1].pk}"] = str(
+        slots[1].workshops.order_by("sort_order", "pk").first().pk
+    )
     follow_outcome(client, post_registration(client, event, **data))
 
 
