@@ -12,7 +12,7 @@ from icalendar import Calendar
 from events import registration as service
 from events.models import EmailMessage, Registration
 
-from .factories import form_data, make_registration_event, mails_to, post_registration, register_url
+from .factories import form_data, mails_to, make_registration_event, post_registration, register_url
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import registration as service
-from events.models import BookingStatus, Registration, RegistrationStatus, WorkshopBooking
+from events.models import BookingStatus, Registration, WorkshopBooking
 
-from .factories import make_fachtag_event, make_registration_event, mails_to, service_data
+from .factories import mails_to, make_fachtag_event, make_registration_event, service_data
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

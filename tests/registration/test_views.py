@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from events import spam
 from events.models import Registration, RegistrationStatus
+from tests.events.factories import at
 
 from .factories import (
     add_question,
@@ -16,7 +17,6 @@ from .factories import (
     post_registration,
     register_url,
 )
-from tests.events.factories import at
 
 pytestmark = pytest.mark.django_db
 
