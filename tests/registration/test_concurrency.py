@@ -7,6 +7,7 @@ between counting and inserting (`REGISTRATION_TEST_RACE_DELAY`): then it must ov
 which shows that the main test can fail.
 """
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,10 +34,8 @@ def fire(url, payloads):
     def submit(payload):
         if not getattr(local, "started", False):
             local.started = True
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=30)
-            except threading.BrokenBarrierError:
-                pass
         try:
             return Client().post(url, payload).status_code
         finally:
