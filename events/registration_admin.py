@@ -282,6 +282,7 @@ class RegistrationViewSet(ModelViewSet):
     delete_view_class = RegistrationDeleteView
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["secret", "email_normalised"]
     list_display = ["__str__", "email", "organisation", "event", "status", "created_at"]
     filterset_class = RegistrationFilterSet
     search_fields = ["first_name", "last_name", "email", "organisation"]
@@ -346,7 +347,11 @@ class EmailIndexView(IndexView):
 
 
 def retry_email_view(request, pk):
-    if not request.user.has_perm("events.change_emailmessage"):
+    # Coordinators may re-send, never re-address: the outbox has no edit form for them.
+    if not (
+        request.user.has_perm("events.view_emailmessage")
+        and request.user.has_perm("events.change_registration")
+    ):
         raise PermissionDenied
     message = get_object_or_404(EmailMessage, pk=pk)
     if request.method == "POST":

@@ -282,3 +282,16 @@ def test_missing_workshop_choice_is_an_error(client, index):
 
 def test_get_and_head_only_on_form(client, event):
     assert client.put(register_url(event)).status_code == 405
+
+
+def test_member_pages_feed_the_suggestions_and_the_sector(client, event, home_page):
+    from members.models import MemberIndexPage, MemberPage, Sector
+
+    sector, _ = Sector.objects.get_or_create(slug="schule", defaults={"name": "Schule"})
+    members = MemberIndexPage(title="Netzwerkpartner", slug="netzwerkpartner")
+    home_page.add_child(instance=members)
+    members.add_child(instance=MemberPage(title="Grundschule am Park", sector=sector))
+    html = client.get(register_url(event)).content.decode()
+    assert '<option value="Grundschule am Park">' in html
+    follow_outcome(client, post_registration(client, event, organisation="grundschule am park"))
+    assert Registration.objects.get().organisation_sector == str(sector)
