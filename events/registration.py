@@ -459,6 +459,11 @@ def confirm_email(registration, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         reg = _locked_registration(registration)
+        if reg.status == RegistrationStatus.CANCELLED and reg.email_confirmed_at is None:
+            raise RegistrationError(
+                _("Ihre Reservierung ist abgelaufen. Bitte melden Sie sich erneut an."),
+                code="expired",
+            )
         if reg.status != RegistrationStatus.PENDING_EMAIL:
             return reg
         try:
@@ -851,3 +856,38 @@ def cancel_silently(registration, now=None):
 
 def uses_row_locks():
     return connection.features.has_select_for_update
+
+
+def send_reminders(today=None):
+    """Queue the reminder for confirmed registrations of events whose first date is
+    `reminder_days_before` days after `today`; each registration is reminded once."""
+    today = today or timezone.localdate()
+    from django.db.models import Min
+
+    count = 0
+    events = (
+        EventPage.objects.filter(registration_enabled=True, reminder_days_before__isnull=False)
+        .exclude(status=EventStatus.CANCELLED)
+        .annotate(first_start=Min("dates__start"))
+        .filter(first_start__gt=timezone.now())
+    )
+    for event in events:
+        if (
+            timezone.localtime(event.first_start).date()
+            - timedelta(days=event.reminder_days_before)
+            > today
+        ):
+            continue
+        with transaction.atomic():
+            regs = list(
+                Registration.objects.select_for_update().filter(
+                    event=event, status=RegistrationStatus.CONFIRMED, reminded_at__isnull=True
+                )
+            )
+            for reg in regs:
+                reg.event = event
+                reg.reminded_at = timezone.now()
+                reg.save(update_fields=["reminded_at", "updated_at"])
+                queue_email(EmailKind.REMINDER, reg)
+                count += 1
+    return count

@@ -136,7 +136,10 @@ def actions_for(registration):
 class RegistrationIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return (
-            super().get_base_queryset().select_related("event").prefetch_related("bookings__workshop")
+            super()
+            .get_base_queryset()
+            .select_related("event")
+            .prefetch_related("bookings__workshop")
         )
 
     def get_add_url(self):
@@ -279,6 +282,7 @@ class RegistrationViewSet(ModelViewSet):
     delete_view_class = RegistrationDeleteView
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["secret", "email_normalised"]
     list_display = ["__str__", "email", "organisation", "event", "status", "created_at"]
     filterset_class = RegistrationFilterSet
     search_fields = ["first_name", "last_name", "email", "organisation"]
@@ -343,16 +347,18 @@ class EmailIndexView(IndexView):
 
 
 def retry_email_view(request, pk):
-    if not request.user.has_perm("events.change_emailmessage"):
+    # Coordinators may re-send, never re-address: the outbox has no edit form for them.
+    if not (
+        request.user.has_perm("events.view_emailmessage")
+        and request.user.has_perm("events.change_registration")
+    ):
         raise PermissionDenied
     message = get_object_or_404(EmailMessage, pk=pk)
     if request.method == "POST":
         service.enqueue_email(message.pk)
         messages.success(request, _("Die E-Mail wurde erneut in die Warteschlange gestellt."))
         return HttpResponseRedirect(reverse("registration_emails:index"))
-    return TemplateResponse(
-        request, "events/admin/email_retry.html", {"message": message}
-    )
+    return TemplateResponse(request, "events/admin/email_retry.html", {"message": message})
 
 
 class EmailMessageViewSet(ModelViewSet):
@@ -363,7 +369,15 @@ class EmailMessageViewSet(ModelViewSet):
     menu_order = 110
     index_view_class = EmailIndexView
     copy_view_enabled = False
-    list_display = ["kind", "recipient", "subject", "status", "attempts", "last_error", "created_at"]
+    list_display = [
+        "kind",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+    ]
     filterset_class = EmailFilterSet
     search_fields = ["recipient", "subject"]
     search_backend_name = None
@@ -417,9 +431,7 @@ def counts_label(capacity, taken, waitlisted):
 def registration_counts_button(buttons, page, user, context=None):
     """Seats taken/left/waitlisted on event rows of the explorer; the counts of all
     events in the listing are fetched once per request."""
-    if not isinstance(page.specific_class, type) or not issubclass(
-        page.specific_class, EventPage
-    ):
+    if not isinstance(page.specific_class, type) or not issubclass(page.specific_class, EventPage):
         return
     request = context.get("request") if context else None
     cache = getattr(request, "_registration_counts", None) if request else None

@@ -11,6 +11,7 @@
 A refused submission changes nothing and gets a German message.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -70,7 +71,9 @@ def check_rate_limit(request, scope="registration"):
     if not limit:
         return
     count, window = limit
-    key = f"ratelimit:{scope}:{client_address(request)}"
+    # The address is hashed: the cache never holds it in clear.
+    digest = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}"
     if cache.add(key, 1, timeout=window):
         return
     try:

@@ -5,7 +5,7 @@ from django.db import migrations
 
 PERMISSIONS = [
     ("events", "registration", ["view", "change", "delete"]),
-    ("events", "emailmessage", ["view", "change"]),
+    ("events", "emailmessage", ["view"]),
 ]
 
 

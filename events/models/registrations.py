@@ -26,6 +26,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import path
+from wagtail.signals import page_published
 from wagtail.utils.decorators import cached_classmethod
 
 DEFAULT_PRIVACY_NOTICE = _(
@@ -437,3 +438,18 @@ class EmailMessage(models.Model):
     def clean(self):
         if "\n" in self.recipient or "\r" in self.recipient:
             raise ValidationError({"recipient": _("Ungültige Adresse.")})
+
+
+def _notify_on_cancel(sender, instance, **kwargs):
+    """When an event is published with status "cancelled", tell its registrants once
+    (`registration.notify_event_cancelled` skips people already told)."""
+    from ..choices import EventStatus
+    from .pages import EventPage
+
+    if isinstance(instance, EventPage) and instance.status == EventStatus.CANCELLED:
+        from ..registration import notify_event_cancelled
+
+        notify_event_cancelled(instance)
+
+
+page_published.connect(_notify_on_cancel, dispatch_uid="events_registration_notify_on_cancel")

@@ -1,0 +1,87 @@
+"""Never overbook: 200 simultaneous submissions for 50 seats through real requests.
+
+Runs on SQLite (a database file, IMMEDIATE transactions) and, with
+`bash scripts/with-postgres.sh .venv/bin/pytest ...`, on PostgreSQL (row locks). The
+control test switches the lock off (`REGISTRATION_TEST_SKIP_LOCK`) and widens the window
+between counting and inserting (`REGISTRATION_TEST_RACE_DELAY`): then it must overbook,
+which shows that the main test can fail.
+"""
+
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from events.models import Registration, WorkshopBooking
+
+from .factories import form_data, make_fachtag_event, make_registration_event, register_url
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+SUBMISSIONS = 200
+WORKERS = 40
+
+
+def fire(url, payloads):
+    """POST every payload at once from a pool of threads, each with its own Client and
+    its own database connection; returns the status codes."""
+    barrier = threading.Barrier(min(WORKERS, len(payloads)))
+    local = threading.local()
+
+    def submit(payload):
+        if not getattr(local, "started", False):
+            local.started = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=30)
+        try:
+            return Client().post(url, payload).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(submit, payloads))
+
+
+@pytest.fixture
+def big_event(index):
+    return make_registration_event(index, title="Großer Fachtag", capacity=50)
+
+
+def test_fifty_seats_two_hundred_submissions(big_event):
+    url = register_url(big_event)
+    codes = fire(url, [form_data() for _ in range(SUBMISSIONS)])
+    assert codes.count(302) == SUBMISSIONS, sorted(set(codes))
+    statuses = list(Registration.objects.values_list("status", flat=True))
+    assert statuses.count("confirmed") == 50
+    assert statuses.count("waitlisted") == 150
+
+
+def test_workshop_capacity_holds(index):
+    event = make_fachtag_event(index, ws_capacity=10, capacity=None, waitlist_enabled=True)
+    slot = event.time_slots.filter(kind="workshops").order_by("start").first()
+    other_slot = event.time_slots.filter(kind="workshops").order_by("start").last()
+    workshop = slot.workshops.order_by("sort_order", "pk").first()
+    free = other_slot.workshops.order_by("sort_order", "pk").first()
+    payloads = [
+        form_data(
+            **{f"workshop_{slot.pk}": str(workshop.pk), f"workshop_{other_slot.pk}": str(free.pk)}
+        )
+        for _ in range(60)
+    ]
+    codes = fire(register_url(event), payloads)
+    assert codes.count(302) + codes.count(400) == 60
+    confirmed = WorkshopBooking.objects.filter(workshop=workshop, status="confirmed").count()
+    assert confirmed == 10
+
+
+def test_control_without_the_lock_it_overbooks(big_event, settings):
+    """The switch is read only by the service; it proves the test above can fail."""
+    settings.REGISTRATION_TEST_SKIP_LOCK = True
+    settings.REGISTRATION_TEST_RACE_DELAY = 0.05
+    url = register_url(big_event)
+    fire(url, [form_data() for _ in range(SUBMISSIONS)])
+    confirmed = Registration.objects.filter(status="confirmed").count()
+    assert confirmed > 50
