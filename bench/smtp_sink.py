@@ -3,8 +3,8 @@
 Runs in a background thread on 127.0.0.1. It can be stopped and started again on the same
 port to simulate a mail server outage. Only the envelope recipients and the subject are
 kept, in memory. `delay` (seconds) makes it slow: it waits that long after the end of each
-message's data before it takes the message and answers (so a client killed while waiting
-has not delivered it).
+message's data before it answers. Like a real server it keeps a message whose data was
+complete even if the client is gone by then; `in_progress` counts messages in that wait.
 """
 
 import asyncio
@@ -18,6 +18,7 @@ class SMTPSink:
         self.host = host
         self.port = port
         self.delay = delay
+        self.in_progress = 0
         self.received = []  # (recipients, subject)
         self.per_recipient = collections.Counter()
         self._loop = None
@@ -79,7 +80,11 @@ class SMTPSink:
                     if line == ".":
                         in_data = False
                         if self.delay:
-                            await asyncio.sleep(self.delay)
+                            self.in_progress += 1
+                            try:
+                                await asyncio.sleep(self.delay)
+                            finally:
+                                self.in_progress -= 1
                         self._store(recipients, data_lines)
                         recipients, data_lines = [], []
                         reply("250 OK queued")
