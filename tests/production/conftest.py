@@ -44,8 +44,10 @@ def pytest_collection_modifyitems(config, items):
     here = pathlib.Path(__file__).parent
     skip = None
     if os.environ.get("DATABASE_URL"):
-        skip = "production fault tests start their own PostgreSQL; they run in the pass "
-        "without DATABASE_URL"
+        skip = (
+            "production fault tests start their own PostgreSQL; they run in the pass "
+            "without DATABASE_URL"
+        )
     elif not sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         if os.environ.get("CI") == "true":
             raise pytest.UsageError("PostgreSQL binaries missing on CI (make system-deps)")
