@@ -23,6 +23,7 @@ from loadkit import (
     ProductionStack,
     Stats,
     create_event,
+    register,
     registered_emails,
     registration_counts,
     rush,
@@ -38,6 +39,7 @@ CLIENTS = 50
 CALENDAR_CLIENTS = 4
 DIRECTORY_CLIENTS = 4
 MAIL_TIMEOUT = 240
+SOLO = 20
 
 
 def _background(stop, stats, base_url, fn):
@@ -77,7 +79,15 @@ def run():
     try:
         stack.prepare(["load_demo_data"])
         event_id, event_path = create_event(stack, CAPACITY, tag="rush")
+        _, solo_path = create_event(stack, SOLO, tag="solo")
         stack.start_web().start_worker()
+
+        # Baseline: one person at a time on an idle server (another event), so the rush's
+        # latencies can be read as service time plus waiting for a free worker.
+        solo = Stats()
+        for number in range(SOLO):
+            register(Client(stack.base_url, solo), solo_path, 90000 + number, "one at a time")
+        solo.stop()
 
         stats = Stats()
         stop = threading.Event()
@@ -98,6 +108,7 @@ def run():
         stop.set()
         for thread in background:
             thread.join(60)
+        stats.stop()
         mail_started = time.perf_counter()
 
         ok = {email for email, status in results.items() if status == 302}
@@ -120,7 +131,7 @@ def run():
             f"{'drained' if drained else 'NOT drained'} after {mail_seconds:.1f} s: "
             f"{exactly_one} exactly one, {missing} missing, {duplicates} duplicates"
         )
-        for row in stats.summary():
+        for row in solo.summary() + stats.summary():
             print(
                 f"  {row['endpoint']:<24} {row['requests']:>5} req  "
                 f"{row['throughput']:6.1f}/s  median {row['median_ms']:7.1f} ms  "
@@ -134,6 +145,7 @@ def run():
                 Figure(NAME, f"{label}: p99", row["p99_ms"], "ms"),
                 Figure(NAME, f"{label}: errors", row["errors"]),
             ]
+        all_requests = sum(len(v) for v in stats.samples.values())
         not_modified = stats.statuses.get("feed (If-None-Match)", {}).get(304, 0)
         figures += [
             Figure(
@@ -143,6 +155,7 @@ def run():
                 "s",
             ),
             Figure(NAME, "rush: registrations per second", len(results) / rush_seconds, "/s"),
+            Figure(NAME, "rush: all requests per second", all_requests / rush_seconds, "req/s"),
             Figure(NAME, "rush: answered OK (302)", len(ok)),
             Figure(NAME, f"confirmed (capacity {CAPACITY})", counts.get("confirmed", 0)),
             Figure(NAME, "waitlisted", counts.get("waitlisted", 0)),

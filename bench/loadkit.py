@@ -314,6 +314,11 @@ class Stats:
         self.statuses = collections.defaultdict(collections.Counter)
         self.lock = threading.Lock()
         self.started = time.perf_counter()
+        self.ended = None
+
+    def stop(self):
+        """Freeze the clock: throughput is per second of the measured run only."""
+        self.ended = time.perf_counter()
 
     def record(self, endpoint, seconds, status, ok):
         with self.lock:
@@ -324,7 +329,7 @@ class Stats:
 
     def summary(self):
         rows = []
-        elapsed = time.perf_counter() - self.started
+        elapsed = (self.ended or time.perf_counter()) - self.started
         for endpoint, values in sorted(self.samples.items()):
             values = sorted(values)
             p99 = values[min(len(values) - 1, int(round(0.99 * (len(values) - 1))))]
