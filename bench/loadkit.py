@@ -312,6 +312,7 @@ class Stats:
         self.samples = collections.defaultdict(list)
         self.errors = collections.Counter()
         self.statuses = collections.defaultdict(collections.Counter)
+        self.examples = {}  # (endpoint, status): the first answer's body (2000 characters)
         self.lock = threading.Lock()
         self.started = time.perf_counter()
         self.ended = None
@@ -320,8 +321,9 @@ class Stats:
         """Freeze the clock: throughput is per second of the measured run only."""
         self.ended = time.perf_counter()
 
-    def record(self, endpoint, seconds, status, ok):
+    def record(self, endpoint, seconds, status, ok, text=""):
         with self.lock:
+            self.examples.setdefault((endpoint, status), text[:2000])
             self.samples[endpoint].append(seconds)
             self.statuses[endpoint][status] += 1
             if not ok:
@@ -412,7 +414,7 @@ class Client:
             status = 0
         if self.stats is not None:
             self.stats.record(
-                endpoint, time.perf_counter() - started, status, status in ok_statuses
+                endpoint, time.perf_counter() - started, status, status in ok_statuses, text
             )
         return status, text, resp_headers
 

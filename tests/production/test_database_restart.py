@@ -44,6 +44,9 @@ def test_a_database_restart_mid_rush_fails_cleanly_and_leaves_no_half_writes(mak
     assert statuses <= {302, 500, 502, 503, 0}, statuses
     slowest = max(max(values) for values in stats.samples.values())
     assert slowest < CLIENT_TIMEOUT, slowest
+    for (_endpoint, status), body in stats.examples.items():
+        if status == 500:
+            assert "Ein Fehler ist aufgetreten" in body  # templates/500.html
     ok = {email for email, status in results.items() if status == 302}
     failed = set(results) - ok
     print(f"restart: {len(ok)} registered, {len(failed)} failed: {sorted(statuses)}")
