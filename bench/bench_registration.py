@@ -2,7 +2,7 @@
 
 Starts the production stack (bench/loadkit.py): a throwaway PostgreSQL server (or
 $DATABASE_URL), `gunicorn kinderschutz_cms.wsgi -w 4` with the production settings plus
-one bench-only endpoint (bench/bench_registration_site.py), spam limits off via the
+one bench-only endpoint (bench/registration_site.py), spam limits off via the
 environment (minimum fill time 0, rate limit off). 200 browser-like clients first GET the
 form (CSRF cookie, token, signed timestamp), then POST at once from a thread pool.
 
@@ -104,7 +104,7 @@ def _plain_payload(i, stamp):
 
 def run():
     env = {
-        "DJANGO_SETTINGS_MODULE": "bench_registration_site",
+        "DJANGO_SETTINGS_MODULE": "registration_site",
         "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parent),
         "REGISTRATION_MIN_FILL_SECONDS": "0",
         "REGISTRATION_RATE_LIMIT": "off",
@@ -122,7 +122,8 @@ def run():
         plain_seconds, plain_statuses = _fire("/bench/form/", plain, _plain_payload)
 
         confirmed, waitlisted, submissions = (
-            int(x) for x in stack.manage("shell", "-c", COUNT).stdout.split()
+            int(x)
+            for x in stack.manage("shell", "-c", COUNT).stdout.strip().splitlines()[-1].split()
         )
     return [
         Figure(

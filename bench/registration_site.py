@@ -7,4 +7,4 @@ Wagtail form page does on submit. It is the baseline the registration POST is co
 
 from kinderschutz_cms.settings.production import *  # noqa: F403
 
-ROOT_URLCONF = "bench_registration_urls"
+ROOT_URLCONF = "registration_urls"
