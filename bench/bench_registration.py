@@ -14,7 +14,9 @@ The confirmed count must equal the capacity (50).
 """
 
 import re
+import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from common import Figure
@@ -121,6 +123,13 @@ def run():
         plain = _prepare_clients(stack.base_url, "/bench/form/", SUBMISSIONS)
         plain_seconds, plain_statuses = _fire("/bench/form/", plain, _plain_payload)
 
+        print(
+            "statuses: registration",
+            dict(Counter(reg_statuses)),
+            "plain",
+            dict(Counter(plain_statuses)),
+            file=sys.stderr,
+        )
         confirmed, waitlisted, submissions = (
             int(x)
             for x in stack.manage("shell", "-c", COUNT).stdout.strip().splitlines()[-1].split()

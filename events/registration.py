@@ -336,6 +336,8 @@ def register(event, data, *, workshops=None, language=None, now=None):
     now = now or timezone.now()
     workshops = workshops or {}
     email = normalise_email(data["email"])
+    # Looked up before the lock is taken: the lock is held only for counting and writing.
+    data = {**data, "organisation_sector": _sector_of(data.get("organisation", ""))}
     if _skip_lock():
         # Test-only: the unsafe variant the concurrency control test must catch.
         # Seats are counted outside any transaction, then inserted in a separate one.
@@ -371,7 +373,7 @@ def _insert(event, data, email, status, workshops, language, now):
         last_name=data["last_name"],
         email=data["email"].strip(),
         organisation=data.get("organisation", ""),
-        organisation_sector=_sector_of(data.get("organisation", "")),
+        organisation_sector=data.get("organisation_sector", ""),
         role=data.get("role", ""),
         phone=data.get("phone", ""),
         answers=data.get("answers") or {},
