@@ -232,9 +232,9 @@ class EventPage(RoutablePageMixin, Page):
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
         if self.pk and self.live:
             context["ical_url"] = self.get_full_url(request) + self.reverse_subpage("ical")
-        index = self.get_parent() if self.pk else None
-        if index is not None:
-            feed_url = index.get_full_url(request) + "ical/"
+        calendar = self.get_parent() if self.pk else None
+        if calendar is not None:
+            feed_url = calendar.get_full_url(request) + "ical/"  # EventIndexPage's feed route
             context["feed_url"] = feed_url
             context["webcal_url"] = webcal_url(feed_url)
         return context
