@@ -104,7 +104,11 @@ class EventIndexPage(RoutablePageMixin, Page):
         name = self.title
         dates = feed_dates(apply_filters(visible_events(self), filters))
         return calendar_response(
-            request, dates, name=name, extra_version=f"{name}|{form.normalized_query()}"
+            request,
+            dates,
+            name=name,
+            parent=self,
+            extra_version=f"{name}|{form.normalized_query()}",
         )
 
 
@@ -252,7 +256,12 @@ class EventPage(RoutablePageMixin, Page):
             raise Http404
         dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
         return calendar_response(
-            request, dates, name=self.title, extra_version=self.title, filename=f"{self.slug}.ics"
+            request,
+            dates,
+            name=self.title,
+            parent=self.get_parent(),
+            extra_version=f"{self.title}|{self.url_path}",
+            filename=f"{self.slug}.ics",
         )
 
 
