@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Veranstaltungen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

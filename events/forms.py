@@ -1,0 +1,75 @@
+"""The calendar's filter form (German labels; bad input is reported, never a 500)."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EventFormat
+
+TYPE_CHOICES = [
+    ("", _("Alle Arten")),
+    ("fortbildung", _("Fortbildung")),
+    ("fachtag", _("Fachtag")),
+    ("netzwerktreffen", _("Netzwerktreffen")),
+]
+
+COORDINATION = "koordination"
+
+
+class EventFilterForm(forms.Form):
+    """Filters of the calendar page and of the feed (`monat` only on the page).
+
+    Query parameters are German because they show in shared links and feed URLs:
+    `typ`, `zielgruppe`, `format`, `monat` (YYYY-MM), `veranstalter`.
+    """
+
+    typ = forms.ChoiceField(label=_("Art"), choices=TYPE_CHOICES, required=False)
+    zielgruppe = forms.ChoiceField(label=_("Zielgruppe"), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("", _("Alle Formate")), *EventFormat.choices],
+        required=False,
+    )
+    monat = forms.CharField(
+        label=_("Monat"),
+        required=False,
+        max_length=7,
+        validators=[
+            RegexValidator(
+                r"^\d{4}-(0[1-9]|1[0-2])$",
+                _("Bitte geben Sie den Monat als JJJJ-MM an, z. B. 2026-03."),
+            )
+        ],
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "JJJJ-MM"}),
+    )
+    veranstalter = forms.ChoiceField(label=_("Veranstalter"), required=False)
+
+    def __init__(self, data=None, *, audiences=None, organisers=None, with_month=True, **kwargs):
+        """Without `audiences`/`organisers` (the feed), those two take any short text:
+        an unknown value simply matches nothing, and the feed saves two queries."""
+        super().__init__(data, **kwargs)
+        for name, choices, empty in (
+            ("zielgruppe", audiences, _("Alle Zielgruppen")),
+            ("veranstalter", organisers, _("Alle Veranstalter")),
+        ):
+            if choices is None:
+                self.fields[name] = forms.CharField(
+                    label=self.fields[name].label, required=False, max_length=200
+                )
+            else:
+                self.fields[name].choices = [("", empty), *choices]
+        if not with_month:
+            del self.fields["monat"]
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"filter-{name}")
+
+    def filters(self):
+        """The valid, non-empty filters; invalid ones are dropped (and shown as errors)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+    def normalized_query(self):
+        """The valid filters as a stable string, e.g. for the feed's ETag."""
+        return "&".join(f"{key}={value}" for key, value in sorted(self.filters().items()))

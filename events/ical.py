@@ -1,0 +1,165 @@
+"""Events to iCalendar (RFC 5545): pure functions, no request in sight.
+
+The rules a subscriber's calendar relies on:
+
+- **One VEVENT per EventDate.** A training with three modules is three VEVENTs.
+- **UID** is a random identifier stored on the date when it is created
+  (`<uuid4 hex>@kinderschutz-cms`), never a URL or a database id: it survives moving the
+  date, renaming or moving the page, and a copied page gets new ones. So a client updates
+  the entry it has instead of adding a second one.
+- **SEQUENCE** starts at 0 and goes up by one whenever something that matters to an
+  attendee changes and is published: start, end, all-day flag, venue, format or status
+  (`events.services.schedule_fingerprint`). Text changes (teaser, title, speakers) do not
+  bump it; they only move LAST-MODIFIED.
+- **LAST-MODIFIED** is the later of the date's last schedule change and the event's last
+  publication. **DTSTAMP** is the same value rather than "now": RFC 5545 allows it for
+  published calendars without METHOD semantics that need it, and it keeps the bytes (and so
+  caches and ETags) unchanged while nothing changed.
+- **Times** are written in Europe/Berlin with a matching VTIMEZONE. **All-day dates** are
+  DATE values with an exclusive DTEND (the day after the last day).
+- **Cancelled events** carry STATUS:CANCELLED and a prefixed summary (many clients ignore
+  STATUS) and stay in the feed for 30 days after cancellation (`listing.CANCELLED_GRACE`).
+  Postponed events are STATUS:TENTATIVE.
+- **Never in a calendar file:** the online access link, drafts, private or expired pages
+  (the queries in `events.listing` only hand over visible events).
+"""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from .choices import EventFormat, EventStatus
+
+PRODID = "-//Kinderschutz-CMS//Veranstaltungskalender//DE"
+REFRESH_INTERVAL = timedelta(hours=1)
+
+STATUS_MAP = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.CANCELLED: "CANCELLED",
+    EventStatus.POSTPONED: "TENTATIVE",
+}
+
+
+def calendar_timezone():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def plain_text(value):
+    """Text without HTML tags and with normalised line breaks."""
+    text = strip_tags(str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def location_of(event):
+    """LOCATION: venue name, room and address; "Online" for online events."""
+    venue_text = ", ".join(event.venue.address_lines()) if event.venue_id and event.venue else ""
+    if event.event_format == EventFormat.ONLINE:
+        return _("Online")
+    if event.event_format == EventFormat.HYBRID:
+        return f"{venue_text} / {_('Online')}" if venue_text else _("Online")
+    return venue_text
+
+
+def categories_of(event):
+    """CATEGORIES: the event type, then the audiences (prefetched)."""
+    return [str(event.type_label), *(audience.name for audience in event.audiences.all())]
+
+
+def modified_at(event_date, event):
+    stamps = [event_date.last_modified, event.last_published_at]
+    return max(stamp for stamp in stamps if stamp) if any(stamps) else timezone.now()
+
+
+def summary_of(event_date, event):
+    summary = event.title
+    if event_date.title:
+        summary = f"{summary}: {event_date.title}"
+    if event.status == EventStatus.CANCELLED:
+        summary = _("Abgesagt: %(title)s") % {"title": summary}
+    elif event.status == EventStatus.POSTPONED:
+        summary = _("Verschoben: %(title)s") % {"title": summary}
+    return summary
+
+
+def description_of(event_date, event, url):
+    parts = []
+    if event.status == EventStatus.CANCELLED:
+        parts.append(_("Diese Veranstaltung ist abgesagt."))
+    elif event.status == EventStatus.POSTPONED:
+        parts.append(_("Diese Veranstaltung wird verschoben; der neue Termin folgt."))
+    for text in (event.teaser, event_date.note):
+        if text := plain_text(text):
+            parts.append(text)
+    if url:
+        parts.append(_("Weitere Informationen: %(url)s") % {"url": url})
+    return "\n\n".join(parts)
+
+
+def build_event(event_date, *, url):
+    """One VEVENT for one date; `event_date.page` must carry venue and audiences."""
+    event = event_date.page
+    tz = calendar_timezone()
+    component = Event()
+    stamp = modified_at(event_date, event)
+    component.add("uid", event_date.uid)
+    component.add("dtstamp", stamp)
+    component.add("last-modified", stamp)
+    component.add("sequence", event_date.sequence)
+    if event_date.all_day:
+        first = timezone.localtime(event_date.start, tz).date()
+        last = max(timezone.localtime(event_date.end, tz).date(), first)
+        component.add("dtstart", first)
+        component.add("dtend", last + timedelta(days=1))
+    else:
+        component.add("dtstart", timezone.localtime(event_date.start, tz))
+        component.add("dtend", timezone.localtime(event_date.end, tz))
+    component.add("summary", summary_of(event_date, event))
+    component.add("status", STATUS_MAP.get(event.status, "CONFIRMED"))
+    if location := location_of(event):
+        component.add("location", location)
+    if url:
+        component.add("url", url)
+    component.add("description", description_of(event_date, event, url))
+    component.add("categories", categories_of(event))
+    component.add("transp", "OPAQUE")
+    return component
+
+
+def build_calendar(event_dates, *, name, page_url, description=""):
+    """A VCALENDAR with one VEVENT per date, its VTIMEZONE and subscription hints.
+
+    `page_url(event)` returns the absolute URL of an event page (the caller knows the site).
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    first = last = None
+    urls = {}
+    for event_date in event_dates:
+        event = event_date.page
+        if event.pk not in urls:
+            urls[event.pk] = page_url(event)
+        cal.add_component(build_event(event_date, url=urls[event.pk]))
+        start = event_date.start.date()
+        first = start if first is None or start < first else first
+        last = start if last is None or start > last else last
+    if first is not None:
+        # Only the transitions around the events, not 1970-2038.
+        cal.add_missing_timezones(
+            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
+        )
+    return cal

@@ -1,0 +1,27 @@
+"""Models of the events app; import them from here (`from events.models import EventPage`)."""
+
+from .pages import (
+    EventIndexPage,
+    EventPage,
+    FachtagPage,
+    NetworkMeetingPage,
+    Speaker,
+    TrainingPage,
+)
+from .schedule import EventDate, TimeSlot, Workshop, new_uid
+from .venues import Audience, Venue
+
+__all__ = [
+    "Audience",
+    "EventDate",
+    "EventIndexPage",
+    "EventPage",
+    "FachtagPage",
+    "NetworkMeetingPage",
+    "Speaker",
+    "TimeSlot",
+    "TrainingPage",
+    "Venue",
+    "Workshop",
+    "new_uid",
+]

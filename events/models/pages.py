@@ -1,0 +1,333 @@
+"""The event calendar and its event pages.
+
+`EventPage` is a concrete (multi-table) page that `TrainingPage`, `FachtagPage` and
+`NetworkMeetingPage` extend: dates, registrations and the calendar queries all point at one
+table, and listing pages never need `.specific()`.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.queryset import FakeQuerySet
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
+
+from ..choices import EventFormat, EventStatus
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """The calendar: upcoming events, the archive, and the subscribable feed."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["kinderschutz_cms.HomePage"]
+    subpage_types = ["events.TrainingPage", "events.FachtagPage", "events.NetworkMeetingPage"]
+
+    per_page = 20
+
+    class Meta:
+        verbose_name = _("Veranstaltungskalender")
+        verbose_name_plural = _("Veranstaltungskalender")
+
+    def filter_form(self, request):
+        from ..forms import EventFilterForm
+        from ..listing import audience_choices, organiser_choices
+
+        return EventFilterForm(
+            request.GET or None,
+            audiences=audience_choices(),
+            organisers=organiser_choices(self, _("Netzwerkkoordination")),
+        )
+
+    def listing_context(self, request, *, archive):
+        """The page of events to show, the filter form and the feed links."""
+        from ..feeds import webcal_url
+        from ..listing import past_events, upcoming_events
+
+        form = self.filter_form(request)
+        filters = form.filters()
+        events = (past_events if archive else upcoming_events)(self, filters)
+        page = Paginator(events, self.per_page).get_page(request.GET.get("seite"))
+        query = request.GET.copy()
+        query.pop("seite", None)
+        feed_query = {
+            key: filters[key]
+            for key in ("typ", "zielgruppe", "format", "veranstalter")
+            if key in filters
+        }
+        feed_url = self.get_full_url(request) + self.reverse_subpage("feed")
+        if feed_query:
+            feed_url += "?" + urlencode(feed_query)
+        return {
+            "archive": archive,
+            "filter_form": form,
+            "events": page,
+            "paginator_query": query.urlencode(),
+            "feed_url": feed_url,
+            "webcal_url": webcal_url(feed_url),
+        }
+
+    @path("")
+    def upcoming(self, request):
+        return self.render(request, context_overrides=self.listing_context(request, archive=False))
+
+    @path("archiv/", name="archive")
+    def archive(self, request):
+        return self.render(request, context_overrides=self.listing_context(request, archive=True))
+
+    @path("ical/", name="feed")
+    def feed(self, request):
+        from ..feeds import calendar_response
+        from ..forms import EventFilterForm
+        from ..listing import apply_filters, feed_dates, visible_events
+
+        form = EventFilterForm(request.GET or None, with_month=False)
+        filters = form.filters()
+        name = self.title
+        dates = feed_dates(apply_filters(visible_events(self), filters))
+        return calendar_response(
+            request,
+            dates,
+            name=name,
+            parent=self,
+            extra_version=f"{name}|{form.normalized_query()}",
+        )
+
+
+class EventPage(RoutablePageMixin, Page):
+    """What every event has: dates, place, format, audience, organiser, costs, status.
+
+    `online_access_link` is for registered participants only; it is never rendered on a
+    public page nor written to any calendar file.
+    """
+
+    teaser = models.TextField(
+        _("Kurzbeschreibung"), blank=True, help_text=_("Ein, zwei Sätze für Listen und Kalender.")
+    )
+    description = StreamField(BodyBlock(), blank=True, verbose_name=_("Beschreibung"))
+    event_format = models.CharField(
+        _("Format"), max_length=20, choices=EventFormat.choices, default=EventFormat.IN_PERSON
+    )
+    venue = models.ForeignKey(
+        "events.Venue",
+        verbose_name=_("Veranstaltungsort"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    online_access_link = models.URLField(
+        _("Zugangslink (online)"),
+        blank=True,
+        help_text=_("Nur für angemeldete Teilnehmer:innen; wird nie öffentlich angezeigt."),
+    )
+    audiences = ParentalManyToManyField(
+        "events.Audience", verbose_name=_("Zielgruppen"), blank=True, related_name="events"
+    )
+    organiser_name = models.CharField(
+        _("Veranstalter"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leer lassen, wenn die Netzwerkkoordination veranstaltet."),
+    )
+    organiser_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("Veranstalter (Mitgliedsorganisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    costs = models.CharField(_("Kosten"), max_length=200, default="kostenfrei", blank=True)
+    teaching_units = models.DecimalField(
+        _("Unterrichtseinheiten"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    cpd_points = models.DecimalField(
+        _("Fortbildungspunkte"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    documents = StreamField(
+        [("document", DocumentLinkBlock())],
+        blank=True,
+        verbose_name=_("Unterlagen"),
+        help_text=_("z. B. Programm als PDF, Folien nach der Veranstaltung"),
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("teaser"),
+        InlinePanel("dates", label=_("Termin"), min_num=1, heading=_("Termine")),
+        MultiFieldPanel(
+            [
+                FieldPanel("event_format"),
+                FieldPanel("venue"),
+                FieldPanel("online_access_link"),
+            ],
+            heading=_("Ort und Format"),
+        ),
+        FieldPanel("description"),
+        InlinePanel("speakers", label=_("Referent:in"), heading=_("Referent:innen")),
+        MultiFieldPanel(
+            [
+                FieldPanel("audiences"),
+                FieldPanel("organiser_name"),
+                FieldPanel("organiser_page"),
+                FieldPanel("costs"),
+                FieldRowPanel([FieldPanel("teaching_units"), FieldPanel("cpd_points")]),
+            ],
+            heading=_("Zielgruppe, Veranstalter, Kosten"),
+        ),
+        FieldPanel("documents"),
+        FieldPanel("status"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("teaser"),
+        index.SearchField("description"),
+        index.FilterField("status"),
+    ]
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+    is_creatable = False
+    template = "events/event_page.html"
+
+    class Meta:
+        verbose_name = _("Veranstaltung")
+        verbose_name_plural = _("Veranstaltungen")
+
+    @property
+    def type_label(self):
+        """Fortbildung, Fachtag, Netzwerktreffen: from the content type (cached, no query)."""
+        return (self.specific_class or type(self))._meta.verbose_name
+
+    @property
+    def is_cancelled(self):
+        return self.status == EventStatus.CANCELLED
+
+    def get_context(self, request, *args, **kwargs):
+        """Dates, speakers, audiences and the calendar links, in a fixed number of queries."""
+        from ..feeds import webcal_url
+
+        context = super().get_context(request, *args, **kwargs)
+        # Sorted in Python so that previews (unsaved dates, in memory) render the same way.
+        context["dates"] = sorted(self.dates.all(), key=lambda d: (d.start, d.sort_order or 0))
+        context["speakers"] = list(self.speakers.all())
+        context["audience_list"] = list(self.audiences.all())
+        context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
+        if self.pk and self.live:
+            context["ical_url"] = self.get_full_url(request) + self.reverse_subpage("ical")
+        calendar = self.get_parent() if self.pk else None
+        if calendar is not None:
+            feed_url = calendar.get_full_url(request) + "ical/"  # EventIndexPage's feed route
+            context["feed_url"] = feed_url
+            context["webcal_url"] = webcal_url(feed_url)
+        return context
+
+    @path("ical/", name="ical")
+    def ical(self, request):
+        """This event's dates as a file to import ("In Kalender eintragen")."""
+        from ..feeds import calendar_response
+        from ..listing import feed_dates
+
+        if self.get_view_restrictions().exists() or (
+            self.expire_at and self.expire_at <= timezone.now()
+        ):
+            # Private events never leave the site as a calendar file, even for insiders.
+            raise Http404
+        dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
+        return calendar_response(
+            request,
+            dates,
+            name=self.title,
+            parent=self.get_parent(),
+            extra_version=f"{self.title}|{self.url_path}",
+            filename=f"{self.slug}.ics",
+        )
+
+
+class Speaker(Orderable):
+    """A speaker or trainer of an event (Referent:in)."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="speakers")
+    name = models.CharField(_("Name"), max_length=200)
+    role = models.CharField(_("Funktion, Organisation"), max_length=255, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Referent:in")
+        verbose_name_plural = _("Referent:innen")
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingPage(EventPage):
+    """A training (Fortbildung), possibly with several dates (modules)."""
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+    is_creatable = True
+    template = "events/event_page.html"
+
+    class Meta:
+        verbose_name = _("Fortbildung")
+        verbose_name_plural = _("Fortbildungen")
+
+
+class FachtagPage(EventPage):
+    """A conference day with a programme of time slots and parallel workshops."""
+
+    content_panels = EventPage.content_panels + [
+        InlinePanel("time_slots", label=_("Zeitfenster"), heading=_("Programm")),
+    ]
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+    is_creatable = True
+    template = "events/fachtag_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        slots = self.time_slots.all()
+        if not isinstance(slots, FakeQuerySet):  # in previews the programme is in memory
+            slots = slots.prefetch_related("workshops")
+        context["time_slots"] = list(slots)
+        return context
+
+    class Meta:
+        verbose_name = _("Fachtag")
+        verbose_name_plural = _("Fachtage")
+
+
+class NetworkMeetingPage(EventPage):
+    """A meeting of the network's members (Netzwerktreffen)."""
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+    is_creatable = True
+    template = "events/event_page.html"
+
+    class Meta:
+        verbose_name = _("Netzwerktreffen")
+        verbose_name_plural = _("Netzwerktreffen")

@@ -1,0 +1,36 @@
+"""Admin: venues and audiences as snippets, grouped in one "Veranstaltungen" menu."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Audience, Venue
+
+
+class VenueViewSet(SnippetViewSet):
+    model = Venue
+    icon = "site"
+    menu_label = _("Veranstaltungsorte")
+    list_display = ["name", "town", "room", "updated_at"]
+    list_filter = ["town"]
+    search_fields = ["name", "town", "street"]
+    list_export = ["name", "street", "postcode", "town", "room", "accessibility"]
+    export_filename = "veranstaltungsorte"
+
+
+class AudienceViewSet(SnippetViewSet):
+    model = Audience
+    icon = "group"
+    menu_label = _("Zielgruppen")
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+class EventSnippetsGroup(SnippetViewSetGroup):
+    items = (VenueViewSet, AudienceViewSet)
+    menu_icon = "date"
+    menu_label = _("Veranstaltungen")
+    menu_name = "events"
+
+
+register_snippet(EventSnippetsGroup)

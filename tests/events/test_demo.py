@@ -1,0 +1,30 @@
+import pytest
+
+from events import demo
+from events.choices import EventStatus
+from events.models import EventDate, EventPage, FachtagPage, Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_a_realistic_calendar_twice(home_page, client):
+    demo.build(home_page)
+    counts = (EventPage.objects.count(), EventDate.objects.count(), Workshop.objects.count())
+    demo.build(home_page)
+
+    assert (EventPage.objects.count(), EventDate.objects.count(), Workshop.objects.count()) == (
+        counts
+    )
+    assert counts[0] >= 28
+    assert FachtagPage.objects.count() == 2
+    assert EventPage.objects.filter(status=EventStatus.CANCELLED).count() == 1
+    assert EventDate.objects.filter(all_day=True).exists()
+    assert client.get("/veranstaltungen/").status_code == 200
+    assert client.get("/veranstaltungen/ical/").status_code == 200
+    assert client.get(FachtagPage.objects.first().url).status_code == 200
+
+
+def test_demo_generates_events_for_benchmarks(home_page):
+    demo.build(home_page, events=12)
+    demo.build(home_page, events=12)
+    assert EventPage.objects.count() == 12
