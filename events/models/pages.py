@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    PageChooserPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -191,7 +192,7 @@ class EventPage(RoutablePageMixin, Page):
             [
                 FieldPanel("audiences"),
                 FieldPanel("organiser_name"),
-                FieldPanel("organiser_page"),
+                PageChooserPanel("organiser_page", ["members.MemberPage"]),
                 FieldPanel("costs"),
                 FieldRowPanel([FieldPanel("teaching_units"), FieldPanel("cpd_points")]),
             ],
