@@ -18,8 +18,9 @@ from members.models import (
 
 
 def sector(slug):
-    """One of the sectors the data migration preloads."""
-    return Sector.objects.get(slug=slug)
+    """One of the sectors the data migration preloads (made again after a flush by a
+    transactional test, which empties every table)."""
+    return Sector.objects.get_or_create(slug=slug, defaults={"name": slug.capitalize()})[0]
 
 
 class MemberIndexPageFactory(wagtail_factories.PageFactory):
