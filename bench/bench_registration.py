@@ -2,7 +2,7 @@
 
 Starts the production stack (bench/loadkit.py): a throwaway PostgreSQL server (or
 $DATABASE_URL), `gunicorn kinderschutz_cms.wsgi -w 4` with the production settings plus
-one bench-only endpoint (bench/bench_registration_site.py), spam limits off via the
+one bench-only endpoint (bench/registration_site.py), spam limits off via the
 environment (minimum fill time 0, rate limit off). 200 browser-like clients first GET the
 form (CSRF cookie, token, signed timestamp), then POST at once from a thread pool.
 
@@ -14,7 +14,9 @@ The confirmed count must equal the capacity (50).
 """
 
 import re
+import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from common import Figure
@@ -104,7 +106,7 @@ def _plain_payload(i, stamp):
 
 def run():
     env = {
-        "DJANGO_SETTINGS_MODULE": "bench_registration_site",
+        "DJANGO_SETTINGS_MODULE": "registration_site",
         "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parent),
         "REGISTRATION_MIN_FILL_SECONDS": "0",
         "REGISTRATION_RATE_LIMIT": "off",
@@ -121,8 +123,16 @@ def run():
         plain = _prepare_clients(stack.base_url, "/bench/form/", SUBMISSIONS)
         plain_seconds, plain_statuses = _fire("/bench/form/", plain, _plain_payload)
 
+        print(
+            "statuses: registration",
+            dict(Counter(reg_statuses)),
+            "plain",
+            dict(Counter(plain_statuses)),
+            file=sys.stderr,
+        )
         confirmed, waitlisted, submissions = (
-            int(x) for x in stack.manage("shell", "-c", COUNT).stdout.split()
+            int(x)
+            for x in stack.manage("shell", "-c", COUNT).stdout.strip().splitlines()[-1].split()
         )
     return [
         Figure(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
@@ -55,10 +56,12 @@ def _set_headers(response, etag, last_modified):
     return response
 
 
-def calendar_response(request, dates, *, name, extra_version="", filename=None):
+def calendar_response(request, dates, *, name, parent, extra_version="", filename=None):
     """Answer a calendar request: 304 if unchanged, else the built calendar.
 
-    `dates` is an EventDate queryset of visible dates; `extra_version` holds whatever else
+    `dates` is an EventDate queryset of visible dates of events that are children of
+    `parent` (the calendar page), so their URLs are the parent's URL plus their slug
+    (no per-event URL routing). `extra_version` holds whatever else
     the content depends on (the name, the filters). The moving window needs nothing
     extra: a date leaving it changes the count and id sum.
     """
@@ -75,10 +78,11 @@ def calendar_response(request, dates, *, name, extra_version="", filename=None):
     cache_key = f"events:ical:{etag}"
     body = cache.get(cache_key)
     if body is None:
+        base_url = parent.get_full_url(request)
         cal = ical.build_calendar(
             listing.with_feed_data(dates),
             name=name,
-            page_url=lambda event: event.get_full_url(request),
+            page_url=lambda event: f"{base_url}{iri_to_uri(event.slug)}/",
         )
         body = cal.to_ical()
         cache.set(cache_key, body, CACHE_SECONDS)

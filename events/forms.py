@@ -40,7 +40,8 @@ class EventFilterForm(forms.Form):
                 _("Bitte geben Sie den Monat als JJJJ-MM an, z. B. 2026-03."),
             )
         ],
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "JJJJ-MM"}),
+        help_text=_("Format JJJJ-MM, z. B. 2026-03"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 7}),
     )
     veranstalter = forms.ChoiceField(label=_("Veranstalter"), required=False)
 
@@ -60,8 +61,6 @@ class EventFilterForm(forms.Form):
                 self.fields[name].choices = [("", empty), *choices]
         if not with_month:
             del self.fields["monat"]
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("id", f"filter-{name}")
 
     def filters(self):
         """The valid, non-empty filters; invalid ones are dropped (and shown as errors)."""

@@ -148,6 +148,10 @@ class Availability:
 def availability(event, now=None):
     """Whether `event` takes registrations now, and the seats left (2 queries)."""
     now = now or timezone.now()
+    if not event.registration_enabled:  # no query for events without registration
+        return Availability(
+            is_open=False, message=_("Für diese Veranstaltung ist keine Anmeldung möglich.")
+        )
     start = event_start(event)
     deadline = event.registration_deadline or start
     result = Availability(
@@ -156,9 +160,6 @@ def availability(event, now=None):
         deadline=deadline,
         opens_at=event.registration_opens_at,
     )
-    if not event.registration_enabled:
-        result.message = _("Für diese Veranstaltung ist keine Anmeldung möglich.")
-        return result
     if event.status == EventStatus.CANCELLED:
         result.message = _("Die Veranstaltung ist abgesagt; eine Anmeldung ist nicht möglich.")
         return result
@@ -336,6 +337,8 @@ def register(event, data, *, workshops=None, language=None, now=None):
     now = now or timezone.now()
     workshops = workshops or {}
     email = normalise_email(data["email"])
+    # Looked up before the lock is taken: the lock is held only for counting and writing.
+    data = {**data, "organisation_sector": _sector_of(data.get("organisation", ""))}
     if _skip_lock():
         # Test-only: the unsafe variant the concurrency control test must catch.
         # Seats are counted outside any transaction, then inserted in a separate one.
@@ -371,19 +374,19 @@ def _insert(event, data, email, status, workshops, language, now):
         last_name=data["last_name"],
         email=data["email"].strip(),
         organisation=data.get("organisation", ""),
-        organisation_sector=_sector_of(data.get("organisation", "")),
+        organisation_sector=data.get("organisation_sector", ""),
         role=data.get("role", ""),
         phone=data.get("phone", ""),
         answers=data.get("answers") or {},
         language=(language or get_language() or "de")[:10],
         privacy_consent_at=now,
-        privacy_notice_version=event.privacy_notice_version,
+        privacy_notice_version=event.notice_version,
         health_consent_at=now if data.get("health_consent") else None,
-        health_consent_version=event.privacy_notice_version if data.get("health_consent") else "",
+        health_consent_version=event.notice_version if data.get("health_consent") else "",
         created_at=now,
     )
     if pending_email and holds_seat:
-        registration.hold_expires_at = now + timedelta(hours=event.double_opt_in_hold_hours)
+        registration.hold_expires_at = now + timedelta(hours=event.hold_hours)
     registration.save()
     for slot_id, (workshop_id, _wants_waitlist) in workshops.items():
         WorkshopBooking.objects.create(

@@ -14,6 +14,7 @@ reviews are due) live in `members/agreements.py`; the directory query in
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -162,7 +163,7 @@ class MemberPage(Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = _("Netzwerkpartner")
+        verbose_name = pgettext_lazy("eine Organisation", "Netzwerkpartner")
         verbose_name_plural = _("Netzwerkpartner")
 
     def get_context(self, request, *args, **kwargs):
@@ -295,7 +296,7 @@ class Signatory(Orderable):
     page = ParentalKey(AgreementPage, on_delete=models.CASCADE, related_name="signatories")
     member = models.ForeignKey(
         MemberPage,
-        verbose_name=_("Netzwerkpartner"),
+        verbose_name=pgettext_lazy("eine Organisation", "Netzwerkpartner"),
         on_delete=models.CASCADE,
         related_name="signatures",
     )

@@ -133,7 +133,7 @@ class NewsPage(Page):
         _("Alternativtext des Bildes"),
         max_length=250,
         help_text=_(
-            "Was zeigt das Bild, in diesem Artikel? Z. B. „Teilnehmer:innen im Workshop "
+            "Was zeigt das Bild in diesem Artikel? Z. B. „Teilnehmer:innen im Workshop "
             "zu Schutzkonzepten“."
         ),
         error_messages={"blank": ALT_TEXT_REQUIRED},

@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    PageChooserPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -105,7 +106,11 @@ class EventIndexPage(RoutablePageMixin, Page):
         name = self.title
         dates = feed_dates(apply_filters(visible_events(self), filters))
         return calendar_response(
-            request, dates, name=name, extra_version=f"{name}|{form.normalized_query()}"
+            request,
+            dates,
+            name=name,
+            parent=self,
+            extra_version=f"{name}|{form.normalized_query()}",
         )
 
 
@@ -188,7 +193,7 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
             [
                 FieldPanel("audiences"),
                 FieldPanel("organiser_name"),
-                FieldPanel("organiser_page"),
+                PageChooserPanel("organiser_page", ["members.MemberPage"]),
                 FieldPanel("costs"),
                 FieldRowPanel([FieldPanel("teaching_units"), FieldPanel("cpd_points")]),
             ],
@@ -233,9 +238,9 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
         if self.pk and self.live:
             context["ical_url"] = self.get_full_url(request) + self.reverse_subpage("ical")
-        index = self.get_parent() if self.pk else None
-        if index is not None:
-            feed_url = index.get_full_url(request) + "ical/"
+        calendar = self.get_parent() if self.pk else None
+        if calendar is not None:
+            feed_url = calendar.get_full_url(request) + "ical/"  # EventIndexPage's feed route
             context["feed_url"] = feed_url
             context["webcal_url"] = webcal_url(feed_url)
         return context
@@ -253,7 +258,12 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
             raise Http404
         dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
         return calendar_response(
-            request, dates, name=self.title, extra_version=self.title, filename=f"{self.slug}.ics"
+            request,
+            dates,
+            name=self.title,
+            parent=self.get_parent(),
+            extra_version=f"{self.title}|{self.url_path}",
+            filename=f"{self.slug}.ics",
         )
 
 

@@ -83,7 +83,9 @@ class RegistrationSettings(models.Model):
         default=False,
         help_text=_("Der Platz wird reserviert, bis der Link in der E-Mail geklickt wird."),
     )
-    double_opt_in_hold_hours = models.PositiveIntegerField(_("Reservierung (Stunden)"), default=48)
+    double_opt_in_hold_hours = models.PositiveIntegerField(
+        _("Reservierung (Stunden)"), null=True, blank=True, default=48
+    )
     confirmation_text = models.TextField(
         _("Zusatztext der Bestätigung"),
         blank=True,
@@ -109,6 +111,7 @@ class RegistrationSettings(models.Model):
         _("Version der Datenschutzhinweise"),
         max_length=40,
         default="1",
+        blank=True,
         help_text=_(
             "Bei jeder inhaltlichen Änderung erhöhen; wird mit der Einwilligung gespeichert."
         ),
@@ -141,6 +144,19 @@ class RegistrationSettings(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def hold_hours(self):
+        return self.double_opt_in_hold_hours or 48
+
+    @property
+    def notice_version(self):
+        """The version stored with each consent ("1" if the field was left empty)."""
+        return self.privacy_notice_version or "1"
+
+    @property
+    def effective_privacy_notice(self):
+        return self.privacy_notice or DEFAULT_PRIVACY_NOTICE
 
     @cached_classmethod
     def get_edit_handler(cls):

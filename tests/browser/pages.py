@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
+from tests.events.factories import at, make_event, make_fachtag, make_venue
+from tests.events.factories import make_index as make_event_index
 from tests.members.factories import (
     AgreementPageFactory,
     MemberIndexPageFactory,
@@ -144,6 +146,10 @@ def not_found(site):
 
 
 def _directory(site):
+    from members.models import MemberIndexPage
+
+    if existing := MemberIndexPage.objects.first():
+        return existing
     index = MemberIndexPageFactory(parent=site.home, show_in_menus=True)
     make_members(index, 25)
     return index
@@ -164,13 +170,53 @@ def member_page(site):
 
 def agreement_page(site):
     index = _directory(site)
-    agreement = AgreementPageFactory(parent=site.home, slug="kooperationsvereinbarung")
+    agreement = AgreementPageFactory(parent=site.home, slug="kooperationsvereinbarung-test")
     for member in index.get_children().specific()[:5]:
         SignatoryFactory(page=agreement, member=member)
     return Target(agreement.url)
 
 
+def _calendar(site):
+    from events.models import EventIndexPage
+
+    if existing := EventIndexPage.objects.first():
+        return existing
+    index = make_event_index(site.home, slug="veranstaltungen")
+    venue = make_venue()
+    make_event(index, "Gesprächsführung mit Eltern", venue=venue, speakers=[("Dr. A. B.", "")])
+    make_event(
+        index,
+        "Kinderschutz in der Kita – Modulreihe",
+        venue=venue,
+        dates=[(at(20, 9), at(20, 16)), (at(27, 9), at(27, 16))],
+        status="cancelled",
+    )
+    return index
+
+
+def event_index(site):
+    return Target(_calendar(site).url)
+
+
+def event_index_filtered(site):
+    return Target(_calendar(site).url + "?typ=unbekannt&monat=2026-13&seite=abc")
+
+
+def training_page(site):
+    index = _calendar(site)
+    return Target(index.get_children().live().first().url)
+
+
+def fachtag_page(site):
+    index = _calendar(site)
+    return Target(make_fachtag(index, slug="fachtag-test", venue=make_venue("Kreishaus")).url)
+
+
 PAGES: dict[str, Callable[[SiteData], Target]] = {
+    "event_index": event_index,
+    "event_index_filtered": event_index_filtered,
+    "training_page": training_page,
+    "fachtag_page": fachtag_page,
     "member_index": member_index,
     "member_index_filtered": member_index_filtered,
     "member_page": member_page,

@@ -23,16 +23,16 @@ def test_purge_anonymises_old_events_and_keeps_counts(index, settings):
     service.register(old, service_data())
     keep = service.register(recent, service_data(email="recent@example.org"))
     # the old event ended 200 days ago, the recent one 100 days ago
-    EventDate.objects.filter(page=old).update(
-        start=timezone.now() - timedelta(days=200, hours=3), end=timezone.now() - timedelta(days=200)
-    )
-    EventDate.objects.filter(page=recent).update(
-        start=timezone.now() - timedelta(days=100, hours=3), end=timezone.now() - timedelta(days=100)
-    )
+    now = timezone.now()
+    for page, days in ((old, 200), (recent, 100)):
+        EventDate.objects.filter(page=page).update(
+            start=now - timedelta(days=days, hours=3), end=now - timedelta(days=days)
+        )
     call_command("purge_registrations")
     a.refresh_from_db()
     assert a.anonymised_at is not None
-    assert (a.first_name, a.last_name, a.email, a.phone, a.organisation, a.answers) == ("", "", "", "", "", {})
+    personal = (a.first_name, a.last_name, a.email, a.phone, a.organisation, a.answers)
+    assert personal == ("", "", "", "", "", {})
     assert (a.status, a.attended, a.organisation_sector) == ("confirmed", True, "Schule")
     assert not EmailMessage.objects.filter(registration__event=old).exclude(recipient="").exists()
     keep.refresh_from_db()

@@ -7,4 +7,9 @@ Wagtail form page does on submit. It is the baseline the registration POST is co
 
 from kinderschutz_cms.settings.production import *  # noqa: F403
 
-ROOT_URLCONF = "bench_registration_urls"
+ROOT_URLCONF = "registration_urls"
+
+# The bench talks plain HTTP on loopback: cookies must not be Secure-only, or the
+# clients never send the CSRF cookie back.
+CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_SECURE = False

@@ -1,5 +1,5 @@
 """Bench-only URLs for bench_registration: the site plus `/bench/form/` (see
-bench_registration_site.py)."""
+registration_site.py)."""
 
 from django import forms
 from django.http import HttpResponse, HttpResponseRedirect

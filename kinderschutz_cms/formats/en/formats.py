@@ -1,0 +1,5 @@
+DATE_FORMAT = "F j, Y"
+TIME_FORMAT = "g:i a"
+DATETIME_FORMAT = "F j, Y, g:i a"
+YEAR_MONTH_FORMAT = "F Y"
+SHORT_DATE_FORMAT = "Y-m-d"
