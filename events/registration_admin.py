@@ -290,7 +290,7 @@ class RegistrationViewSet(ModelViewSet):
     form_fields = ["first_name", "last_name", "email", "organisation", "role", "phone"]
     list_export = [
         "event.title",
-        "status",
+        "get_status_display",
         "first_name",
         "last_name",
         "email",
@@ -304,7 +304,7 @@ class RegistrationViewSet(ModelViewSet):
     ]
     export_headings = {
         "event.title": _("Veranstaltung"),
-        "status": _("Status"),
+        "get_status_display": _("Status"),
         "first_name": _("Vorname"),
         "last_name": _("Nachname"),
         "email": _("E-Mail"),

@@ -94,7 +94,7 @@ def test_csv_export_has_bom_umlauts_and_no_formulas(client, coordinator, regs):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Veranstaltung", "Status", "Vorname"]
     flat = [cell for row in rows[1:] for cell in row]
-    assert "Zoë" in flat and "Öztürk" in flat
+    assert "Zoë" in flat and "Öztürk" in flat and "Warteliste" in flat
     assert '\'=HYPERLINK("http://x")' in flat and "'+49 Jugendamt" in flat
     assert not any(cell.startswith(("=", "+", "@")) for cell in flat)
 
@@ -220,3 +220,24 @@ def test_outbox_list_and_retry(client, coordinator, regs, mailoutbox):
     client.post(url)
     message.refresh_from_db()
     assert message.status == "sent"
+
+
+def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert_num_queries):
+    from events.registration_admin import UpcomingRegistrationsPanel
+    from tests.events.factories import at
+
+    from .factories import make_registration_event
+
+    for i in range(3):
+        later = make_registration_event(
+            index, title=f"Weitere {i}", dates=[(at(20 + i, 9), at(20 + i, 12))]
+        )
+        service.register(later, service_data())
+    panel = UpcomingRegistrationsPanel(editor)
+    # one query for all events with their counts, two for the user's permissions
+    with django_assert_num_queries(3):
+        context = panel.get_context_data()
+        rows = context["rows"]
+    assert len(rows) == 4
+    assert rows[0]["label"] == "2/2 Plätze, 0 frei, 1 Warteliste"
+    assert context["can_view"] is False
