@@ -7,10 +7,11 @@ because all listed fields live on the `EventPage` table.
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Min, Prefetch, Q, Sum
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from .choices import EventStatus
@@ -164,3 +165,55 @@ def feed_version(dates):
         events_published=Max("page__last_published_at"),
         venues_modified=Max("page__venue__updated_at"),
     )
+
+
+def upcoming_for_home(limit=3, now=None):
+    """The next `limit` public events of the whole site that have not started, with the
+    seats left, for the home page: one query.
+
+    The next start is a subquery rather than a join, so that counting registrations
+    in the same query does not multiply rows.
+    """
+    from .registration import seat_holding_q
+
+    now = now or timezone.now()
+    next_start = (
+        EventDate.objects.filter(page=OuterRef("pk"), start__gte=now)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    events = (
+        EventPage.objects.live()
+        .public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .exclude(status=EventStatus.CANCELLED)
+        .annotate(
+            next_start=Subquery(next_start),
+            seats_taken=Count("registrations", filter=seat_holding_q(now, "registrations__")),
+        )
+        .filter(next_start__isnull=False)
+        .order_by("next_start", "pk")[:limit]
+    )
+    return [
+        HomeTeaser(
+            page=event,
+            start=event.next_start,
+            seats_left=(
+                max(event.capacity - event.seats_taken, 0)
+                if event.registration_enabled and event.capacity is not None
+                else None
+            ),
+            waitlist=event.waitlist_enabled,
+        )
+        for event in events
+    ]
+
+
+@dataclass(frozen=True)
+class HomeTeaser:
+    """An upcoming event as the home page shows it. `seats_left` None: no limit shown."""
+
+    page: EventPage
+    start: datetime
+    seats_left: int | None = None
+    waitlist: bool = False

@@ -1,9 +1,6 @@
 import datetime
-import sys
-import types
 
 import pytest
-from django.utils import timezone
 
 from kinderschutz_cms import home
 from kinderschutz_cms.models import ContentPage, NetworkSettings
@@ -74,49 +71,79 @@ def test_home_lists_three_latest_news_and_links(client, home_page):
     assert html.count("<h1") == 1
 
 
-def test_home_without_events_and_members_apps_leaves_sections_out(client, home_page):
+def test_home_without_events_and_members_leaves_sections_out(client, home_page):
     response = client.get("/")
 
     assert response.status_code == 200
     assert response.context["upcoming_events"] == []
-    assert response.context["member_stats"] is None
+    assert response.context["member_stats"] == home.MemberStats(members=0, signatories=0)
     assert "Nächste Veranstaltungen" not in response.content.decode()
 
 
-def test_home_uses_functions_the_other_apps_provide(client, home_page, monkeypatch):
-    event = ContentPage(title="Fachtag Kinderschutz", slug="fachtag")
-    home_page.add_child(instance=event)
-    start = timezone.make_aware(datetime.datetime(2026, 9, 17, 9, 30))
-    listing = types.ModuleType("events.listing")
-    listing.upcoming_for_home = lambda limit: [
-        home.EventTeaser(page=event, start=start, seats_left=12)
-    ]
-    directory = types.ModuleType("members.directory")
-    directory.member_stats = lambda: home.MemberStats(members=64, signatories=51)
-    monkeypatch.setitem(sys.modules, "events.listing", listing)
-    monkeypatch.setitem(sys.modules, "members.directory", directory)
+def test_home_lists_next_events_with_seats_left(client, home_page):
+    from events import registration
+    from tests.events.factories import at, make_event
+    from tests.events.factories import make_index as make_calendar
+    from tests.registration.factories import make_registration_event, service_data
 
-    html = client.get("/").content.decode()
+    calendar = make_calendar(home_page)
+    later = make_event(calendar, "Netzwerktreffen Herbst", dates=[(at(40, 14), at(40, 16))])
+    soon = make_registration_event(
+        calendar, "Fachtag Kinderschutz", capacity=3, dates=[(at(5, 9, 30), at(5, 16))]
+    )
+    make_event(calendar, "Abgesagt", status="cancelled", dates=[(at(2, 9), at(2, 10))])
+    make_event(calendar, "Vorbei", dates=[(at(-3, 9), at(-3, 10))])
+    registration.register(soon, service_data())
 
-    assert '<a href="/fachtag/">Fachtag Kinderschutz</a>' in html
-    assert "Donnerstag, 17. September 2026, 09:30 Uhr" in html
-    assert "noch 12 Plätze frei" in html
-    assert "<dd>64</dd>" in html and "<dd>51</dd>" in html
+    response = client.get("/")
+    html = response.content.decode()
+
+    teasers = response.context["upcoming_events"]
+    assert [t.page.pk for t in teasers] == [soon.pk, later.pk]
+    assert teasers[0].seats_left == 2 and teasers[1].seats_left is None
+    assert f'<a href="{soon.url}">Fachtag Kinderschutz</a>' in html
+    assert "09:30 Uhr" in html
+    assert "noch 2 Plätze frei" in html
+    assert "Abgesagt" not in html and "Vorbei" not in html
 
 
-def test_fully_booked_event_says_so_in_words(client, home_page, monkeypatch):
-    event = ContentPage(title="Netzwerktreffen", slug="treffen")
-    home_page.add_child(instance=event)
-    listing = types.ModuleType("events.listing")
-    listing.upcoming_for_home = lambda limit: [
-        home.EventTeaser(page=event, start=timezone.now(), seats_left=0)
-    ]
-    monkeypatch.setitem(sys.modules, "events.listing", listing)
+def test_fully_booked_event_says_so_in_words(client, home_page):
+    from events import registration
+    from tests.events.factories import make_index as make_calendar
+    from tests.registration.factories import make_registration_event, service_data
+
+    event = make_registration_event(make_calendar(home_page), capacity=1, waitlist_enabled=True)
+    registration.register(event, service_data())
 
     assert "ausgebucht, Warteliste" in client.get("/").content.decode()
 
 
-def test_home_functions_are_safe_without_the_apps(home_page):
-    assert home.upcoming_events(limit=3) == []
-    assert home.member_stats() is None
-    assert home.latest_news(limit=3) == []
+def test_home_query_count_does_not_grow_with_events(
+    client, home_page, django_assert_max_num_queries
+):
+    from tests.events.factories import at, make_event
+    from tests.events.factories import make_index as make_calendar
+
+    calendar = make_calendar(home_page)
+    for day in range(1, 8):
+        make_event(calendar, f"Fortbildung {day}", dates=[(at(day, 9), at(day, 12))])
+    client.get("/")  # warm caches (site, settings)
+    with django_assert_max_num_queries(15):
+        assert client.get("/").status_code == 200
+
+
+def test_member_stats_count_signatories_of_the_current_agreement(home_page):
+    from tests.members.factories import (
+        AgreementPageFactory,
+        MemberIndexPageFactory,
+        SignatoryFactory,
+        make_members,
+    )
+
+    directory = MemberIndexPageFactory(parent=home_page)
+    members = make_members(directory, 4)
+    agreement = AgreementPageFactory(parent=home_page, valid_from=datetime.date(2021, 1, 1))
+    for member in members[:3]:
+        SignatoryFactory(page=agreement, member=member)
+
+    assert home.member_stats() == home.MemberStats(members=4, signatories=3)
