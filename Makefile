@@ -46,9 +46,10 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: $(STAMP) ## Django system checks and missing migrations
+check: $(STAMP) ## Django system checks, missing migrations, stale message catalogues
 	DJANGO_SETTINGS_MODULE=kinderschutz_cms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=kinderschutz_cms.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/python scripts/update_messages.py --check
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -15,34 +15,82 @@ CATALOGUE_DIRS = ["locale", "members/locale", "events/locale", "news/locale"]
 IGNORE = [".venv", "node_modules", "tests", "bench", "scripts", "media", "static_collected"]
 
 
+def catalogue_msgids(path):
+    """The set of (msgctxt, msgid) in a .po file, read with gettext's own msgcat."""
+    out = subprocess.run(
+        ["msgcat", "--no-wrap", "--sort-output", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {block.split("msgstr", 1)[0].strip() for block in out.split("\n\n") if "msgid" in block}
+
+
+def check():
+    """Exit 1 if makemessages would add or drop a string: the catalogues are stale.
+
+    Runs makemessages in place and puts the committed files back afterwards."""
+    os.chdir(ROOT)
+    pos = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
+    pos = [p for p in pos if ".venv" not in p.parts and "node_modules" not in p.parts]
+    saved = {p: p.read_bytes() for p in pos}
+    before = {p: catalogue_msgids(p) for p in pos}
+    try:
+        extract()
+        stale = []
+        for p in pos:
+            after = catalogue_msgids(p)
+            added, dropped = len(after - before[p]), len(before[p] - after)
+            if added or dropped:
+                stale.append(f"{p.relative_to(ROOT)}: {added} new, {dropped} unused strings")
+    finally:
+        for p, content in saved.items():
+            p.write_bytes(content)
+    if stale:
+        print("Message catalogues are stale (run `make messages` and translate):")
+        print("\n".join(stale))
+        sys.exit(1)
+    print("Message catalogues are up to date.")
+
+
+def extract():
+    manage = [sys.executable, "manage.py"]
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="kinderschutz_cms.settings.test")
+    ignore_args = [arg for name in IGNORE for arg in ("--ignore", name)]
+    subprocess.run(
+        [
+            *manage,
+            "makemessages",
+            "-l",
+            "en",
+            "-d",
+            "django",
+            "-e",
+            "html,txt,py",
+            "--add-location",
+            "file",
+            "--no-obsolete",
+            *ignore_args,
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+
+
 def main():
     os.chdir(ROOT)
     for d in CATALOGUE_DIRS:
         (ROOT / d / "en" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
-    manage = [sys.executable, "manage.py"]
+    extract()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="kinderschutz_cms.settings.test")
     ignore_args = [arg for name in IGNORE for arg in ("--ignore", name)]
-    for domain, extensions in (("django", "html,txt,py"),):
-        subprocess.run(
-            [
-                *manage,
-                "makemessages",
-                "-l",
-                "en",
-                "-d",
-                domain,
-                "-e",
-                extensions,
-                "--add-location",
-                "file",
-                "--no-obsolete",
-                *ignore_args,
-            ],
-            check=True,
-            env=env,
-        )
-    subprocess.run([*manage, "compilemessages", "-l", "en", *ignore_args], check=True, env=env)
+    subprocess.run(
+        [sys.executable, "manage.py", "compilemessages", "-l", "en", *ignore_args],
+        check=True,
+        env=env,
+    )
 
 
 if __name__ == "__main__":
-    main()
+    check() if "--check" in sys.argv else main()
