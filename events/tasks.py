@@ -10,11 +10,16 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
+
+
+# How long a claimed message belongs to the task sending it. Another task (a retry
+# handed to a second worker) may only take it over after that; SMTP times out in 20 s.
+SEND_LEASE = timedelta(minutes=2)
 
 
 def max_attempts():
@@ -40,12 +45,20 @@ def send_email_message(message_id):
 
     # No transaction around the SMTP conversation: on SQLite it would hold the write lock
     # (and block registrations) for as long as the mail server takes.
+    # Claim the message with one conditional UPDATE (compare-and-set): a message that is
+    # being sent by another task (queued, attempted within the lease) is left alone, so
+    # two workers never send the same e-mail twice.
     now = timezone.now()
+    claimable = (
+        Q(status=EmailStatus.FAILED)
+        | Q(last_attempt_at__isnull=True)
+        | Q(last_attempt_at__lt=now - SEND_LEASE)
+    )
     claimed = (
-        EmailMessage.objects.filter(pk=message_id)
+        EmailMessage.objects.filter(claimable, pk=message_id)
         .exclude(status=EmailStatus.SENT)
         .exclude(recipient="")
-        .update(attempts=F("attempts") + 1, last_attempt_at=now)
+        .update(status=EmailStatus.QUEUED, attempts=F("attempts") + 1, last_attempt_at=now)
     )
     if not claimed:
         return None

@@ -198,3 +198,33 @@ def test_recipients_are_only_registrant_and_coordinators(
         ).status_code
         == 400
     )
+
+
+def test_a_message_being_sent_is_not_sent_again_by_a_second_task(event):
+    """Two workers handed the same message (a retry while the first is still sending):
+    only one sends it. A message whose lease ran out may be taken over."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import EmailMessage, EmailStatus
+    from events.registration import register
+    from events.tasks import SEND_LEASE, send_email_message
+    from tests.registration.factories import service_data
+
+    registration = register(event, service_data())
+    message = EmailMessage.objects.filter(registration=registration).first()
+    # As if another worker claimed it a moment ago and is talking to the mail server.
+    EmailMessage.objects.filter(pk=message.pk).update(
+        status=EmailStatus.QUEUED, last_attempt_at=timezone.now(), sent_at=None
+    )
+    mail.outbox.clear()
+
+    assert send_email_message.call(message.pk) is None
+    assert mail.outbox == []
+
+    EmailMessage.objects.filter(pk=message.pk).update(
+        last_attempt_at=timezone.now() - SEND_LEASE - timedelta(seconds=1)
+    )
+    assert send_email_message.call(message.pk) == EmailStatus.SENT
+    assert len(mail.outbox) == 1
