@@ -27,6 +27,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
@@ -267,7 +268,13 @@ def person_view(request):
             response["Content-Disposition"] = 'attachment; filename="anmeldungen-auskunft.json"'
             return response
         count = service.erase_person(email)
-        messages.success(request, _("%(count)s Anmeldung(en) anonymisiert.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s Anmeldung anonymisiert.", "%(count)s Anmeldungen anonymisiert.", count
+            )
+            % {"count": count},
+        )
         return HttpResponseRedirect(reverse("registrations:person"))
     return TemplateResponse(request, "events/admin/person.html", {"form": form})
 
@@ -423,7 +430,7 @@ def counts_label(capacity, taken, waitlisted):
             "left": max(capacity - taken, 0),
         }
     if waitlisted:
-        text += ", " + _("%(n)s Warteliste") % {"n": waitlisted}
+        text += ", " + _("%(n)s auf der Warteliste") % {"n": waitlisted}
     return text
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.contrib.forms.forms import FormBuilder
 
 from . import spam
@@ -94,10 +95,11 @@ class RegistrationForm(forms.Form):
                     label = _("%(title)s – ausgebucht") % {"title": label}
                     disabled.append(str(workshop.pk))
                 elif workshop.seats_left is not None:
-                    label = _("%(title)s (noch %(n)s Plätze)") % {
-                        "title": label,
-                        "n": workshop.seats_left,
-                    }
+                    label = ngettext(
+                        "%(title)s (noch %(n)s Platz)",
+                        "%(title)s (noch %(n)s Plätze)",
+                        workshop.seats_left,
+                    ) % {"title": label, "n": workshop.seats_left}
                 choices.append((str(workshop.pk), label))
             name = f"workshop_{slot.pk}"
             self.fields[name] = forms.ChoiceField(

@@ -73,7 +73,7 @@ def test_coordinator_sees_names_editor_does_not(client, coordinator, editor, reg
     assert "Öztürk" not in response.content.decode()
     # the dashboard shows counts to both, names to nobody
     html = client.get("/admin/").content.decode()
-    assert "2/2 Plätze, 0 frei, 1 Warteliste" in html and "Öztürk" not in html
+    assert "2/2 Plätze, 0 frei, 1 auf der Warteliste" in html and "Öztürk" not in html
 
 
 def test_filters_and_search(client, coordinator, regs, event):
@@ -182,7 +182,7 @@ def test_explorer_shows_counts(client, editor, coordinator, regs, event, index):
     editor.groups.add(group)
     client.force_login(editor)
     html = client.get(reverse("wagtailadmin_explore", args=[index.pk])).content.decode()
-    assert "2/2 Plätze, 0 frei, 1 Warteliste" in html and "Öztürk" not in html
+    assert "2/2 Plätze, 0 frei, 1 auf der Warteliste" in html and "Öztürk" not in html
 
 
 def test_explorer_counts_in_constant_queries(
@@ -239,5 +239,5 @@ def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert
         context = panel.get_context_data()
         rows = context["rows"]
     assert len(rows) == 4
-    assert rows[0]["label"] == "2/2 Plätze, 0 frei, 1 Warteliste"
+    assert rows[0]["label"] == "2/2 Plätze, 0 frei, 1 auf der Warteliste"
     assert context["can_view"] is False
