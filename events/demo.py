@@ -440,6 +440,12 @@ def build(home, events=None, stdout=None, **options):
             if fmt != "in_person"
             else "",
             status=EventStatus.CANCELLED if title == CANCELLED else EventStatus.SCHEDULED,
+            # Most trainings take registrations; one small one fills up (see
+            # _registrations), one needs the coordination's approval.
+            registration_enabled=title != CANCELLED,
+            capacity=12 if number == 0 else 20 + 5 * (number % 4),
+            waitlist_enabled=True,
+            approval_required=number == 6,
             **extra,
         )
         if organisers and number % 5 == 4:
@@ -452,7 +458,51 @@ def build(home, events=None, stdout=None, **options):
     created += _network_meeting(index, existing, venues[0], audiences, today)
     created += _fachtage(index, existing, venues[3], audiences, today)
     _log(stdout, f"Veranstaltungen: {created} angelegt.")
+    _log(stdout, f"Anmeldungen: {_registrations(index)} angelegt.")
     return index
+
+
+PARTICIPANTS = [
+    ("Anna", "Becker", "Kita Sonnenblume", "Leitung"),
+    ("Mehmet", "Yılmaz", "Grundschule am Lindenplatz", "Schulsozialarbeit"),
+    ("Julia", "Hoffmann", "Familienzentrum Birkenfelde", "pädagogische Fachkraft"),
+    ("Thomas", "Krüger", "Polizeiinspektion Musterstadt", "Präventionsbeauftragter"),
+    ("Sabine", "Wolf", "Kinderarztpraxis Dr. Wolf", "Kinderärztin"),
+    ("Lukas", "Schäfer", "Jugendhilfe Eichhausen e. V.", "Sozialpädagoge"),
+    ("Fatma", "Demir", "Beratungsstelle Lichtblick", "Beraterin"),
+    ("Katrin", "Neumann", "Kita Regenbogen", "Erzieherin"),
+]
+
+
+def _registrations(index):
+    """Demo registrations through the registration service (idempotent): the first
+    training fills up and has a waitlist, a few others have some seats taken."""
+    from .models import Registration
+    from .registration import RegistrationError, register
+
+    if Registration.objects.filter(event__in=EventPage.objects.child_of(index)).exists():
+        return 0
+    created = 0
+    trainings = list(TrainingPage.objects.child_of(index).live().order_by("slug")[:4])
+    for number, event in enumerate(trainings):
+        count = 15 if number == 0 else 3 + number
+        for i in range(count):
+            first, last, organisation, role = PARTICIPANTS[i % len(PARTICIPANTS)]
+            data = {
+                "first_name": first,
+                "last_name": f"{last}{'' if i < len(PARTICIPANTS) else f' {i}'}",
+                "email": f"{first.lower()}.{i}.{number}@fachkraft.example",
+                "organisation": organisation,
+                "role": role,
+                "phone": "",
+                "answers": {},
+            }
+            try:
+                register(event, data)
+                created += 1
+            except RegistrationError:
+                pass
+    return created
 
 
 def _network_meeting(index, existing, venue, audiences, today):
@@ -580,6 +630,9 @@ def _fachtage(index, existing, venue, audiences, today):
             costs="kostenfrei",
             event_format=EventFormat.IN_PERSON,
             cpd_points=6,
+            registration_enabled=True,
+            capacity=120,
+            waitlist_enabled=True,
         )
         page.time_slots = programme
         page.audiences = list(audiences.values())

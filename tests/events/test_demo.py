@@ -28,3 +28,17 @@ def test_demo_generates_events_for_benchmarks(home_page):
     demo.build(home_page, events=12)
     demo.build(home_page, events=12)
     assert EventPage.objects.count() == 12
+
+
+def test_demo_calendar_takes_registrations_one_training_is_full(home_page, client):
+    from events.models import Registration, RegistrationStatus, TrainingPage
+
+    demo.build(home_page)
+    demo.build(home_page)
+
+    full = TrainingPage.objects.get(slug="fortbildung-01")
+    statuses = Registration.objects.filter(event=full).values_list("status", flat=True)
+    assert list(statuses).count(RegistrationStatus.CONFIRMED) == full.capacity
+    assert RegistrationStatus.WAITLISTED in statuses
+    assert Registration.objects.count() == 30  # the second build added none
+    assert "ausgebucht" in client.get(full.url).content.decode()

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from events import demo as events_demo
 from kinderschutz_cms import demo as site_demo
@@ -19,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--events", type=int, default=None, help="Anzahl Veranstaltungen")
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # Demo registrants are fictional: their confirmation e-mails go nowhere (the outbox
+        # still records them), instead of flooding the console of `make demo`.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             home = site_demo.build_site(stdout=self.stdout)
             members_demo.build(home, members=options["members"], stdout=self.stdout)
             events_demo.build(home, events=options["events"], stdout=self.stdout)
