@@ -14,6 +14,7 @@ percentile per endpoint and the errors; it does not assert on timings.
     .venv/bin/python bench/run_all.py load
 """
 
+import os
 import threading
 import time
 
@@ -32,14 +33,16 @@ from loadkit import (
 from smtp_sink import SMTPSink
 
 NAME = "load"
-WORKERS = 4
-CAPACITY = 100
-SUBMISSIONS = 500
-CLIENTS = 50
+# The full run; CI runs the same scenario scaled down through these variables
+# (tests/production/test_load_run.py).
+WORKERS = int(os.environ.get("LOAD_WORKERS", 4))
+CAPACITY = int(os.environ.get("LOAD_CAPACITY", 100))
+SUBMISSIONS = int(os.environ.get("LOAD_SUBMISSIONS", 500))
+CLIENTS = int(os.environ.get("LOAD_CLIENTS", 50))
 CALENDAR_CLIENTS = 4
 DIRECTORY_CLIENTS = 4
 MAIL_TIMEOUT = 240
-SOLO = 20
+SOLO = int(os.environ.get("LOAD_SOLO", 20))
 
 
 def _background(stop, stats, base_url, fn):
@@ -103,7 +106,7 @@ def run():
         for thread in background:
             thread.start()
         started = time.perf_counter()
-        results = rush(stack, event_path, stats)
+        results = rush(stack, event_path, stats, submissions=SUBMISSIONS, clients=CLIENTS)
         rush_seconds = time.perf_counter() - started
         stop.set()
         for thread in background:
