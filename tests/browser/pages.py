@@ -15,6 +15,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
 from tests.events.factories import at, make_event, make_fachtag, make_venue
 from tests.events.factories import make_index as make_event_index
@@ -25,6 +27,12 @@ from tests.members.factories import (
     make_members,
 )
 from tests.news.factories import make_article, make_index
+from tests.registration.factories import (
+    make_fachtag_event,
+    make_registration_event,
+    register_url,
+    service_data,
+)
 
 
 @dataclass
@@ -212,7 +220,66 @@ def fachtag_page(site):
     return Target(make_fachtag(index, slug="fachtag-test", venue=make_venue("Kreishaus")).url)
 
 
+def registration_form(site):
+    """The registration form of a Fachtag: core fields, workshop choices (one full, one
+    with seats left), privacy notice and consent."""
+    from events.registration import register, workshop_slots
+
+    fachtag = make_fachtag_event(
+        _calendar(site), slug="fachtag-anmeldung-test", waitlist_enabled=False
+    )
+    first_slot, workshops = workshop_slots(fachtag)[0]
+    full = next(w for w in workshops if w.capacity)
+    register(fachtag, service_data(), workshops={first_slot.pk: (full.pk, False)})
+    return Target(register_url(fachtag))
+
+
+def _personal_link(site, slug, view="events:registration_detail", **event_settings):
+    """A registration made through the service, and its personal link of `view`."""
+    from events.registration import register
+    from events.tokens import make_token
+
+    event = make_registration_event(
+        _calendar(site),
+        "Gewichtige Anhaltspunkte erkennen – Anmeldung",
+        slug=slug,
+        **event_settings,
+    )
+    registration = register(event, service_data(organisation="Kita Regenbogen"))
+    return reverse(view, args=[make_token(registration)])
+
+
+def registration_outcome(site):
+    """The page the form redirects to: the personal link with the outcome of a new one."""
+    return Target(_personal_link(site, "anmeldung-ergebnis-test") + "?neu=1")
+
+
+def registration_detail(site):
+    return Target(_personal_link(site, "anmeldung-link-test"))
+
+
+def registration_cancel(site):
+    return Target(_personal_link(site, "anmeldung-storno-test", view="events:registration_cancel"))
+
+
+def registration_confirm(site):
+    """Double opt-in: the page behind the link in the e-mail asks to confirm the address."""
+    return Target(
+        _personal_link(
+            site,
+            "anmeldung-bestaetigen-test",
+            view="events:registration_confirm",
+            double_opt_in=True,
+        )
+    )
+
+
 PAGES: dict[str, Callable[[SiteData], Target]] = {
+    "registration_form": registration_form,
+    "registration_outcome": registration_outcome,
+    "registration_detail": registration_detail,
+    "registration_cancel": registration_cancel,
+    "registration_confirm": registration_confirm,
     "event_index": event_index,
     "event_index_filtered": event_index_filtered,
     "training_page": training_page,
