@@ -29,14 +29,21 @@ def setup_django(database_url=None):
     if _set_up:
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinderschutz_cms.settings.test")
+    given = os.environ.get("DATABASE_URL")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
-    elif "DATABASE_URL" not in os.environ:
+    elif not given:
         path = os.path.join(tempfile.mkdtemp(prefix="kinderschutz-bench-"), "bench.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     import django
 
     django.setup()
+    # The settings have read it; later benchmarks that start servers of their own
+    # (PostgreSQL, gunicorn) must see the environment as the user gave it.
+    if given is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = given
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
