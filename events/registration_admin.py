@@ -1,10 +1,12 @@
 """Registrations in the Wagtail admin.
 
-- "Anmeldungen" (`RegistrationViewSet`): list with filters (event, status, workshop),
-  search, per-row actions that call the service (confirm, reject, cancel, move up, mark
-  attended), CSV/XLSX export through Wagtail's spreadsheet export (CSV with a UTF-8 BOM
-  for Excel, and cells that could run as formulas neutralised), a printable attendance
-  list per event, and the DSGVO tools (export / erase a person's data).
+- "Anmeldungen" (`RegistrationViewSet`, a SnippetViewSet under /admin/registrations/):
+  list with filters (event, status, workshop), search, per-row actions and Wagtail bulk
+  actions (select rows, confirm on a page) that call the service (confirm, reject,
+  cancel, move up, mark attended; one `ACTIONS` mapping for both; bulk delete cancels
+  first), CSV/XLSX export through Wagtail's spreadsheet export (CSV with a UTF-8 BOM for
+  Excel, and cells that could run as formulas neutralised), a printable attendance list
+  per event, and the DSGVO tools (export / erase a person's data).
 - "E-Mails" (`EmailMessageViewSet`): the outbox with a status filter and "retry".
 - Seats taken / left / waitlisted on event rows of the page explorer and on a dashboard
   panel of upcoming events: counts only, so editors without the registration permissions
@@ -30,11 +32,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic import DeleteView, IndexView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import registration as service
 from .models import (
@@ -134,7 +142,7 @@ def actions_for(registration):
     return names
 
 
-class RegistrationIndexView(SafeSpreadsheetExportMixin, IndexView):
+class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
     def get_base_queryset(self):
         return (
             super()
@@ -187,7 +195,7 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, IndexView):
         return buttons
 
 
-class RegistrationDeleteView(DeleteView):
+class RegistrationDeleteView(SnippetDeleteView):
     """Deleting a registration first cancels it silently, so the waitlist moves up."""
 
     def delete_action(self):
@@ -279,9 +287,15 @@ def person_view(request):
     return TemplateResponse(request, "events/admin/person.html", {"form": form})
 
 
-class RegistrationViewSet(ModelViewSet):
+class RegistrationViewSet(SnippetViewSet):
+    """A snippet viewset (so the list gets Wagtail's bulk actions) under the old
+    URLs and names: /admin/registrations/, "registrations:index" etc."""
+
     model = Registration
     name = "registrations"
+    url_namespace = "registrations"
+    url_prefix = "registrations"
+    menu_item_is_registered = True  # has its own menu item, not under "Snippets"
     icon = "group"
     menu_label = _("Anmeldungen")
     menu_order = 100
@@ -295,6 +309,7 @@ class RegistrationViewSet(ModelViewSet):
     search_fields = ["first_name", "last_name", "email", "organisation"]
     search_backend_name = None
     form_fields = ["first_name", "last_name", "email", "organisation", "role", "phone"]
+    panels = [FieldPanel(name) for name in form_fields]
     list_export = [
         "event.title",
         "get_status_display",
@@ -327,6 +342,8 @@ class RegistrationViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
+            # the snippet list is named "list"; "index" is kept for existing links
+            path("", self.index_view, name="index"),
             path("action/<int:pk>/<str:action>/", registration_action_view, name="action"),
             path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
             path("person/", person_view, name="person"),
@@ -407,6 +424,178 @@ class RegistrationAdminGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return RegistrationAdminGroup()
+
+
+# --------------------------------------------------------------------------- bulk actions
+
+
+class RegistrationBulkAction(SnippetBulkAction):
+    """Runs one of `ACTIONS` on each selected registration through the service.
+
+    Each registration is handled on its own: a `RegistrationError` (e.g. "steht nicht
+    auf der Warteliste") is collected and reported, the others still go through.
+    Selected registrations are handled oldest first, so the waitlist order holds.
+    """
+
+    models = [Registration]
+    template_name = "events/admin/bulk_base.html"
+
+    def done_message(self, count):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("events.change_registration"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        """ "Select all in listing": the listing's filters and search come along in the
+        query string, so only the registrations shown there are selected."""
+        queryset = RegistrationFilterSet(self.request.GET, queryset=Registration.objects).qs
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            search = Q()
+            for field in RegistrationViewSet.search_fields:
+                search |= Q(**{f"{field}__icontains": query})
+            queryset = queryset.filter(search)
+        return queryset.values_list("pk", flat=True)
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        ids = [i for i in object_ids if str(i).isdigit()]
+        return list(
+            model.objects.filter(pk__in=ids).select_related("event").order_by("created_at", "pk")
+        )
+
+    def check_perm(self, registration):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", registration
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action_label": self.display_name}
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        action = kwargs["self"]
+        _label, fn, _icon = ACTIONS[cls.action_type]
+        done, action.errors = 0, []
+        for registration in objects:
+            try:
+                fn(registration)
+            except service.RegistrationError as error:
+                action.errors.append((registration, error.message))
+            else:
+                done += 1
+        return done, len(action.errors)
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        text = self.done_message(num_parent_objects)
+        if num_child_objects:
+            text += ", " + _("%(count)s nicht möglich") % {"count": num_child_objects}
+            for registration, message in self.errors:
+                messages.warning(self.request, f"{registration}: {message}")
+        return text
+
+
+class ApproveBulkAction(RegistrationBulkAction):
+    action_type = "approve"
+    display_name = _("Bestätigen")
+    aria_label = _("Ausgewählte Anmeldungen bestätigen")
+    action_priority = 10
+    template_name = "events/admin/bulk_approve.html"
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s Anmeldung bestätigt", "%(count)s Anmeldungen bestätigt", count
+        ) % {"count": count}
+
+
+class RejectBulkAction(RegistrationBulkAction):
+    action_type = "reject"
+    display_name = _("Ablehnen")
+    aria_label = _("Ausgewählte Anmeldungen ablehnen")
+    action_priority = 20
+    template_name = "events/admin/bulk_reject.html"
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s Anmeldung abgelehnt", "%(count)s Anmeldungen abgelehnt", count
+        ) % {"count": count}
+
+
+class CancelBulkAction(RegistrationBulkAction):
+    action_type = "cancel"
+    display_name = _("Stornieren")
+    aria_label = _("Ausgewählte Anmeldungen stornieren")
+    action_priority = 25
+    template_name = "events/admin/bulk_cancel.html"
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s Anmeldung storniert", "%(count)s Anmeldungen storniert", count
+        ) % {"count": count}
+
+
+class PromoteBulkAction(RegistrationBulkAction):
+    action_type = "promote"
+    display_name = _("Nachrücken")
+    aria_label = _("Ausgewählte Anmeldungen von der Warteliste nachrücken lassen")
+    action_priority = 15
+    template_name = "events/admin/bulk_promote.html"
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s Anmeldung nachgerückt", "%(count)s Anmeldungen nachgerückt", count
+        ) % {"count": count}
+
+
+class AttendedBulkAction(RegistrationBulkAction):
+    action_type = "attended"
+    display_name = _("Teilgenommen")
+    aria_label = _("Ausgewählte Anmeldungen als teilgenommen markieren")
+    action_priority = 40
+    template_name = "events/admin/bulk_attended.html"
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s Anmeldung als teilgenommen markiert",
+            "%(count)s Anmeldungen als teilgenommen markiert",
+            count,
+        ) % {"count": count}
+
+
+for _action_class in (
+    ApproveBulkAction,
+    PromoteBulkAction,
+    RejectBulkAction,
+    CancelBulkAction,
+    AttendedBulkAction,
+):
+    hooks.register("register_bulk_action", _action_class)
+
+
+class RegistrationDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's snippet bulk delete for registrations: only with the delete permission
+    (the confirmation page lists names), and each registration is cancelled first
+    (silently), so the waitlist moves up, as the single delete view does. Registered
+    after Wagtail's own (order=100), so it replaces it for this model."""
+
+    models = [Registration]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("events.delete_registration"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        for registration in objects:
+            service.cancel_silently(registration)
+        return super().execute_action(objects, user=user, **kwargs)
+
+
+hooks.register("register_bulk_action", RegistrationDeleteBulkAction, order=100)
 
 
 # --------------------------------------------------------------------------- counts

@@ -241,3 +241,125 @@ def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert
     assert len(rows) == 4
     assert rows[0]["label"] == "2/2 Plätze, 0 frei, 1 auf der Warteliste"
     assert context["can_view"] is False
+
+
+# --------------------------------------------------------------------------- bulk actions
+
+
+def bulk_url(action, *registrations):
+    ids = "&".join(f"id={r.pk}" for r in registrations)
+    return reverse("wagtail_bulk_action", args=("events", "registration", action)) + "?" + ids
+
+
+def status_of(registration):
+    return Registration.objects.get(pk=registration.pk).status
+
+
+def test_index_lists_the_bulk_actions(client, coordinator, regs):
+    client.force_login(coordinator)
+    html = client.get(reverse("registrations:index")).content.decode()
+    assert reverse("registrations:list") == reverse("registrations:index") == INDEX
+    for action in ("approve", "reject", "cancel", "promote", "attended"):
+        assert f"/admin/bulk/events/registration/{action}/" in html
+    assert "data-bulk-action-checkbox" in html
+
+
+def test_bulk_cancel_moves_the_waitlist_up_in_order(client, coordinator, regs, event):
+    a, b, c = regs
+    d = service.register(event, service_data(last_name="Wartend2"))
+    e = service.register(event, service_data(last_name="Wartend3"))
+    client.force_login(coordinator)
+    url = bulk_url("cancel", a, b)
+    # GET only asks
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Ja, stornieren" in response.content.decode()
+    assert status_of(a) == status_of(b) == "confirmed"
+    response = client.post(url + "&next=" + INDEX, follow=True)
+    assert response.status_code == 200
+    assert "2 Anmeldungen storniert" in response.content.decode()
+    assert status_of(a) == status_of(b) == "cancelled"
+    assert status_of(c) == status_of(d) == "confirmed"  # the first two on the list
+    assert status_of(e) == "waitlisted"
+
+
+def test_bulk_reports_what_was_not_possible(client, coordinator, regs, event):
+    a, b, c = regs
+    client.force_login(coordinator)
+    # c is waitlisted: it cannot attend; a and b can
+    response = client.post(bulk_url("attended", a, b, c), follow=True)
+    html = response.content.decode()
+    assert "2 Anmeldungen als teilgenommen markiert, 1 nicht möglich" in html
+    assert "Nur bestätigte Anmeldungen" in html
+    assert [Registration.objects.get(pk=r.pk).attended for r in regs] == [True, True, False]
+    # no free seat: promote refuses, nothing changes
+    response = client.post(bulk_url("promote", c), follow=True)
+    assert "0 Anmeldungen nachgerückt, 1 nicht möglich" in response.content.decode()
+    assert status_of(c) == "waitlisted"
+
+
+def test_bulk_reject_approve_and_promote(client, coordinator, index):
+    from .factories import make_registration_event
+
+    event = make_registration_event(
+        index, title="Mit Bestätigung", capacity=3, approval_required=True
+    )
+    regs = [service.register(event, service_data()) for _ in range(5)]
+    assert [r.status for r in regs] == ["pending_approval"] * 3 + ["waitlisted"] * 2
+    client.force_login(coordinator)
+    client.post(bulk_url("approve", regs[0], regs[1]))
+    assert [status_of(r) for r in regs[:2]] == ["confirmed", "confirmed"]
+    client.post(bulk_url("reject", regs[2]))
+    assert status_of(regs[2]) == "rejected"
+    assert status_of(regs[3]) == "pending_approval"  # moved up, awaits approval
+    # no free seat: promote is refused
+    response = client.post(bulk_url("promote", regs[4]), follow=True)
+    assert "0 Anmeldungen nachgerückt, 1 nicht möglich" in response.content.decode()
+    assert status_of(regs[4]) == "waitlisted"
+    # more seats: the coordination moves the waitlisted person up by hand
+    event.capacity = 5
+    event.save()
+    response = client.post(bulk_url("promote", regs[4]), follow=True)
+    assert "1 Anmeldung nachgerückt" in response.content.decode()
+    assert status_of(regs[4]) == "pending_approval"
+    assert EmailMessage.objects.filter(registration=regs[2], kind="rejection").exists()
+
+
+def test_bulk_delete_cancels_first(client, coordinator, regs):
+    a, _b, c = regs
+    client.force_login(coordinator)
+    response = client.post(bulk_url("delete", a))
+    assert response.status_code == 302
+    assert not Registration.objects.filter(pk=a.pk).exists()
+    assert status_of(c) == "confirmed"
+
+
+def test_editor_cannot_run_bulk_actions(client, editor, regs):
+    a, b, _c = regs
+    client.force_login(editor)
+    for action in ("cancel", "delete"):
+        assert client.get(bulk_url(action, a, b)).status_code in (302, 403)
+        assert client.post(bulk_url(action, a, b)).status_code in (302, 403)
+    assert status_of(a) == status_of(b) == "confirmed"
+
+
+def test_snippet_views_of_a_registration_open(client, coordinator, regs):
+    a = regs[0]
+    client.force_login(coordinator)
+    for name in ("inspect", "edit", "history", "delete"):
+        response = client.get(reverse(f"registrations:{name}", args=[a.pk]))
+        assert response.status_code == 200, name
+    # the edit form offers the contact fields only
+    html = client.get(reverse("registrations:edit", args=[a.pk])).content.decode()
+    assert 'name="first_name"' in html and 'name="secret"' not in html
+    assert 'name="status"' not in html
+
+
+def test_bulk_select_all_keeps_the_listing_filter(client, coordinator, regs, event):
+    a, b, c = regs
+    d = service.register(event, service_data(last_name="Wartend2"))
+    client.force_login(coordinator)
+    url = reverse("wagtail_bulk_action", args=("events", "registration", "cancel"))
+    client.post(url + "?status=waitlisted&id=all")
+    assert status_of(a) == status_of(b) == "confirmed"
+    assert status_of(c) == status_of(d) == "cancelled"
