@@ -147,5 +147,5 @@ def test_fachtag_full_workshop_is_shown_full_in_words(browser_page, calendar, li
     assert full_option.is_disabled()
     assert group.get_by_label("Gesprächsführung").is_enabled()
     other = page.get_by_role("group", name=re.compile("Workshops II$"))
-    assert other.get_by_label("Kinderrechte (noch 1 Plätze)").is_enabled()
+    assert other.get_by_label("Kinderrechte (noch 1 Platz)").is_enabled()
     _assert_axe(page, "Fachtag-Anmeldung mit ausgebuchtem Workshop")
