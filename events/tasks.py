@@ -97,6 +97,16 @@ def retry_due(now=None):
     for message in candidates.filter(status__in=[EmailStatus.FAILED, EmailStatus.QUEUED]):
         if message.status == EmailStatus.QUEUED:
             due = (message.last_attempt_at or message.created_at) <= stale
+            if due and message.last_attempt_at is not None:
+                # Declared abandoned (its worker died): release the send lease so the new
+                # task may claim it; conditional, in case it was sent in the meantime.
+                due = bool(
+                    EmailMessage.objects.filter(
+                        pk=message.pk,
+                        status=EmailStatus.QUEUED,
+                        last_attempt_at=message.last_attempt_at,
+                    ).update(last_attempt_at=None)
+                )
         else:
             due = message.last_attempt_at is None or (
                 message.last_attempt_at + backoff(message.attempts) <= now

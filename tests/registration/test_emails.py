@@ -228,3 +228,33 @@ def test_a_message_being_sent_is_not_sent_again_by_a_second_task(event):
     )
     assert send_email_message.call(message.pk) == EmailStatus.SENT
     assert len(mail.outbox) == 1
+
+
+def test_retry_sends_a_message_whose_worker_died_while_sending(event, settings):
+    """A claimed message that never finished (its worker was killed) is taken up again
+    by `retry_emails` once it is older than REGISTRATION_EMAIL_STALE_MINUTES."""
+    from events.models import EmailMessage, EmailStatus
+    from events.registration import register
+    from events.tasks import retry_due
+    from tests.registration.factories import service_data
+
+    # Stale sooner than the send lease runs out: retry must release the lease itself.
+    settings.REGISTRATION_EMAIL_STALE_MINUTES = 1
+    registration = register(event, service_data())
+    message = EmailMessage.objects.filter(registration=registration).first()
+    claimed_at = timezone.now() - timedelta(seconds=30)
+    EmailMessage.objects.filter(pk=message.pk).update(
+        status=EmailStatus.QUEUED, attempts=1, last_attempt_at=claimed_at, sent_at=None
+    )
+    mail.outbox.clear()
+
+    assert retry_due() == 0  # not stale yet: maybe still being sent
+    assert mail.outbox == []
+
+    EmailMessage.objects.filter(pk=message.pk).update(
+        last_attempt_at=timezone.now() - timedelta(seconds=90)
+    )
+    assert retry_due() == 1
+    message.refresh_from_db()
+    assert message.status == EmailStatus.SENT
+    assert len(mail.outbox) == 1
