@@ -8,7 +8,6 @@ generated events, for benchmarks.
 
 from datetime import datetime, time, timedelta
 
-from django.apps import apps
 from django.utils import timezone
 
 from .choices import EventFormat, EventStatus, TimeSlotKind
@@ -359,12 +358,10 @@ def _log(stdout, message):
 
 
 def _organiser_pages():
-    """A few member organisations to organise events, if the members app provides them."""
-    try:
-        member_model = apps.get_model("members", "MemberPage")
-    except LookupError:
-        return []
-    return list(member_model.objects.live().order_by("pk")[:3])
+    """A few member organisations (of the demo network) that organise events."""
+    from members.models import MemberPage
+
+    return list(MemberPage.objects.live().order_by("pk")[:3])
 
 
 def _index(home):

@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -310,16 +309,17 @@ def _check_open(event, now):
 
 
 def _sector_of(organisation):
-    """The sector of a member organisation with this exact name, if the members app knows it."""
+    """The sector of the member organisation with this exact name, or "" (one query)."""
+    from members.models import MemberPage
+
     if not organisation:
         return ""
-    try:
-        member_model = apps.get_model("members", "MemberPage")
-    except LookupError:
-        return ""
-    member = member_model.objects.filter(title__iexact=organisation.strip()).first()
-    sector = getattr(member, "sector", None) if member else None
-    return str(sector)[:200] if sector else ""
+    member = (
+        MemberPage.objects.filter(title__iexact=organisation.strip())
+        .select_related("sector")
+        .first()
+    )
+    return str(member.sector)[:200] if member and member.sector else ""
 
 
 def register(event, data, *, workshops=None, language=None, now=None):

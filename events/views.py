@@ -1,7 +1,6 @@
 """Registration endpoints: the form on the event (a route of the page) and the personal
 links (`events/urls.py`). Views only turn service results and errors into responses."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,12 +18,10 @@ FORM_TEMPLATE = "events/registration_form.html"
 
 
 def organisation_suggestions():
-    """Titles of the member organisations, if the members app has pages (one query)."""
-    try:
-        member_model = apps.get_model("members", "MemberPage")
-    except LookupError:
-        return []
-    return list(member_model.objects.live().order_by("title").values_list("title", flat=True))
+    """Titles of the live member organisations, for the form's suggestions (one query)."""
+    from members.models import MemberPage
+
+    return list(MemberPage.objects.live().order_by("title").values_list("title", flat=True))
 
 
 def _form_context(request, event, form, info, error=None):
