@@ -75,9 +75,7 @@ class RegistrationForm(forms.Form):
         max_length=254,
         error_messages={
             "required": _("Bitte geben Sie Ihre E-Mail-Adresse an, z. B. name@beispiel.de."),
-            "invalid": _(
-                "Bitte geben Sie eine vollständige E-Mail-Adresse an, z. B. name@beispiel.de."
-            ),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
         },
     )
     organisation = forms.CharField(

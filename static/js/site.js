@@ -2,7 +2,7 @@
    enhancement: every page works without it.
 
    - An error summary ([data-error-summary]) gets the focus when the page loads, so that a
-     screen reader reads it and the keyboard starts there (WCAG 3.3.1, BITV 9.3.3.1a).
+     screen reader reads it and the keyboard starts there (WCAG 3.3.1, BITV-Prüfschritt 9.3.3.1).
      HTML has no way to focus a non-control on load (`autofocus` would skip the summary).
    - A link in the summary moves the focus to its field; for a field that cannot take the
      focus (a disabled radio), to the first enabled control of the same fieldset. */

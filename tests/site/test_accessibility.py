@@ -231,3 +231,9 @@ def test_demo_reporting_page_links_the_police_number(client, home_page):
     html = client.get(page.url).content.decode()
 
     assert '<a href="tel:110">Polizei unter 110</a>' in html
+
+
+def test_search_results_name_their_count_in_the_title(client, directory):
+    response = client.get("/suche/", {"q": "Mitglied"})
+
+    assert title(response).startswith("5 Treffer für „Mitglied“ – Suche – ")
