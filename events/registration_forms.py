@@ -24,7 +24,8 @@ def no_control_characters(value):
 
 
 phone_validator = RegexValidator(
-    r"^[0-9+()/ .\-]{3,50}$", _("Bitte eine Telefonnummer aus Ziffern, +, -, / oder Leerzeichen.")
+    r"^[0-9+()/ .\-]{3,50}$",
+    _("Bitte eine Telefonnummer aus Ziffern, +, -, / oder Leerzeichen, z. B. 05121 309-4711."),
 )
 
 
@@ -42,24 +43,58 @@ class WorkshopSelect(forms.RadioSelect):
         return option
 
 
+class ConsentCheckbox(forms.CheckboxInput):
+    """A required checkbox without the HTML `required` attribute: Chromium exposes an
+    unticked required checkbox as invalid before anything was submitted. The form is
+    validated on the server (`novalidate`); `aria-required` still says it is required."""
+
+    def __init__(self, attrs=None, check_test=None):
+        super().__init__({"aria-required": "true", **(attrs or {})}, check_test)
+
+    def use_required_attribute(self, initial):
+        return False
+
+
 class RegistrationForm(forms.Form):
+    # Every field about the person names its input purpose (WCAG 1.3.5, `autocomplete`);
+    # error messages say what is expected, with an example (WCAG 3.3.3).
     first_name = forms.CharField(
-        label=_("Vorname"), max_length=100, validators=[no_control_characters]
+        label=_("Vorname"),
+        max_length=100,
+        validators=[no_control_characters],
+        error_messages={"required": _("Bitte geben Sie Ihren Vornamen an.")},
     )
     last_name = forms.CharField(
-        label=_("Nachname"), max_length=100, validators=[no_control_characters]
+        label=_("Nachname"),
+        max_length=100,
+        validators=[no_control_characters],
+        error_messages={"required": _("Bitte geben Sie Ihren Nachnamen an.")},
     )
-    email = forms.EmailField(label=_("E-Mail"), max_length=254)
+    email = forms.EmailField(
+        label=_("E-Mail"),
+        max_length=254,
+        error_messages={
+            "required": _("Bitte geben Sie Ihre E-Mail-Adresse an, z. B. name@beispiel.de."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+        },
+    )
     organisation = forms.CharField(
         label=_("Organisation"),
         max_length=200,
         validators=[no_control_characters],
+        error_messages={
+            "required": _("Bitte geben Sie Ihre Organisation an, z. B. Kita Sonnenschein.")
+        },
         widget=forms.TextInput(
             attrs={"list": "organisation-suggestions", "autocomplete": "organization"}
         ),
     )
     role = forms.CharField(
-        label=_("Funktion"), max_length=200, required=False, validators=[no_control_characters]
+        label=_("Funktion"),
+        max_length=200,
+        required=False,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     phone = forms.CharField(
         label=_("Telefon (optional)"),
@@ -129,6 +164,7 @@ class RegistrationForm(forms.Form):
                 "Angaben für diese Anmeldung ein."
             ),
             error_messages={"required": _("Bitte stimmen Sie den Datenschutzhinweisen zu.")},
+            widget=ConsentCheckbox,
         )
         if self.health_fields:
             self.fields["health_consent"] = forms.BooleanField(

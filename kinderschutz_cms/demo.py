@@ -38,7 +38,10 @@ CONTENT_PAGES = [
 BODIES = {
     "meldewege": [
         ("heading", {"text": "Wenn ein Kind in akuter Gefahr ist", "level": "h2"}),
-        ("paragraph", "<p>Rufen Sie sofort die <b>Polizei unter 110</b> an.</p>"),
+        (
+            "paragraph",
+            '<p>Rufen Sie sofort die <b><a href="tel:110">Polizei unter 110</a></b> an.</p>',
+        ),
         ("heading", {"text": "Wenn Sie sich Sorgen machen", "level": "h2"}),
         (
             "paragraph",

@@ -64,10 +64,19 @@ def search_terms(query):
     return " ".join(_NOT_A_WORD.sub(" ", query).split())
 
 
+# The page models whose pages make up a group, so that it counts what the directory, the
+# calendar and the news list show: the directory, an agreement or the calendar page
+# itself are "Seiten", not partners or events.
+GROUP_MODELS = {"members.memberpage", "events.eventpage", "news.newspage"}
+
+
 def group_key(page):
     """The group a (specific) page belongs to: its app label, or "pages"."""
-    app_label = page._meta.app_label
-    return app_label if app_label in APP_GROUPS else "pages"
+    for model in type(page).__mro__:
+        meta = getattr(model, "_meta", None)
+        if meta is not None and meta.label_lower in GROUP_MODELS:
+            return meta.app_label
+    return "pages"
 
 
 def group_label(key):

@@ -1,6 +1,6 @@
 """Template tags for the site frame: navigation and the footer's links."""
 
-from django import template
+from django import forms, template
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -36,3 +36,40 @@ def aria_current(context, item):
     if page.path.startswith(item.path):
         return mark_safe(' aria-current="true"')  # noqa: S308 - constant markup
     return ""
+
+
+@register.filter
+def applied_filters(form):
+    """The filters of a bound GET filter form that were applied, as readable text for the
+    page title and the results heading (WCAG 2.4.2), e.g. "Art: Fachtag, Format: Online".
+
+    Choice fields show the label of the chosen option, a ticked checkbox its label, a text
+    field its value in quotes. Fields with an error were not applied and are left out.
+    """
+    if not form.is_bound:
+        return ""
+    form.is_valid()
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if not value or name in form.errors:
+            continue
+        if isinstance(field, forms.BooleanField):
+            parts.append(str(field.label))
+            continue
+        if isinstance(field, forms.ChoiceField):
+            value = _choice_label(field.choices, value)
+        else:
+            value = f"„{value}“"
+        parts.append(f"{field.label}: {value}")
+    return ", ".join(parts)
+
+
+def _choice_label(choices, value):
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            if (found := _choice_label(label, value)) is not None:
+                return found
+        elif str(key) == str(value):
+            return label
+    return value

@@ -104,7 +104,7 @@ def test_empty_form_shows_summary_and_errors_tied_to_fields(browser_page, calend
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert summary.get_attribute("role") == "alert"
-    assert "Bitte prüfen Sie die markierten Angaben." in summary.inner_text()
+    assert "Bitte prüfen Sie Ihre Angaben" in summary.inner_text()
     for label, field_id in [
         ("Vorname", "id_first_name"),
         ("Nachname", "id_last_name"),

@@ -100,7 +100,7 @@ def test_search_form_is_labelled(client, home_page):
     html = client.get("/suche/").content.decode()
 
     assert '<label for="search-query">Suchbegriff</label>' in html
-    assert '<label for="site-search-query" class="visually-hidden">' in html
+    assert '<label for="site-search-query">Website durchsuchen</label>' in html
     assert 'role="search"' in html
     assert html.count("<h1") == 1
 
