@@ -36,7 +36,7 @@ def record(
     )
 
 
-def _user_named(username):
+def user_named(username):
     if not username:
         return None
     return (
@@ -63,7 +63,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     record(
         SecurityEventKind.LOGIN_FAILED,
         request=request,
-        user=_user_named(username),
+        user=user_named(username),
         username=username or "",
     )
 
@@ -73,6 +73,6 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     record(
         SecurityEventKind.LOCKED_OUT,
         request=request,
-        user=_user_named(username),
+        user=user_named(username),
         username=username or "",
     )

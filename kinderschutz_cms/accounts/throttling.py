@@ -18,13 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.admin.forms.auth import LoginForm
 
-from .audit import record
+from .audit import record, user_named
 from .models import SecurityEventKind
 from .network import client_ip
 
@@ -72,7 +72,8 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     username = get_client_username(request, credentials) or ""
     message = lockout_message(lockout_ends_at(username, client_ip(request)))
     form = LoginForm(request=request, initial={"username": username})
-    return TemplateResponse(
+    # Rendered here: django-axes answers from its middleware, after the template phase.
+    return render(
         request,
         "kinderschutz_accounts/lockout.html",
         {
@@ -96,17 +97,11 @@ def unlock(attempt: AccessAttempt, *, actor) -> int:
         removed += reset(ip=attempt.ip_address)
     record(
         SecurityEventKind.UNLOCKED,
-        user=_account(attempt.username),
+        user=user_named(attempt.username),
         username=attempt.username or "",
         actor=actor,
     )
     return removed
-
-
-def _account(username):
-    from .audit import _user_named
-
-    return _user_named(username)
 
 
 def current_lockouts():
