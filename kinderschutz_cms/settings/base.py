@@ -231,5 +231,7 @@ AXES_CLIENT_IP_CALLABLE = "kinderschutz_cms.accounts.network.client_ip"
 AXES_LOCKOUT_CALLABLE = "kinderschutz_cms.accounts.throttling.lockout_response"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin:
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin CSP would block both anyway
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 KINDERSCHUTZ_ADMIN_IDLE_MINUTES = int(os.environ.get("KINDERSCHUTZ_ADMIN_IDLE_MINUTES", 30))

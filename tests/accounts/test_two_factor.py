@@ -134,7 +134,8 @@ def test_remember_me_does_not_outlive_the_browser(client, django_user_model):
 def test_the_admin_answers_with_a_csp(client, admin_client):
     for url in ["/admin/login/", "/admin/"]:
         policy = admin_client.get(url).headers["Content-Security-Policy"]
-        assert "script-src 'self';" in policy
+        assert "default-src 'self';" in policy and "connect-src 'self';" in policy
+        assert "http" not in policy  # no third-party origin
         assert "object-src 'none'" in policy
         assert "frame-ancestors 'self'" in policy
 
