@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import segno
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -49,7 +50,9 @@ class Enrolment:
 
 
 def is_exempt(user) -> bool:
-    return user.get_username() in setting("KINDERSCHUTZ_2FA_EXEMPT_USERNAMES")
+    """The demo's exemption (settings/dev.py) counts only with DEBUG on; with DEBUG off
+    the system check kinderschutz_accounts.E001 reports the setting as an error."""
+    return settings.DEBUG and user.get_username() in setting("KINDERSCHUTZ_2FA_EXEMPT_USERNAMES")
 
 
 def requires_two_factor(user) -> bool:

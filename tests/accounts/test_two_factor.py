@@ -175,3 +175,13 @@ def test_purge_removes_old_login_records(coordinator):
     purged = purge_login_records(timezone.now())
     assert purged.audit_events == 1
     assert list(SecurityEvent.objects.all()) == [recent]
+
+
+def test_the_demo_exemption_counts_only_with_debug(settings, admin_user):
+    from kinderschutz_cms.accounts.two_factor import requires_two_factor
+
+    settings.KINDERSCHUTZ_2FA_EXEMPT_USERNAMES = ["admin"]
+    settings.DEBUG = True
+    assert not requires_two_factor(admin_user)
+    settings.DEBUG = False
+    assert requires_two_factor(admin_user)
