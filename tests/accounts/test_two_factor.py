@@ -185,3 +185,16 @@ def test_the_demo_exemption_counts_only_with_debug(settings, admin_user):
     assert not requires_two_factor(admin_user)
     settings.DEBUG = False
     assert requires_two_factor(admin_user)
+
+
+def test_an_administrator_resets_a_lost_second_factor(client, admin_user, coordinator):
+    TOTPDevice.objects.create(user=coordinator, name="App", confirmed=True)
+    client.force_login(admin_user)
+    users = client.get("/admin/users/").content.decode()
+    url = reverse("kinderschutz_accounts_reset", args=[coordinator.pk])
+    assert url in users
+    assert "Zwei-Faktor-Anmeldung zurücksetzen" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.TWO_FACTOR_REMOVED)
+    assert event.user == coordinator and event.actor == admin_user
