@@ -6,3 +6,7 @@ class KinderschutzCmsConfig(AppConfig):
     name = "kinderschutz_cms"
     verbose_name = _("Website")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The admin-account checks run even where the accounts app is not installed.
+        from .accounts import checks  # noqa: F401

@@ -47,3 +47,40 @@ def admin_user(db, django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+def verify_second_factor(client, user):
+    """What passing the second step of the admin login leaves in the session: a
+    confirmed TOTP device of the user, marked as used (as django_otp.login does)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(request, monkeypatch):
+    """Tests of other features log in with `client.force_login`; the admin requires a
+    second factor, so force_login also passes that step. Tests of the requirement itself
+    use the `two_factor_enforced` fixture, which leaves force_login as Django has it."""
+    if "two_factor_enforced" in request.fixturenames:
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def two_factor_enforced():
+    """Marks a test that logs in without passing the second factor."""

@@ -195,3 +195,43 @@ REGISTRATION_RATE_LIMIT = (
 )
 REGISTRATION_LINK_DAYS_AFTER_EVENT = 30
 REGISTRATION_EMAIL_MAX_ATTEMPTS = 6
+
+# Admin accounts (kinderschutz_cms/accounts, issue #22): throttled logins (django-axes, per
+# account and per client address: the 5th failure within the cool-off locks for
+# AXES_COOLOFF_MINUTES; an administrator lifts it under "Sicherheit > Anmeldesperren"), a
+# second factor (django-otp: TOTP apps and recovery codes), staff sessions that end after
+# KINDERSCHUTZ_ADMIN_IDLE_MINUTES without activity and at browser close, a CSP for the
+# admin, an audit list of logins. Defaults of the app's own settings: accounts/conf.py.
+INSTALLED_APPS += [
+    "kinderschutz_cms.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "kinderschutz_cms.accounts.middleware.StaffSessionMiddleware",
+    "kinderschutz_cms.accounts.middleware.TwoFactorMiddleware",
+    "kinderschutz_cms.accounts.middleware.AdminContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}  # MinimumLengthValidator
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", 30)) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the announced end stays true
+AXES_DISABLE_ACCESS_LOG = True  # logins go to the accounts app's audit list instead
+AXES_CLIENT_IP_CALLABLE = "kinderschutz_cms.accounts.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "kinderschutz_cms.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin:
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin CSP would block both anyway
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+KINDERSCHUTZ_ADMIN_IDLE_MINUTES = int(os.environ.get("KINDERSCHUTZ_ADMIN_IDLE_MINUTES", 30))
