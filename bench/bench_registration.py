@@ -39,7 +39,8 @@ if index is None:
     home.add_child(instance=index)
 start = timezone.now() + timedelta(days=14)
 page = TrainingPage(title="Bench-Fortbildung", slug="bench-fortbildung", live=True,
-                    registration_enabled=True, capacity={CAPACITY}, waitlist_enabled=True)
+                    registration_enabled=True, capacity={CAPACITY}, waitlist_enabled=True,
+                    double_opt_in=False)
 page.dates = [EventDate(start=start, end=start + timedelta(hours=6))]
 index.add_child(instance=page)
 page.save_revision().publish()

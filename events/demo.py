@@ -475,7 +475,7 @@ def _registrations(index):
     """Demo registrations through the registration service (idempotent): the first
     training fills up and has a waitlist, a few others have some seats taken."""
     from .models import Registration
-    from .registration import RegistrationError, register
+    from .registration import RegistrationError, confirm_email, register
 
     if Registration.objects.filter(event__in=EventPage.objects.child_of(index)).exists():
         return 0
@@ -495,7 +495,9 @@ def _registrations(index):
                 "answers": {},
             }
             try:
-                register(event, data)
+                registration = register(event, data)
+                if registration.status == "pending_email":  # as if the link had been used
+                    confirm_email(registration)
                 created += 1
             except RegistrationError:
                 pass

@@ -68,9 +68,9 @@ def site_root(event):
 
 
 def personal_url(registration, name="events:registration_detail"):
-    from .tokens import make_token
+    from .tokens import personal_path
 
-    return site_root(registration.event) + reverse(name, args=[make_token(registration)])
+    return site_root(registration.event) + personal_path(registration, name)
 
 
 def calendar_file(event):

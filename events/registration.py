@@ -31,11 +31,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import conf
 from .choices import EventStatus
 from .models import (
     BookingStatus,
     EmailKind,
     EmailMessage,
+    EmailStatus,
     EventPage,
     Registration,
     RegistrationStatus,
@@ -239,23 +241,55 @@ def _lock_event(event_id):
 # --------------------------------------------------------------------------- e-mail
 
 
-def queue_email(kind, registration=None, *, event=None, recipient=None):
-    """Write an outbox row now and send it after the commit (see events.tasks)."""
+def queue_email(kind, registration=None, *, event=None, recipient=None, throttle=False):
+    """Write an outbox row now and send it after the commit (see events.tasks).
+
+    With `throttle` (mails a person's own action causes: registering, cancelling) a
+    recipient over `REGISTRATION_MAIL_LIMIT` gets no mail: the row is recorded as
+    suppressed and never sent (see `_mail_limit_reached`); the action itself goes on.
+    """
     from .emails import subject_for
 
     event = event or registration.event
     recipient = recipient or registration.email
     if "\n" in recipient or "\r" in recipient:
         raise ValueError("invalid recipient")
+    suppressed = throttle and _mail_limit_reached(recipient)
     message = EmailMessage.objects.create(
         registration=registration,
         event=event,
         kind=kind,
         recipient=recipient,
         subject=subject_for(kind, event)[:255],
+        status=EmailStatus.SUPPRESSED if suppressed else EmailStatus.QUEUED,
     )
-    transaction.on_commit(lambda: enqueue_email(message.pk))
+    if suppressed:
+        logger.warning("E-mail %s suppressed: mail limit of its recipient reached", message.pk)
+    else:
+        transaction.on_commit(lambda: enqueue_email(message.pk))
     return message
+
+
+def _mail_limit_reached(recipient, now=None):
+    """Mail bombing guard: has `recipient` had `REGISTRATION_MAIL_LIMIT` mails (not
+    counting suppressed ones and notices to the coordination) within its window?
+
+    Counted in the outbox itself (one query on `created_at`), so every process agrees
+    and the count includes mails of the current transaction.
+    """
+    limit = conf.limit("REGISTRATION_MAIL_LIMIT")
+    if not limit:
+        return False
+    count, window = limit
+    now = now or timezone.now()
+    recent = (
+        EmailMessage.objects.filter(
+            created_at__gte=now - timedelta(seconds=window), recipient__iexact=recipient.strip()
+        )
+        .exclude(status=EmailStatus.SUPPRESSED)
+        .exclude(kind=EmailKind.COORDINATOR_NOTICE)
+    )
+    return recent.count() >= count
 
 
 def enqueue_email(message_id, run_after=None):
@@ -405,7 +439,7 @@ def _insert(event, data, email, status, workshops, language, now):
         RegistrationStatus.WAITLISTED: EmailKind.WAITLIST,
         RegistrationStatus.PENDING_APPROVAL: EmailKind.PENDING_APPROVAL,
     }[registration.status]
-    queue_email(kind, registration)
+    queue_email(kind, registration, throttle=True)
     if registration.status != RegistrationStatus.PENDING_EMAIL:
         _notify_coordinators(registration)
     return registration
@@ -497,7 +531,7 @@ def confirm_email(registration, now=None):
         return reg
 
 
-def _free_seat(reg, now, new_status, kind):
+def _free_seat(reg, now, new_status, kind, throttle=False):
     """Move `reg` out of the active states and let the waitlists move up."""
     held = reg.status in SEAT_HOLDING or (
         reg.status == RegistrationStatus.PENDING_EMAIL
@@ -512,7 +546,7 @@ def _free_seat(reg, now, new_status, kind):
     reg.cancelled_at = now
     reg.save(update_fields=["status", "cancelled_at", "updated_at"])
     if kind:
-        queue_email(kind, reg)
+        queue_email(kind, reg, throttle=throttle)
     for workshop_id in freed_workshops:
         _promote_workshop(workshop_id, now)
     if held:
@@ -522,16 +556,47 @@ def _free_seat(reg, now, new_status, kind):
 def cancel(registration, *, by_coordinator=False, now=None):
     """Cancel a registration (self-service or by the coordination).
 
-    Frees its seat and workshop places; the waitlists move up in the same transaction.
-    Cancelling an already cancelled registration changes nothing.
+    Frees its seat and workshop places; the waitlists move up in the same transaction,
+    and every personal link sent so far stops working (the returned registration has
+    the new secret). Cancelling an already cancelled registration changes nothing. A
+    person cannot cancel their own registration once the event is over
+    (`RegistrationError`).
     """
     now = now or timezone.now()
     with transaction.atomic():
         reg = _locked_registration(registration)
         if not reg.is_active:
             return reg
-        _free_seat(reg, now, RegistrationStatus.CANCELLED, EmailKind.CANCELLATION)
+        if not by_coordinator:
+            check_self_cancel(reg, now)
+        _free_seat(
+            reg,
+            now,
+            RegistrationStatus.CANCELLED,
+            EmailKind.CANCELLATION,
+            throttle=not by_coordinator,
+        )
+        revoke_links(reg)
         return reg
+
+
+def self_cancel_refusal(registration, now=None):
+    """Why the person may not cancel `registration` themselves, or None if they may."""
+    if not registration.is_active:
+        return _("Diese Anmeldung ist nicht mehr aktiv.")
+    end = event_end(registration.event)
+    if end is not None and end <= (now or timezone.now()):
+        return _(
+            "Die Veranstaltung ist vorbei; die Anmeldung kann nicht mehr storniert werden. "
+            "Bei Fragen wenden Sie sich bitte an die Netzwerkkoordination."
+        )
+    return None
+
+
+def check_self_cancel(registration, now=None):
+    refusal = self_cancel_refusal(registration, now)
+    if refusal:
+        raise RegistrationError(refusal, code="ended")
 
 
 def reject(registration, now=None):
@@ -739,8 +804,32 @@ def notify_event_cancelled(event):
 
 
 def revoke_links(registration):
-    """Invalidate every personal link sent so far (a new secret)."""
-    Registration.objects.filter(pk=registration.pk).update(secret=new_secret())
+    """Invalidate every personal link sent so far (a new secret, also on `registration`,
+    so links made from it afterwards work)."""
+    registration.secret = new_secret()
+    Registration.objects.filter(pk=registration.pk).update(secret=registration.secret)
+
+
+def email_corrected(registration):
+    """The coordination corrected the e-mail address of `registration` (already saved).
+
+    The links sent to the old address stop working; an active registration gets its
+    current state's e-mail again at the new address, with new links (a registration
+    still awaiting e-mail confirmation: the confirmation request).
+    """
+    with transaction.atomic():
+        reg = _locked_registration(registration)
+        revoke_links(reg)
+        registration.secret = reg.secret
+        kind = {
+            RegistrationStatus.PENDING_EMAIL: EmailKind.CONFIRM_EMAIL,
+            RegistrationStatus.CONFIRMED: EmailKind.CONFIRMATION,
+            RegistrationStatus.WAITLISTED: EmailKind.WAITLIST,
+            RegistrationStatus.PENDING_APPROVAL: EmailKind.PENDING_APPROVAL,
+        }.get(reg.status)
+        if kind:
+            queue_email(kind, reg)
+        return reg
 
 
 # --------------------------------------------------------------------------- DSGVO
@@ -767,7 +856,28 @@ def _anonymise(queryset, now):
         anonymised_at=now, secret=new_secret(), **PERSONAL_FIELDS
     )
     EmailMessage.objects.filter(registration_id__in=ids).update(recipient="", subject="")
+    anonymise_log_entries(ids)
     return len(ids)
+
+
+def anonymise_log_entries(registration_ids=None):
+    """Wagtail's audit log names a registration in `label` (its title: the person's name)
+    and may copy field values into `data`: blank both for the given registrations, or
+    (None) for registrations that no longer exist (deleted in the admin)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import ModelLogEntry
+
+    entries = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration, for_concrete_model=False)
+    )
+    if registration_ids is None:
+        existing = Registration.objects.annotate(key=Cast("pk", CharField())).values("key")
+        entries = entries.exclude(object_id__in=existing)
+    else:
+        entries = entries.filter(object_id__in=[str(pk) for pk in registration_ids])
+    return entries.update(label=str(_("anonymisiert")), data={})
 
 
 def purge_expired(today=None):
@@ -792,6 +902,7 @@ def purge_expired(today=None):
         )
         # Coordinator notices of those events carry a name in their rendering context.
         EmailMessage.objects.filter(event_id__in=events).update(recipient="", subject="")
+        anonymise_log_entries()  # of registrations deleted in the admin
     return count
 
 

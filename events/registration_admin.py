@@ -41,6 +41,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -53,6 +54,7 @@ from .models import (
     RegistrationStatus,
     Workshop,
 )
+from .models.registrations import normalise_email
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -195,6 +197,18 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
         return buttons
 
 
+class RegistrationEditView(SnippetEditView):
+    """Correcting a registration's e-mail address revokes the links sent to the old one
+    and sends the current state to the new one (`service.email_corrected`)."""
+
+    def save_instance(self):
+        before = normalise_email(self.form.initial.get("email"))
+        instance = super().save_instance()
+        if normalise_email(instance.email) != before:
+            service.email_corrected(instance)
+        return instance
+
+
 class RegistrationDeleteView(SnippetDeleteView):
     """Deleting a registration first cancels it silently, so the waitlist moves up."""
 
@@ -300,6 +314,7 @@ class RegistrationViewSet(SnippetViewSet):
     menu_label = _("Anmeldungen")
     menu_order = 100
     index_view_class = RegistrationIndexView
+    edit_view_class = RegistrationEditView
     delete_view_class = RegistrationDeleteView
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -379,6 +394,10 @@ def retry_email_view(request, pk):
         raise PermissionDenied
     message = get_object_or_404(EmailMessage, pk=pk)
     if request.method == "POST":
+        # A mail held back by the mail limit is sent when the coordination asks for it.
+        EmailMessage.objects.filter(pk=message.pk, status=EmailStatus.SUPPRESSED).update(
+            status=EmailStatus.QUEUED
+        )
         service.enqueue_email(message.pk)
         messages.success(request, _("Die E-Mail wurde erneut in die Warteschlange gestellt."))
         return HttpResponseRedirect(reverse("registration_emails:index"))

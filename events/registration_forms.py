@@ -4,6 +4,8 @@ coordinator's extra questions (Wagtail's FormBuilder), consents and spam traps.
 (It lives beside `events/forms.py`, the calendar's filter form, to keep the two apart.)
 """
 
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -21,6 +23,30 @@ def no_control_characters(value):
     """Names end up in e-mails: no line breaks or other control characters."""
     if any(ord(ch) < 32 for ch in value):
         raise ValidationError(_("Bitte ohne Zeilenumbrüche oder Steuerzeichen."))
+
+
+# Characters that show nothing but can hide or reorder text: format characters (zero
+# width space, direction marks, embeddings and overrides such as U+202E, isolates, BOM,
+# soft hyphen …) and blanks that are no whitespace to Python (Hangul fillers, braille
+# blank). Zero width (non-)joiners are kept between letters, where scripts need them.
+INVISIBLE_BLANKS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+JOINERS = {"\u200c", "\u200d"}
+
+
+def strip_invisible(value):
+    """`value` without invisible and direction-changing characters (see above)."""
+    kept = []
+    for i, ch in enumerate(value):
+        if ch in JOINERS:
+            before = value[i - 1] if i else ""
+            after = value[i + 1] if i + 1 < len(value) else ""
+            if before.isalpha() and after.isalpha():
+                kept.append(ch)
+            continue
+        if unicodedata.category(ch) == "Cf" or ch in INVISIBLE_BLANKS:
+            continue
+        kept.append(ch)
+    return "".join(kept)
 
 
 phone_validator = RegexValidator(
@@ -181,8 +207,32 @@ class RegistrationForm(forms.Form):
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
         self.fields[spam.STAMP_FIELD] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=spam.new_stamp
+            required=False, widget=forms.HiddenInput, initial=lambda: spam.new_stamp(event)
         )
+
+    # Names: invisible and direction-changing characters are removed (see
+    # `strip_invisible`); a person's name must still contain a letter.
+    def _clean_name(self, name, needs_letter):
+        value = strip_invisible(self.cleaned_data.get(name) or "").strip()
+        if needs_letter and not any(ch.isalpha() for ch in value):
+            raise ValidationError(
+                _("Bitte geben Sie einen Namen mit Buchstaben ein."), code="no_letters"
+            )
+        if self.fields[name].required and not value:
+            raise ValidationError(self.fields[name].error_messages["required"], code="required")
+        return value
+
+    def clean_first_name(self):
+        return self._clean_name("first_name", needs_letter=True)
+
+    def clean_last_name(self):
+        return self._clean_name("last_name", needs_letter=True)
+
+    def clean_organisation(self):
+        return self._clean_name("organisation", needs_letter=False)
+
+    def clean_role(self):
+        return self._clean_name("role", needs_letter=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -56,7 +56,7 @@ def send_email_message(message_id):
     )
     claimed = (
         EmailMessage.objects.filter(claimable, pk=message_id)
-        .exclude(status=EmailStatus.SENT)
+        .exclude(status__in=[EmailStatus.SENT, EmailStatus.SUPPRESSED])
         .exclude(recipient="")
         .update(status=EmailStatus.QUEUED, attempts=F("attempts") + 1, last_attempt_at=now)
     )

@@ -1,18 +1,27 @@
 """Registration endpoints: the form on the event (a route of the page) and the personal
-links (`events/urls.py`). Views only turn service results and errors into responses."""
+links (`events/urls.py`). Views only turn service results and errors into responses.
+
+Redirects are root-relative (built from the request or `reverse`), never from the Site
+record, so they stay on the host and port the person uses. Personal pages (everything
+behind a token, and the page after submitting) are never cached or indexed
+(`personal_page`); their tokens are kept out of access logs by `events.log_redaction`.
+"""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import registration as service
 from . import spam
-from .emails import calendar_file, personal_url
+from .emails import calendar_file
 from .models import RegistrationStatus
 from .registration_forms import RegistrationForm
-from .tokens import InvalidToken, read_token
+from .tokens import CONFIRM, InvalidToken, personal_path, read_token
 
 FORM_TEMPLATE = "events/registration_form.html"
 
@@ -43,10 +52,70 @@ def build_form(event, data=None):
     )
 
 
+def personal_page(view):
+    """Responses of personal pages: `Cache-Control: private, no-store` (no shared or
+    browser cache keeps them) and `X-Robots-Tag: noindex` (their templates also carry
+    `<meta name="robots" content="noindex">`)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private …
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _refusal(request, event, info, refused):
+    """The form again after a refusal before registering (spam trap, expired or too fast,
+    rate limit): with what the person typed, a fresh stamp and the reason."""
+    data = request.POST.copy()
+    data[spam.STAMP_FIELD] = spam.new_stamp(event)
+    data[spam.HONEYPOT_FIELD] = ""
+    form = build_form(event, data)
+    response = render(
+        request,
+        FORM_TEMPLATE,
+        _form_context(request, event, form, info, refused.message),
+        status=refused.status,
+    )
+    if refused.retry_after:
+        response["Retry-After"] = str(int(refused.retry_after))
+    return response
+
+
+def _count_refused(request):
+    """Count a refused submission; returns the 429 refusal once over the limit."""
+    try:
+        spam.count_refused(request)
+    except spam.SpamRefused as limited:
+        return limited
+    return None
+
+
+def _route_url(request, event, name):
+    """Root-relative URL of another route of `event`, from the form's own request path."""
+    own = event.reverse_subpage("register")
+    if request.path.endswith(own):
+        return request.path[: -len(own)] + event.reverse_subpage(name)
+    return event.get_url(request) + event.reverse_subpage(name)
+
+
+def _outcome_url(request, event, registration):
+    """Where the person goes after submitting: with double opt-in a "check your mail"
+    page without any token (the confirmation secret is only in the e-mail), else the
+    personal link's page with the outcome."""
+    if registration.status == RegistrationStatus.PENDING_EMAIL:
+        return _route_url(request, event, "registration_sent")
+    return personal_path(registration) + "?neu=1"
+
+
 @require_http_methods(["GET", "POST"])
 def registration_form_view(request, event):
     """GET: the form (or why there is none). POST: register, then redirect (PRG) to the
-    personal link's page, which shows the outcome."""
+    outcome. Refusals before registering keep what was typed (`_refusal`); invalid input
+    counts only against the per-address limit for refused submissions."""
     info = service.availability(event)
     if request.method == "GET":
         form = build_form(event) if info.is_open else None
@@ -61,18 +130,18 @@ def registration_form_view(request, event):
         )
     form = build_form(event, request.POST)
     try:
-        spam.check_rate_limit(request)
-        spam.check_form(request.POST)
+        spam.check_form(request.POST, event)
     except spam.SpamRefused as refused:
-        form = build_form(event)
-        return render(
-            request,
-            FORM_TEMPLATE,
-            _form_context(request, event, form, info, refused.message),
-            status=refused.status,
-        )
+        return _refusal(request, event, info, _count_refused(request) or refused)
     if not form.is_valid():
+        limited = _count_refused(request)
+        if limited:
+            return _refusal(request, event, info, limited)
         return render(request, FORM_TEMPLATE, _form_context(request, event, form, info), status=400)
+    try:
+        spam.count_submission(request, event, form.cleaned_data["email"])
+    except spam.SpamRefused as refused:
+        return _refusal(request, event, info, refused)
     try:
         registration = service.register(
             event,
@@ -91,20 +160,30 @@ def registration_form_view(request, event):
             _form_context(request, event, form, info, error.message),
             status=error.status,
         )
-    return HttpResponseRedirect(personal_url(registration) + "?neu=1")
+    return HttpResponseRedirect(_outcome_url(request, event, registration))
+
+
+@personal_page
+@require_http_methods(["GET"])
+def registration_sent_view(request, event):
+    """After submitting with double opt-in: "check your mail" (no token, no personal data)."""
+    return render(request, "events/registration_sent.html", {"page": event, "event": event})
 
 
 def _invalid_link(request):
     return render(request, "events/registration_invalid.html", status=404)
 
 
-def _registration_or_404(request, token):
+def _registration_or_404(request, token, purpose=None):
     try:
+        if purpose:
+            return read_token(token, purpose=purpose)
         return read_token(token)
     except InvalidToken:
         return None
 
 
+@personal_page
 @require_http_methods(["GET"])
 def registration_detail(request, token):
     registration = _registration_or_404(request, token)
@@ -123,33 +202,48 @@ def registration_detail(request, token):
             "bookings": registration.bookings.exclude(status="cancelled")
             .select_related("workshop", "time_slot")
             .order_by("time_slot__start"),
-            "can_cancel": registration.is_active,
+            "can_cancel": service.self_cancel_refusal(registration) is None,
             "can_download": registration.status == RegistrationStatus.CONFIRMED,
         },
     )
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def registration_cancel(request, token):
-    """GET asks, POST cancels: a link preview or mail scanner never cancels anything."""
+    """GET asks, POST cancels: a link preview or mail scanner never cancels anything.
+    Cancelling revokes the links sent so far; the redirect carries a new one."""
     registration = _registration_or_404(request, token)
     if registration is None:
         return _invalid_link(request)
-    if request.method == "POST" and registration.is_active:
-        service.cancel(registration)
-        messages.success(request, _("Ihre Anmeldung ist storniert."))
-        return HttpResponseRedirect(personal_url(registration))
+    refusal = service.self_cancel_refusal(registration) if registration.is_active else None
+    if request.method == "POST" and registration.is_active and not refusal:
+        try:
+            registration = service.cancel(registration)
+        except service.RegistrationError as error:
+            refusal = error.message
+        else:
+            messages.success(request, _("Ihre Anmeldung ist storniert."))
+            return HttpResponseRedirect(personal_path(registration))
     return render(
         request,
         "events/registration_cancel.html",
-        {"registration": registration, "event": registration.event, "page": registration.event},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "page": registration.event,
+            "refusal": refusal,
+        },
+        status=409 if refusal and request.method == "POST" else 200,
     )
 
 
+@personal_page
 @require_http_methods(["GET", "POST"])
 def registration_confirm(request, token):
-    """Double opt-in: GET shows a button, POST confirms the e-mail address."""
-    registration = _registration_or_404(request, token)
+    """Double opt-in: GET shows a button, POST confirms the e-mail address. Takes only
+    the confirm token, which only the e-mail to that address carries."""
+    registration = _registration_or_404(request, token, purpose=CONFIRM)
     if registration is None:
         return _invalid_link(request)
     error = None
@@ -159,7 +253,7 @@ def registration_confirm(request, token):
         except service.RegistrationError as exc:
             error = exc.message
         else:
-            return HttpResponseRedirect(personal_url(registration) + "?neu=1")
+            return HttpResponseRedirect(personal_path(registration) + "?neu=1")
     return render(
         request,
         "events/registration_confirm.html",
@@ -174,6 +268,7 @@ def registration_confirm(request, token):
     )
 
 
+@personal_page
 @require_http_methods(["GET"])
 def registration_ics(request, token):
     """The event as a calendar file, for people with a confirmed seat."""

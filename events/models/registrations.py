@@ -78,9 +78,11 @@ class RegistrationSettings(models.Model):
         default=False,
         help_text=_("Die Koordination bestätigt oder lehnt jede Anmeldung ab."),
     )
+    # On by default: without it, anyone can register (and cancel) someone else's address,
+    # and that address gets the mails.
     double_opt_in = models.BooleanField(
         _("E-Mail-Adresse bestätigen lassen"),
-        default=False,
+        default=True,
         help_text=_("Der Platz wird reserviert, bis der Link in der E-Mail geklickt wird."),
     )
     double_opt_in_hold_hours = models.PositiveIntegerField(
@@ -130,7 +132,9 @@ class RegistrationSettings(models.Model):
                     [FieldPanel("double_opt_in"), FieldPanel("double_opt_in_hold_hours")]
                 ),
                 FieldPanel("reminder_days_before"),
-                FieldPanel("coordinator_emails"),
+                # The coordinators' notices name the registrants: only people who may
+                # see registrations may choose who gets them.
+                FieldPanel("coordinator_emails", permission="events.view_registration"),
             ],
             heading=_("Anmeldung"),
         ),
@@ -178,6 +182,13 @@ class RegistrationSettings(models.Model):
         from ..views import registration_form_view
 
         return registration_form_view(request, self)
+
+    @path("anmelden/gesendet/", name="registration_sent")
+    def registration_sent(self, request):
+        """After submitting with double opt-in: "please check your mail"."""
+        from ..views import registration_sent_view
+
+        return registration_sent_view(request, self)
 
 
 class RegistrationQuestion(AbstractFormField):
@@ -401,6 +412,7 @@ class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("wartet")
     SENT = "sent", _("gesendet")
     FAILED = "failed", _("fehlgeschlagen")
+    SUPPRESSED = "suppressed", _("unterdrückt (zu viele E-Mails an diese Adresse)")
 
 
 class EmailMessage(models.Model):

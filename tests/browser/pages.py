@@ -15,8 +15,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
 from tests.events.factories import at, make_event, make_fachtag, make_venue
 from tests.events.factories import make_index as make_event_index
@@ -237,7 +235,7 @@ def registration_form(site):
 def _personal_link(site, slug, view="events:registration_detail", **event_settings):
     """A registration made through the service, and its personal link of `view`."""
     from events.registration import register
-    from events.tokens import make_token
+    from events.tokens import personal_path
 
     event = make_registration_event(
         _calendar(site),
@@ -246,7 +244,7 @@ def _personal_link(site, slug, view="events:registration_detail", **event_settin
         **event_settings,
     )
     registration = register(event, service_data(organisation="Kita Regenbogen"))
-    return reverse(view, args=[make_token(registration)])
+    return personal_path(registration, view)
 
 
 def registration_outcome(site):

@@ -149,3 +149,59 @@ def test_fachtag_full_workshop_is_shown_full_in_words(browser_page, calendar, li
     other = page.get_by_role("group", name=re.compile("Workshops II$"))
     assert other.get_by_label("Kinderrechte (noch 1 Platz)").is_enabled()
     _assert_axe(page, "Fachtag-Anmeldung mit ausgebuchtem Workshop")
+
+
+@pytest.fixture
+def calendar_on_another_host(site, settings):
+    """As in `make demo`: the Site record says localhost:80, the live server runs on
+    another host and port. Nothing may send the browser to the Site's address."""
+    settings.REGISTRATION_MIN_FILL_SECONDS = 0
+    settings.REGISTRATION_RATE_LIMIT = None
+    Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
+    return make_event_index(site.home, slug="termine-anderer-host")
+
+
+def _fill_and_submit(page, email):
+    page.get_by_label("Vorname").fill("Erika")
+    page.get_by_label("Nachname").fill("Musterfrau")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Organisation").fill("Kita Sonnenschein")
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen").check()
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+
+
+def test_redirect_after_registering_stays_on_the_served_host(
+    browser_page, calendar_on_another_host, live_server
+):
+    served = urlsplit(live_server.url).netloc
+    direct = make_registration_event(calendar_on_another_host, "Ohne Bestätigung", capacity=5)
+    page = browser_page
+    page.goto(live_server.url + register_url(direct))
+    _fill_and_submit(page, "erika.direkt@example.org")
+    page.wait_for_url(re.compile(r"/anmeldung/[^/]+/\?neu=1$"))
+    assert urlsplit(page.url).netloc == served
+    assert "Ihre Anmeldung ist bestätigt" in page.locator("main").inner_text()
+
+    # With double opt-in (the default): a "check your mail" page on the same host, and
+    # only the link from the e-mail confirms.
+    confirm = make_registration_event(
+        calendar_on_another_host, "Mit Bestätigung", capacity=5, double_opt_in=True
+    )
+    page.goto(live_server.url + register_url(confirm))
+    _fill_and_submit(page, "erika.bestaetigt@example.org")
+    page.wait_for_url("**" + register_url(confirm) + "gesendet/")
+    assert urlsplit(page.url).netloc == served
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Bitte prüfen Sie Ihr E-Mail-Postfach"
+    )
+    _assert_axe(page, "Seite nach dem Absenden (E-Mail prüfen)")
+    registration = Registration.objects.get(email="erika.bestaetigt@example.org")
+    assert registration.status == RegistrationStatus.PENDING_EMAIL
+    [message] = [m for m in mail.outbox if "erika.bestaetigt@example.org" in m.to]
+    link = re.search(r"https?://\S+/anmeldung/[^/\s]+/bestaetigen/", message.body).group(0)
+    page.goto(live_server.url + urlsplit(link).path)
+    page.get_by_role("button", name="Anmeldung bestätigen").click()
+    page.wait_for_url(re.compile(r"/anmeldung/[^/]+/\?neu=1$"))
+    assert urlsplit(page.url).netloc == served
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CONFIRMED

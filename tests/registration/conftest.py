@@ -9,6 +9,9 @@ def _registration_settings(settings):
     """No spam delays, no rate limit, a clean cache (tests that test them switch them on)."""
     settings.REGISTRATION_MIN_FILL_SECONDS = 0
     settings.REGISTRATION_RATE_LIMIT = None
+    settings.REGISTRATION_INVALID_RATE_LIMIT = None
+    settings.REGISTRATION_EMAIL_RATE_LIMIT = None
+    settings.REGISTRATION_MAIL_LIMIT = None
     cache.clear()
     yield
     cache.clear()

@@ -15,13 +15,19 @@ def make_registration_event(index, title="Kinderschutz in der Kita", **settings)
         "capacity": 10,
         "waitlist_enabled": True,
         "online_access_link": "",
+        "double_opt_in": False,  # tests of double opt-in switch it on
     }
     defaults.update(settings)
     return make_event(index, title, **defaults)
 
 
 def make_fachtag_event(index, ws_capacity=1, **settings):
-    defaults = {"registration_enabled": True, "capacity": 50, "waitlist_enabled": True}
+    defaults = {
+        "registration_enabled": True,
+        "capacity": 50,
+        "waitlist_enabled": True,
+        "double_opt_in": False,
+    }
     defaults.update(settings)
     page = FachtagPage(title="Fachtag Kinderschutz", live=True, **defaults)
     page.dates = [EventDate(start=at(30, 9), end=at(30, 16))]
@@ -56,7 +62,8 @@ def add_question(event, label, field_type="singleline", required=False, is_healt
     return question
 
 
-def form_data(**overrides):
+def form_data(event=None, **overrides):
+    """A filled-in form; its stamp is bound to `event` (a stamp of no event is refused)."""
     _counter["n"] += 1
     n = _counter["n"]
     data = {
@@ -67,7 +74,7 @@ def form_data(**overrides):
         "role": "Leitung",
         "phone": "",
         "privacy_consent": "on",
-        spam.STAMP_FIELD: spam.new_stamp(),
+        spam.STAMP_FIELD: spam.new_stamp(event),
         spam.HONEYPOT_FIELD: "",
     }
     data.update(overrides)
@@ -95,7 +102,7 @@ def register_url(event):
 
 
 def post_registration(client, event, **overrides):
-    return client.post(register_url(event), form_data(**overrides))
+    return client.post(register_url(event), form_data(event, **overrides))
 
 
 def mails_to(address):

@@ -52,7 +52,7 @@ def big_event(index):
 
 def test_fifty_seats_two_hundred_submissions(big_event):
     url = register_url(big_event)
-    codes = fire(url, [form_data() for _ in range(SUBMISSIONS)])
+    codes = fire(url, [form_data(big_event) for _ in range(SUBMISSIONS)])
     assert codes.count(302) == SUBMISSIONS, sorted(set(codes))
     statuses = list(Registration.objects.values_list("status", flat=True))
     assert statuses.count("confirmed") == 50
@@ -67,7 +67,8 @@ def test_workshop_capacity_holds(index):
     free = other_slot.workshops.order_by("sort_order", "pk").first()
     payloads = [
         form_data(
-            **{f"workshop_{slot.pk}": str(workshop.pk), f"workshop_{other_slot.pk}": str(free.pk)}
+            event,
+            **{f"workshop_{slot.pk}": str(workshop.pk), f"workshop_{other_slot.pk}": str(free.pk)},
         )
         for _ in range(60)
     ]
@@ -82,6 +83,6 @@ def test_control_without_the_lock_it_overbooks(big_event, settings):
     settings.REGISTRATION_TEST_SKIP_LOCK = True
     settings.REGISTRATION_TEST_RACE_DELAY = 0.05
     url = register_url(big_event)
-    fire(url, [form_data() for _ in range(SUBMISSIONS)])
+    fire(url, [form_data(big_event) for _ in range(SUBMISSIONS)])
     confirmed = Registration.objects.filter(status="confirmed").count()
     assert confirmed > 50

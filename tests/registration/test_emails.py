@@ -194,7 +194,8 @@ def test_recipients_are_only_registrant_and_coordinators(
     assert recipients == {"me@example.org", "koordination@example.org"}
     assert (
         client.post(
-            register_url(online_event), form_data(email="a@example.org\nBcc: b@example.org")
+            register_url(online_event),
+            form_data(online_event, email="a@example.org\nBcc: b@example.org"),
         ).status_code
         == 400
     )

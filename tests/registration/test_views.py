@@ -86,9 +86,9 @@ def test_double_opt_in_holds_the_seat_until_confirmed(client, index):
     assert Registration.objects.filter(status="pending_email").count() == 2
     from django.urls import reverse
 
-    from events.tokens import make_token
+    from events.tokens import CONFIRM, make_token
 
-    url = reverse("events:registration_confirm", args=[make_token(reg)])
+    url = reverse("events:registration_confirm", args=[make_token(reg, purpose=CONFIRM)])
     assert client.get(url).status_code == 200
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.PENDING_EMAIL  # GET never changes anything
@@ -224,9 +224,9 @@ def test_rate_limit_counts_per_remote_addr(client, index, settings):
     settings.REGISTRATION_RATE_LIMIT = (1, 600)
     event = make_registration_event(index, capacity=None)
     url = register_url(event)
-    assert client.post(url, form_data(), REMOTE_ADDR="10.0.0.1").status_code == 302
-    assert client.post(url, form_data(), REMOTE_ADDR="10.0.0.1").status_code == 429
-    assert client.post(url, form_data(), REMOTE_ADDR="10.0.0.2").status_code == 302
+    assert client.post(url, form_data(event), REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert client.post(url, form_data(event), REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.post(url, form_data(event), REMOTE_ADDR="10.0.0.2").status_code == 302
 
 
 def test_workshop_choice_per_slot(client, index):
