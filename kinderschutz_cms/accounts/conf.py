@@ -5,9 +5,6 @@ from django.conf import settings
 DEFAULTS = {
     # Minutes without a request after which a logged-in user's session ends.
     "KINDERSCHUTZ_ADMIN_IDLE_MINUTES": 30,
-    # Number of reverse proxies in front of the site that append to X-Forwarded-For;
-    # 0 = use REMOTE_ADDR (no proxy). Same meaning as in the public forms' rate limit.
-    "KINDERSCHUTZ_TRUSTED_PROXY_COUNT": 0,
     # Permissions whose holders must use a second factor (besides superusers and whoever
     # may see the members' contact reports). Registrations are personal data.
     "KINDERSCHUTZ_2FA_REQUIRED_PERMISSIONS": [
