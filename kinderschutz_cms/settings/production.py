@@ -1,7 +1,14 @@
 """Production: everything secret or site-specific comes from the environment.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL.
-Optional: REDIS_URL (shared cache), TASKS_BACKEND (default "database": a worker runs
+Required with more than one process (gunicorn workers): REDIS_URL, the shared cache. The
+registration rate limits count in the cache and the built calendars are kept there; with
+the per-process fallback each worker counts for itself (`make serve-prod` starts a Redis).
+Links: WAGTAILADMIN_BASE_URL is the public address for links without a request (e-mails);
+behind the reverse proxy, USE_X_FORWARDED_HOST (DJANGO_USE_X_FORWARDED_HOST) and
+SECURE_PROXY_SSL_HEADER make links on pages use the visitor's host and scheme
+(docs/deployment.md, "Addresses and the reverse proxy").
+Optional: TASKS_BACKEND (default "database": a worker runs
 `manage.py db_worker`), SMTP settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 EMAIL_HOST_PASSWORD, EMAIL_USE_TLS for STARTTLS (port 587) or EMAIL_USE_SSL for implicit TLS
 (port 465)), DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
@@ -50,7 +57,11 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
 
+# The reverse proxy terminates TLS and tells the scheme in X-Forwarded-Proto; with
+# DJANGO_USE_X_FORWARDED_HOST it also passes the visitor's host in X-Forwarded-Host
+# (only if the proxy sets or strips that header itself). Links on pages use both.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
