@@ -1,6 +1,7 @@
 """Template tags for the site frame: navigation and the footer's links."""
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -36,3 +37,9 @@ def aria_current(context, item):
     if page.path.startswith(item.path):
         return mark_safe(' aria-current="true"')  # noqa: S308 - constant markup
     return ""
+
+
+@register.simple_tag
+def site_language():
+    """The language the site's content is written in (LANGUAGE_CODE, German)."""
+    return settings.LANGUAGE_CODE
