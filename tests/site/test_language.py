@@ -2,6 +2,8 @@
 
 import pytest
 
+from kinderschutz_cms.models import ContentPage
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,6 +19,9 @@ def test_a_browser_preferring_english_still_gets_the_german_site(client, home_pa
 
 
 def test_choosing_english_switches_the_frame_and_marks_the_german_content(client, home_page):
+    home_page.add_child(
+        instance=ContentPage(title="Meldewege", slug="meldewege", show_in_menus=True)
+    )
     switched = client.post("/sprache/", {"language": "en", "next": "/"})
     assert switched.status_code == 302
     assert switched.headers["Location"] == "/"
@@ -25,12 +30,15 @@ def test_choosing_english_switches_the_frame_and_marks_the_german_content(client
     assert '<html lang="en">' in html
     assert "Search this website" in html
     assert '<main id="main" tabindex="-1" lang="de">' in html
+    # The menu lists the German page titles: marked German too.
+    assert '<ul class="container" lang="de">' in html
     assert '<button type="submit" name="language" value="de" lang="de">Deutsch</button>' in html
 
     client.post("/sprache/", {"language": "de", "next": "/"})
     back = client.get("/").content.decode()
     assert '<html lang="de">' in back
     assert '<main id="main" tabindex="-1">' in back
+    assert back.count('lang="de"') == 1  # only <html>: nothing else to mark
 
 
 def test_an_unknown_language_cookie_falls_back_to_german(client, home_page):
