@@ -44,3 +44,35 @@ def test_choosing_english_switches_the_frame_and_marks_the_german_content(client
 def test_an_unknown_language_cookie_falls_back_to_german(client, home_page):
     client.cookies["django_language"] = "fr"
     assert '<html lang="de">' in client.get("/").content.decode()
+
+
+def test_registration_emails_follow_the_chosen_language_not_the_browser(
+    client, home_page, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from events.emails import subject_for
+    from events.models import EmailMessage, Registration
+    from tests.events.factories import make_index
+    from tests.registration.factories import make_registration_event, post_registration
+
+    settings.REGISTRATION_MIN_FILL_SECONDS = 0
+    settings.REGISTRATION_RATE_LIMIT = None
+    event = make_registration_event(make_index(home_page))
+
+    def register(email):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            post_registration(client, event, email=email)
+        registration = Registration.objects.get(email=email)
+        kind = EmailMessage.objects.filter(registration=registration).earliest("pk").kind
+        return registration, mail.outbox[0].subject, kind
+
+    german, subject, kind = register("de@example.org")
+    assert german.language == "de"
+    assert subject == subject_for(kind, event, "de")
+
+    client.post("/sprache/", {"language": "en", "next": "/"})
+    english, subject, kind = register("en@example.org")
+    assert english.language == "en"
+    assert subject == subject_for(kind, event, "en") != subject_for(kind, event, "de")
