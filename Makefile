@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Where `make demo` serves; the demo's Wagtail Site and e-mail links get this address.
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: serve-prod help install demo test test-fast test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
@@ -22,18 +25,18 @@ install: $(STAMP) ## Create .venv and install the project with its dev tools
 
 demo: $(STAMP) ## Migrate, load the demo network and serve it on http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo_data
+	$(MANAGE) load_demo_data --url http://$(DEMO_HOST):$(DEMO_PORT)
 	@echo ""
-	@echo "  Website:  http://127.0.0.1:8000/"
-	@echo "  Admin:    http://127.0.0.1:8000/admin/   Benutzer: admin   Passwort: kinderschutz"
+	@echo "  Website:  http://$(DEMO_HOST):$(DEMO_PORT)/"
+	@echo "  Admin:    http://$(DEMO_HOST):$(DEMO_PORT)/admin/   Benutzer: admin   Passwort: kinderschutz"
 	@echo ""
-	$(MANAGE) runserver 127.0.0.1:8000
+	WAGTAILADMIN_BASE_URL=http://$(DEMO_HOST):$(DEMO_PORT) $(MANAGE) runserver $(DEMO_HOST):$(DEMO_PORT)
 
 serve-prod: $(STAMP) ## Production configuration locally: PostgreSQL, gunicorn, task worker (port 8001)
 	bash scripts/serve-prod.sh 8001
 
 serve: $(STAMP) ## Serve the existing database without reloading demo data
-	$(MANAGE) runserver 127.0.0.1:8000
+	WAGTAILADMIN_BASE_URL=http://$(DEMO_HOST):$(DEMO_PORT) $(MANAGE) runserver $(DEMO_HOST):$(DEMO_PORT)
 
 system-deps: ## Install the Debian packages the tests use (PostgreSQL, Chromium, Java, gettext)
 	@bash scripts/system-deps.sh

@@ -9,6 +9,7 @@ generated events, for benchmarks.
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .choices import EventFormat, EventStatus, TimeSlotKind
 from .models import (
@@ -342,6 +343,31 @@ SPEAKERS = [
 ]
 
 
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+SLUG_LENGTH = 80
+
+
+def title_slug(title, taken=()):
+    """A slug from a German title, as an editor would write it ("Einführung" →
+    "einfuehrung"), cut at a word boundary, with "-2", "-3", … if `taken` has it."""
+    slug = slugify(title.lower().translate(GERMAN_LETTERS))
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
+
+
+def training_slugs():
+    """The slugs of TRAININGS, in their order: from the titles, unique among them."""
+    slugs = []
+    for title, *_ in TRAININGS:
+        slugs.append(title_slug(title, taken=set(slugs)))
+    return slugs
+
+
 def _weekday(day):
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -404,8 +430,9 @@ def build(home, events=None, stdout=None, **options):
     today = timezone.localdate()
     organisers = _organiser_pages()
     created = 0
-    for number, (title, teaser, aud, fmt, venue, days, modules, extra) in enumerate(TRAININGS):
-        slug = f"fortbildung-{number + 1:02d}"
+    for number, (slug, (title, teaser, aud, fmt, venue, days, modules, extra)) in enumerate(
+        zip(training_slugs(), TRAININGS, strict=True)
+    ):
         if slug in existing:
             continue
         first = _weekday(today + timedelta(days=days))
@@ -480,7 +507,8 @@ def _registrations(index):
     if Registration.objects.filter(event__in=EventPage.objects.child_of(index)).exists():
         return 0
     created = 0
-    trainings = list(TrainingPage.objects.child_of(index).live().order_by("slug")[:4])
+    by_slug = {page.slug: page for page in TrainingPage.objects.child_of(index).live()}
+    trainings = [by_slug[slug] for slug in training_slugs()[:4] if slug in by_slug]
     for number, event in enumerate(trainings):
         count = 15 if number == 0 else 3 + number
         for i in range(count):

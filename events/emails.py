@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kinderschutz_cms.links import absolute_url, page_url
+
 from .models import EmailKind, RegistrationStatus
 
 SUBJECTS = {
@@ -60,17 +62,12 @@ def _mark_for_translation():  # pragma: no cover - only for makemessages
     _("Neue Anmeldung: %(title)s")
 
 
-def site_root(event):
-    site = event.get_site()
-    if site is not None:
-        return site.root_url
-    return settings.WAGTAILADMIN_BASE_URL
-
-
 def personal_url(registration, name="events:registration_detail"):
+    """An absolute personal link: e-mails have no request, so it starts with the site's
+    public address (`kinderschutz_cms.links.absolute_url`, WAGTAILADMIN_BASE_URL)."""
     from .tokens import personal_path
 
-    return site_root(registration.event) + personal_path(registration, name)
+    return absolute_url(personal_path(registration, name), site=registration.event.get_site())
 
 
 def calendar_file(event):
@@ -83,7 +80,7 @@ def calendar_file(event):
     cal = ical.build_calendar(
         with_feed_data(dates),
         name=event.title,
-        page_url=lambda e: e.get_full_url(),
+        page_url=page_url,
     )
     return cal.to_ical()
 
@@ -103,7 +100,7 @@ def build_message(message):
             "kind": message.kind,
             "registration": registration,
             "event": event,
-            "event_url": event.get_full_url(),
+            "event_url": page_url(event),
             "holds_seat": holds_seat,
             "online_link": event.online_access_link if holds_seat else "",
             "bookings": list(
@@ -116,10 +113,8 @@ def build_message(message):
             "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
         }
         if message.kind == EmailKind.COORDINATOR_NOTICE:
-            context["admin_url"] = (
-                settings.WAGTAILADMIN_BASE_URL
-                + reverse("registrations:index")
-                + f"?event={event.pk}"
+            context["admin_url"] = absolute_url(
+                reverse("registrations:index") + f"?event={event.pk}"
             )
         elif registration is not None:
             context["personal_url"] = personal_url(registration)

@@ -16,6 +16,8 @@ from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
+from kinderschutz_cms.links import page_url
+
 from . import ical, listing
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -78,7 +80,7 @@ def calendar_response(request, dates, *, name, parent, extra_version="", filenam
     cache_key = f"events:ical:{etag}"
     body = cache.get(cache_key)
     if body is None:
-        base_url = parent.get_full_url(request)
+        base_url = page_url(parent, request)
         cal = ical.build_calendar(
             listing.with_feed_data(dates),
             name=name,

@@ -4,6 +4,9 @@ Every builder in this project is idempotent: it looks things up by slug or name 
 creates what is missing, so `load_demo_data` can run twice without harm.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
@@ -82,8 +85,22 @@ BODIES = {
 }
 
 
-def build_site(stdout=None):
-    """Create the home page, the content pages, the site, its settings and an admin user."""
+def site_address(url):
+    """(hostname, port) of a base URL such as "http://127.0.0.1:8000"."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(f"Keine Adresse: {url!r}")
+    return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def build_site(stdout=None, base_url=None):
+    """Create the home page, the content pages, the site, its settings and an admin user.
+
+    The default Site gets the host and port of `base_url` (by default
+    WAGTAILADMIN_BASE_URL), the address the demo is served on, so that the admin's
+    "live ansehen" links and anything else Wagtail builds from the Site lead there.
+    """
+    hostname, port = site_address(base_url or settings.WAGTAILADMIN_BASE_URL)
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
@@ -103,7 +120,7 @@ def build_site(stdout=None):
         home.save_revision().publish()
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": home.title},
+        defaults={"hostname": hostname, "port": port, "root_page": home, "site_name": home.title},
     )
     site = Site.objects.get(is_default_site=True)
 

@@ -4,6 +4,10 @@ Pages are grouped by their app (APP_GROUPS: "members" → "Netzwerkpartner", "ev
 "Veranstaltungen", "news" → "Aktuelles"); everything else is listed under "Seiten". The
 search itself is Wagtail's (database backend: full text on PostgreSQL with German stemming,
 FTS5 on SQLite).
+
+Editors can promote pages or external links for a search term (Wagtail's "Promoted search
+results", `wagtail.contrib.search_promotions`); `promotions` finds them for a query and the
+results page lists them first, marked "Empfohlen".
 """
 
 import re
@@ -11,7 +15,9 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
+from wagtail.search.utils import normalise_query_string
 
 MAX_QUERY_LENGTH = 200
 _NOT_A_WORD = re.compile(r"[^\w§-]+")
@@ -48,6 +54,51 @@ class ResultGroup:
     @property
     def has_more(self):
         return len(self.pages) > PER_GROUP
+
+
+@dataclass
+class Promotion:
+    """A result an editor promoted for the query: a page of the site or an external link."""
+
+    title: str
+    description: str
+    page: Page | None = None
+    external_url: str = ""
+
+
+def promotions(query, site) -> list[Promotion]:
+    """The promoted results for `query`, in the editors' order (two queries at most).
+
+    The term is matched the way Wagtail stores it (normalised: lower case, no punctuation).
+    A promoted page is shown only if it is live, public and part of `site`.
+    """
+    term = normalise_query_string(clean_query(query))
+    if not term or site is None:
+        return []
+    picks = list(
+        SearchPromotion.objects.filter(query__query_string=term).order_by("sort_order", "pk")
+    )
+    page_ids = [pick.page_id for pick in picks if pick.page_id]
+    visible = (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .filter(pk__in=page_ids)
+        .specific()
+        .in_bulk()
+        if page_ids
+        else {}
+    )
+    result = []
+    for pick in picks:
+        if pick.page_id:
+            page = visible.get(pick.page_id)
+            if page is not None:
+                result.append(Promotion(page.title, pick.description, page=page))
+        elif pick.external_link_url:
+            text = pick.external_link_text or pick.external_link_url
+            result.append(Promotion(text, pick.description, external_url=pick.external_link_url))
+    return result
 
 
 def clean_query(raw):

@@ -1,4 +1,4 @@
-"""Non-page endpoints of the apps (feeds, personal links, search).
+"""Non-page endpoints of the apps (feeds, personal links, search, language switch).
 
 Kept apart from the project's urls.py so that an existing Wagtail site can include them
 with one line: `path("", include("kinderschutz_cms.site_urls"))` before Wagtail's urls.
@@ -6,10 +6,13 @@ News feeds are routes of the news index page (news/models.py), not listed here.
 """
 
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from . import views
 
 urlpatterns = [
     path("suche/", views.search, name="search"),
+    # The language switch in the header: Django's view stores the choice in a cookie.
+    path("sprache/", set_language, name="set_language"),
     path("", include("events.urls")),
 ]

@@ -14,11 +14,13 @@ def search(request):
     """
     query = site_search.clean_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")[:30]
-    groups = site_search.search_site(query, Site.find_for_request(request))
+    site = Site.find_for_request(request)
+    groups = site_search.search_site(query, site)
     selected = next((group for group in groups if group.key == kind), None)
     context = {
         "search_query": query,
         "groups": groups,
+        "promotions": site_search.promotions(query, site),
         "total": sum(group.count for group in groups),
         "selected_group": selected,
         "results_page": site_search.paginate_group(selected, request.GET.get("page"))

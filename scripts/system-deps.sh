@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, if they are missing:
 #   postgresql (a throwaway test server), chromium (browser tests), a JRE (HTML checker),
-#   gettext (message catalogues). Runs `apt-get update` once, only when something is missing.
+#   gettext (message catalogues), redis-server (the shared cache of `make serve-prod`). Runs `apt-get update` once, only when something is missing.
 set -euo pipefail
 
 missing=()
@@ -10,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! fc-list 2>/dev/null | grep -qi "dejavu\|liberation"; then missing+=(fonts-dejavu-core); fi
 
 if [ ${#missing[@]} -eq 0 ]; then

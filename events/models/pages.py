@@ -27,6 +27,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
+from kinderschutz_cms.links import page_url
 
 from ..choices import EventFormat, EventStatus
 from .registrations import RegistrationSettings
@@ -75,7 +76,7 @@ class EventIndexPage(RoutablePageMixin, Page):
             for key in ("typ", "zielgruppe", "format", "veranstalter")
             if key in filters
         }
-        feed_url = self.get_full_url(request) + self.reverse_subpage("feed")
+        feed_url = page_url(self, request) + self.reverse_subpage("feed")
         if feed_query:
             feed_url += "?" + urlencode(feed_query)
         return {
@@ -237,10 +238,10 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         context["audience_list"] = list(self.audiences.all())
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
         if self.pk and self.live:
-            context["ical_url"] = self.get_full_url(request) + self.reverse_subpage("ical")
+            context["ical_url"] = page_url(self, request) + self.reverse_subpage("ical")
         calendar = self.get_parent() if self.pk else None
         if calendar is not None:
-            feed_url = calendar.get_full_url(request) + "ical/"  # EventIndexPage's feed route
+            feed_url = page_url(calendar, request) + "ical/"  # EventIndexPage's feed route
             context["feed_url"] = feed_url
             context["webcal_url"] = webcal_url(feed_url)
         return context

@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .env import env_float, env_int, env_str
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -50,7 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kinderschutz_cms.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # German unless the visitor chose English (cookie); never by Accept-Language.
+    "kinderschutz_cms.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,7 +94,7 @@ def database_from_env(default_sqlite_path):
     """
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 0)))
+        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -150,8 +153,8 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinderschutz@example.org")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "immediate")]}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kinderschutz@example.org")
 
 # A shared cache (Redis) when several processes must agree (feed, rate limits);
 # per-process memory otherwise.
@@ -174,6 +177,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# No third-party requests from the admin either: avatars are Wagtail's default image or an
+# uploaded one, never Gravatar (which would receive a hash of each editor's e-mail address).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 
@@ -186,12 +192,12 @@ LOGGING = {
 
 # Registrations (events/registration.py, events/spam.py, events/tasks.py). The bench
 # server and load tests switch spam limits off through the environment.
-REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", 180))
-REGISTRATION_MIN_FILL_SECONDS = float(os.environ.get("REGISTRATION_MIN_FILL_SECONDS", 3))
+REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 180)
+REGISTRATION_MIN_FILL_SECONDS = env_float("REGISTRATION_MIN_FILL_SECONDS", 3)
 REGISTRATION_RATE_LIMIT = (
     None
     if os.environ.get("REGISTRATION_RATE_LIMIT") == "off"
-    else (int(os.environ.get("REGISTRATION_RATE_LIMIT", 10)), 600)
+    else (env_int("REGISTRATION_RATE_LIMIT", 10), 600)
 )
 REGISTRATION_LINK_DAYS_AFTER_EVENT = 30
 REGISTRATION_EMAIL_MAX_ATTEMPTS = 6

@@ -1,6 +1,7 @@
 """Template tags for the site frame: navigation and the footer's links."""
 
 from django import forms, template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -73,3 +74,9 @@ def _choice_label(choices, value):
         elif str(key) == str(value):
             return label
     return value
+
+
+@register.simple_tag
+def site_language():
+    """The language the site's content is written in (LANGUAGE_CODE, German)."""
+    return settings.LANGUAGE_CODE

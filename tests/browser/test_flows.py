@@ -116,3 +116,55 @@ def test_narrow_screens_reflow_without_horizontal_scrolling(
             assert not violations, f"{label} {path}:\n" + "\n".join(violations)
     finally:
         context.close()
+
+
+def test_subscribe_link_leads_to_the_feed_on_the_address_the_page_came_from(
+    browser_page, site, live_server
+):
+    # The Wagtail Site says "testserver"; the page is served on the live server's address.
+    from tests.events.factories import make_event, make_index
+
+    make_event(make_index(site.home), "Kinderschutz in der Kita")
+    browser_page.goto(live_server.url + "/veranstaltungen/")
+
+    subscribe = browser_page.get_by_role("link", name="Kalender abonnieren", exact=True)
+    webcal = subscribe.get_attribute("href")
+    feed = browser_page.locator('link[rel="alternate"][type="text/calendar"]').get_attribute("href")
+    copy = browser_page.get_by_role("link", name="iCal-Adresse (zum Kopieren)")
+    assert copy.get_attribute("href") == feed
+    assert feed == live_server.url + "/veranstaltungen/ical/"
+    assert webcal == "webcal://" + feed.split("://", 1)[1]
+
+    # A calendar app opens webcal:// as http://; the browser fetches the same address.
+    response = browser_page.request.get("http://" + webcal.split("://", 1)[1])
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert "SUMMARY:Kinderschutz in der Kita" in response.text()
+
+
+def test_language_switch_to_english_and_back(browser, home_url):
+    # The browser prefers English; the site stays German until English is chosen.
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(home_url)
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.get_by_role("navigation", name="Hauptnavigation").is_visible()
+
+        switch = page.get_by_role("button", name="English")
+        assert switch.get_attribute("lang") == "en"
+        switch.click()
+        page.wait_for_url(home_url)
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_role("navigation", name="Main navigation").is_visible()
+        assert page.get_by_role("searchbox", name="Search this website").is_visible()
+        assert page.locator("main").get_attribute("lang") == "de"  # the content is German
+        violations = axe_violations(page)
+        assert not violations, "\n".join(violations)
+
+        page.get_by_role("button", name="Deutsch").click()
+        page.wait_for_url(home_url)
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.get_by_role("navigation", name="Hauptnavigation").is_visible()
+    finally:
+        context.close()

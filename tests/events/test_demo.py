@@ -36,9 +36,26 @@ def test_demo_calendar_takes_registrations_one_training_is_full(home_page, clien
     demo.build(home_page)
     demo.build(home_page)
 
-    full = TrainingPage.objects.get(slug="fortbildung-01")
+    full = TrainingPage.objects.get(title=demo.TRAININGS[0][0])
     statuses = Registration.objects.filter(event=full).values_list("status", flat=True)
     assert list(statuses).count(RegistrationStatus.CONFIRMED) == full.capacity
     assert RegistrationStatus.WAITLISTED in statuses
     assert Registration.objects.count() == 30  # the second build added none
     assert "ausgebucht" in client.get(full.url).content.decode()
+
+
+def test_demo_trainings_have_unique_slugs_from_their_titles(home_page, client):
+    from events.models import TrainingPage
+
+    demo.build(home_page)
+
+    slugs = list(TrainingPage.objects.values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs)) == len(demo.TRAININGS)
+    assert not [slug for slug in slugs if slug.startswith("fortbildung-")]
+    first = TrainingPage.objects.get(title=demo.TRAININGS[0][0])
+    # "Gewichtige Anhaltspunkte erkennen – Einführung in § 8a SGB VIII"
+    assert first.slug.startswith("gewichtige-anhaltspunkte-erkennen-einfuehrung")
+    assert client.get(first.url).status_code == 200
+    assert demo.title_slug("Ärger über Öl & Soße", taken={"aerger-ueber-oel-sosse"}) == (
+        "aerger-ueber-oel-sosse-2"
+    )

@@ -117,3 +117,30 @@ def test_query_is_cleaned():
     assert len(search.clean_query("y" * 1000)) == search.MAX_QUERY_LENGTH
     assert search.clean_query(None) == ""
     assert search.search_terms('"Kinder-schutz" (§ 8a) OR *') == "Kinder-schutz § 8a OR"
+
+
+def test_promoted_results_come_first_marked_as_recommended(client, pages, home_page):
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    hotline = ContentPage(title="Kinderschutz-Hotline", slug="hotline")
+    home_page.add_child(instance=hotline)
+    draft = ContentPage.objects.get(slug="entwurf")
+    query = Query.get("Schutzkonzepte")
+    SearchPromotion.objects.create(query=query, page=hotline, description="Rund um die Uhr.")
+    SearchPromotion.objects.create(query=query, page=draft, description="Nicht veröffentlicht.")
+    SearchPromotion.objects.create(
+        query=query,
+        external_link_url="https://www.hilfeportal-missbrauch.de/",
+        external_link_text="Hilfe-Portal Sexueller Missbrauch",
+    )
+
+    html = client.get("/suche/", {"q": "  schutzkonzepte "}).content.decode()
+
+    recommended = html.split('id="search-promoted"', 1)[1].split("</section>", 1)[0]
+    assert "Empfohlen" in recommended
+    assert '<a href="/hotline/">Kinderschutz-Hotline</a>' in recommended
+    assert "Rund um die Uhr." in recommended
+    assert 'href="https://www.hilfeportal-missbrauch.de/"' in recommended
+    assert "Schutzkonzepte Entwurf" not in html  # promoted, but not published
+    assert html.index('id="search-promoted"') < html.index('id="search-group-')
+    assert "search-promoted" not in client.get("/suche/", {"q": "Meldewege"}).content.decode()

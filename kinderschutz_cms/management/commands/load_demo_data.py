@@ -18,6 +18,12 @@ class Command(BaseCommand):
             "--members", type=int, default=64, help="Anzahl Mitgliedsorganisationen"
         )
         parser.add_argument("--events", type=int, default=None, help="Anzahl Veranstaltungen")
+        parser.add_argument(
+            "--url",
+            default=None,
+            help="Adresse, unter der die Demo läuft (Host und Port der Wagtail-Site); "
+            "Standard: WAGTAILADMIN_BASE_URL",
+        )
 
     def handle(self, *args, **options):
         # Demo registrants are fictional: their confirmation e-mails go nowhere (the outbox
@@ -26,7 +32,7 @@ class Command(BaseCommand):
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
         ):
-            home = site_demo.build_site(stdout=self.stdout)
+            home = site_demo.build_site(stdout=self.stdout, base_url=options["url"])
             members_demo.build(home, members=options["members"], stdout=self.stdout)
             events_demo.build(home, events=options["events"], stdout=self.stdout)
             news_demo.build(home, stdout=self.stdout)
