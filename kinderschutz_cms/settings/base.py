@@ -192,6 +192,9 @@ LOGGING = {
 
 # Registrations (events/registration.py, events/spam.py, events/tasks.py). The bench
 # server and load tests switch spam limits off through the environment.
+# Reverse proxies in front of the web processes that append to X-Forwarded-For; 0 = no
+# proxy, the client is REMOTE_ADDR (kinderschutz_cms/client_ip.py, docs/deployment.md).
+KINDERSCHUTZ_TRUSTED_PROXY_COUNT = env_int("KINDERSCHUTZ_TRUSTED_PROXY_COUNT", 0)
 REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 180)
 REGISTRATION_MIN_FILL_SECONDS = env_float("REGISTRATION_MIN_FILL_SECONDS", 3)
 REGISTRATION_RATE_LIMIT = (
@@ -227,8 +230,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}  # MinimumLengthValidator
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", 30)) / 60  # hours
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the announced end stays true
