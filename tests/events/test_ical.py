@@ -331,3 +331,64 @@ def test_built_calendar_is_reused_until_something_changes(client, index, django_
     republish(page, lambda draft: setattr(draft, "title", "Neuer Titel"))
     (event,) = vevents(parse(feed(client, index)))
     assert event["SUMMARY"] == "Neuer Titel"
+
+
+def test_vtimezone_is_the_yearly_rule_form_outlook_google_and_apple_write(client, index):
+    make_event(index, dates=[(at(10, 9), at(10, 12)), (at(400, 9), at(400, 12))])
+
+    (vtimezone,) = parse(feed(client, index)).walk("VTIMEZONE")
+
+    assert vtimezone["TZID"] == "Europe/Berlin"
+    observances = [
+        [
+            line
+            for line in component.to_ical().decode().splitlines()
+            if not line.startswith(("TZNAME", "BEGIN", "END"))
+        ]
+        for component in vtimezone.subcomponents
+    ]
+    assert [component.name for component in vtimezone.subcomponents] == ["DAYLIGHT", "STANDARD"]
+    assert observances == [
+        [
+            "DTSTART:19700329T020000",
+            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+        ],
+        [
+            "DTSTART:19701025T030000",
+            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+        ],
+    ]
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "Africa/Casablanca"],
+)
+def test_vtimezone_gives_the_offsets_of_zoneinfo(tzid):
+    """Whatever the zone (rules, southern hemisphere, none, irregular), icalendar reading
+    only the generated VTIMEZONE finds zoneinfo's offset at every hour of the years."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from events.ical import timezone_component
+
+    vtimezone = timezone_component(tzid, 2027, 2029)
+    if tzid != "Africa/Casablanca":  # no fixed yearly rule there: one RDATE per onset
+        assert all("RDATE" not in component for component in vtimezone.subcomponents)
+    assert all(len(line.split(b",")) == 1 for line in vtimezone.to_ical().split(b"\r\n"))
+    generated, zone = Calendar.from_ical(vtimezone.to_ical()).to_tz(), ZoneInfo(tzid)
+    moment = datetime(2027, 1, 1, tzinfo=UTC)
+    while moment.year < 2030:
+        assert moment.astimezone(generated).utcoffset() == moment.astimezone(zone).utcoffset()
+        moment += timedelta(hours=1)
+
+
+def test_feed_etag_changes_with_the_format_version(client, index, monkeypatch):
+    make_event(index)
+    etag = feed(client, index)["ETag"]
+    monkeypatch.setattr("events.ical.FORMAT_VERSION", "test")
+    assert feed(client, index, HTTP_IF_NONE_MATCH=etag).status_code == 200
