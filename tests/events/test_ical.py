@@ -231,7 +231,7 @@ def test_drafts_private_and_expired_events_never_appear(client, index, django_us
     changed.title = "Unveröffentlichter Titel"
     changed.save_revision()
 
-    for query in ("", "?typ=fortbildung", "?veranstalter=koordination", "?typ=xyz&seite=2"):
+    for query in ("", "?typ=fortbildung", "?veranstalter=koordination", "?typ=fortbildung&x=2"):
         summaries = {str(e["SUMMARY"]) for e in vevents(parse(feed(client, index, query)))}
         assert summaries == {"Öffentlich", "Veröffentlichter Titel"}
 
@@ -262,7 +262,22 @@ def test_feed_filters(client, index):
     assert summaries("?zielgruppe=schule") == {"Für Schulen"}
     assert summaries("?veranstalter=Kinderschutzbund") == {"Für Schulen"}
     assert summaries("?veranstalter=koordination") == {"Für Kitas", "Fachtag"}
-    assert summaries("?typ=unbekannt") == {"Für Kitas", "Für Schulen", "Fachtag"}
+    assert summaries("?zielgruppe=unbekannt") == set()
+    assert summaries("?veranstalter=unbekannt") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?typ=unbekannt", "?format=irgendwie", "?zielgruppe=" + "x" * 201, "?typ=fachtag&format=x"],
+)
+def test_feed_with_an_unknown_filter_value_is_a_bad_request(client, index, query):
+    """Never the whole calendar for a filter it could not apply (issue #9)."""
+    make_event(index, "Für Kitas")
+
+    response = feed(client, index, query)
+
+    assert response.status_code == 400
+    assert b"VEVENT" not in response.content
 
 
 def test_single_event_file(client, index):
