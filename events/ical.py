@@ -187,11 +187,13 @@ class Transition:
     dst: bool
 
 
-def zone_transitions(tz, first_year, last_year) -> list[Transition]:
-    """Every change of `tz`'s UTC offset from `first_year` to `last_year`, to the second.
-
-    Read from the tzinfo itself (day by day, then bisected), so it works for any zone.
+@lru_cache(maxsize=32)
+def zone_transitions(tzid, first_year, last_year) -> tuple[Transition, ...]:
+    """Every change of zone `tzid`'s UTC offset from `first_year` to `last_year`, to the
+    second. Read from zoneinfo itself (day by day, then bisected), so it works for any
+    zone; cached, as it takes a few milliseconds.
     """
+    tz = ZoneInfo(tzid)
 
     def state(moment):
         local = moment.astimezone(tz)
@@ -212,11 +214,11 @@ def zone_transitions(tz, first_year, last_year) -> list[Transition]:
             onset = (high + before[0]).replace(tzinfo=None)
             transitions.append(Transition(onset, before[0], after[0], after[2], after[1]))
         moment, before = following, after
-    return transitions
+    return tuple(transitions)
 
 
 def nth_weekday(year, month, weekday, n):
-    """The `n`th `weekday` (0 = Monday) of the month; negative `n` counts from its end."""
+    """The `n`th `weekday` (0 = Monday) of the month, n in 1..4 or -4..-1 (from its end)."""
     days = [
         day
         for day in range(1, calendar.monthrange(year, month)[1] + 1)
@@ -234,7 +236,8 @@ def yearly_rule(onsets, years):
     month, weekday, clock = first.month, first.weekday(), first.time()
     from_start = (first.day - 1) // 7 + 1
     from_end = -((calendar.monthrange(first.year, month)[1] - first.day) // 7 + 1)
-    for n in dict.fromkeys((from_end, from_start) if from_end == -1 else (from_start, from_end)):
+    candidates = (from_end, from_start) if from_end == -1 else (from_start, from_end)
+    for n in (n for n in candidates if 1 <= abs(n) <= 4):  # every month has these
         if all(
             onset.time() == clock and onset.date() == nth_weekday(onset.year, month, weekday, n)
             for onset in onsets
@@ -255,7 +258,6 @@ def observance(transition, dtstart):
     return component
 
 
-@lru_cache(maxsize=32)
 def timezone_component(tzid, first_year, last_year) -> Timezone:
     """The VTIMEZONE of zone `tzid`, right for every instant from `first_year` to `last_year`.
 
@@ -271,7 +273,7 @@ def timezone_component(tzid, first_year, last_year) -> Timezone:
     vtimezone.add("tzid", tzid)
     vtimezone.add("x-lic-location", tzid)
     years = range(first_year, last_year + 1)
-    transitions = zone_transitions(tz, first_year, last_year)
+    transitions = zone_transitions(tzid, first_year, last_year)
     if not transitions:
         start = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(tz)
         steady = Transition(start, start.utcoffset(), start.utcoffset(), start.tzname(), False)

@@ -89,7 +89,7 @@ def icaljs_instants(icaljs, content):
 def icalendar_instants(content):
     """Instants from icalendar, with the offsets taken from the file's VTIMEZONE."""
     cal = Calendar.from_ical(content)
-    zones = {str(vtz["TZID"]): vtz.to_tz() for vtz in cal.walk("VTIMEZONE")}
+    zones = {str(vtz["TZID"]): vtz.to_tz(lookup_tzid=False) for vtz in cal.walk("VTIMEZONE")}
 
     def utc(prop):
         zone = zones[prop.params["TZID"]]
