@@ -118,8 +118,20 @@ def test_feed_instants_agree_in_icaljs_icalendar_and_zoneinfo(client, index, ica
 
 def test_single_event_file_reads_the_same_in_icaljs(client, index, icaljs):
     year = timezone.localdate().year
-    page = make_event(index, dates=dates_around_switches([year + 1])[:6])
+    page = make_event(index, dates=dates_around_switches([year + 1, year + 2])[::2])
 
     response = client.get(f"{page.url}ical/")
 
     assert icaljs_instants(icaljs, response.content) == expected_instants(page.dates.all())
+
+
+def test_email_attachment_reads_the_same_in_icaljs(index, icaljs):
+    """The .ics of the confirmation e-mail comes from the same builder."""
+    from events.emails import calendar_file
+
+    year = timezone.localdate().year
+    page = make_event(index, dates=dates_around_switches([year + 1, year + 2])[1::3])
+
+    content = calendar_file(page)
+
+    assert icaljs_instants(icaljs, content) == expected_instants(page.dates.all())
