@@ -70,6 +70,7 @@ def calendar_response(request, dates, *, name, parent, extra_version="", filenam
     # The bytes also depend on the language (translated words) and on the site's address
     # (absolute URLs), so both are part of the version.
     extra_version = f"{extra_version}|{get_language()}|{request.scheme}://{request.get_host()}"
+    extra_version += f"|{ical.FORMAT_VERSION}"  # how the bytes are written
     etag, last_modified = _validators(listing.feed_version(dates), extra_version)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:

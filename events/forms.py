@@ -1,6 +1,7 @@
 """The calendar's filter form (German labels; bad input is reported, never a 500)."""
 
 from django import forms
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,9 @@ TYPE_CHOICES = [
 ]
 
 COORDINATION = "koordination"
+# The months one can filter by: wide enough for any real calendar, narrow enough that
+# the month's bounds (and their conversion to UTC) exist.
+MONTH_YEARS = range(1900, 3000)
 
 
 class EventFilterForm(forms.Form):
@@ -21,6 +25,10 @@ class EventFilterForm(forms.Form):
 
     Query parameters are German because they show in shared links and feed URLs:
     `typ`, `zielgruppe`, `format`, `monat` (YYYY-MM), `veranstalter`.
+
+    On the page an invalid filter is shown as an error and left out. The feed's form
+    (without `monat`) has nowhere to show one, and leaving it out would hand a subscriber
+    the whole calendar, so there `filters()` refuses the request (400).
     """
 
     typ = forms.ChoiceField(label=_("Art"), choices=TYPE_CHOICES, required=False)
@@ -59,14 +67,28 @@ class EventFilterForm(forms.Form):
                 )
             else:
                 self.fields[name].choices = [("", empty), *choices]
+        self.is_feed = not with_month
         if not with_month:
             del self.fields["monat"]
 
+    def clean_monat(self):
+        month = self.cleaned_data["monat"]
+        if month and int(month[:4]) not in MONTH_YEARS:
+            raise ValidationError(
+                _("Bitte wählen Sie einen Monat zwischen %(first)s und %(last)s."),
+                params={"first": MONTH_YEARS[0], "last": MONTH_YEARS[-1]},
+            )
+        return month
+
     def filters(self):
-        """The valid, non-empty filters; invalid ones are dropped (and shown as errors)."""
+        """The valid, non-empty filters; invalid ones are dropped (and shown as errors).
+
+        Raises `BadRequest` for an invalid filter of the feed.
+        """
         if not self.is_bound:
             return {}
-        self.is_valid()
+        if not self.is_valid() and self.is_feed:
+            raise BadRequest("Unknown calendar filter: " + ", ".join(self.errors))
         return {key: value for key, value in self.cleaned_data.items() if value}
 
     def normalized_query(self):

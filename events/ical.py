@@ -15,8 +15,13 @@ The rules a subscriber's calendar relies on:
   publication. **DTSTAMP** is the same value rather than "now": RFC 5545 allows it for
   published calendars without METHOD semantics that need it, and it keeps the bytes (and so
   caches and ETags) unchanged while nothing changed.
-- **Times** are written in Europe/Berlin with a matching VTIMEZONE. **All-day dates** are
-  DATE values with an exclusive DTEND (the day after the last day).
+- **Times** are written in the site's zone (`TIME_ZONE`, Europe/Berlin) with a matching
+  VTIMEZONE in the form Outlook, Google and Apple write: one DAYLIGHT and one STANDARD
+  observance, each with a yearly RRULE from 1970 (`timezone_component`). Clients compute
+  every instant from that VTIMEZONE, not from the zone's name, and some read only the
+  first value of an RDATE (Mozilla's ical.js, issue #17), so icalendar's
+  `add_missing_timezones()` (all onsets on one RDATE line) is not used. **All-day dates**
+  are DATE values with an exclusive DTEND (the day after the last day).
 - **Cancelled events** carry STATUS:CANCELLED and a prefixed summary (many clients ignore
   STATUS) and stay in the feed for 30 days after cancellation (`listing.CANCELLED_GRACE`).
   Postponed events are STATUS:TENTATIVE.
@@ -24,19 +29,25 @@ The rules a subscriber's calendar relies on:
   (the queries in `events.listing` only hand over visible events).
 """
 
-from datetime import date, timedelta
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .choices import EventFormat, EventStatus
 
 PRODID = "-//Kinderschutz-CMS//Veranstaltungskalender//DE"
 REFRESH_INTERVAL = timedelta(hours=1)
+# Part of the feed's ETag: a change of how the same data is written (the VTIMEZONE of
+# issue #17) must reach subscribers who hold an ETag of the old bytes.
+FORMAT_VERSION = "2"
 
 STATUS_MAP = {
     EventStatus.SCHEDULED: "CONFIRMED",
@@ -158,8 +169,137 @@ def build_calendar(event_dates, *, name, page_url, description=""):
         first = start if first is None or start < first else first
         last = start if last is None or start > last else last
     if first is not None:
-        # Only the transitions around the events, not 1970-2038.
-        cal.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
-        )
+        # The rules are checked against the zone for the years around the events.
+        vtimezone = timezone_component(settings.TIME_ZONE, first.year - 1, last.year + 1)
+        cal.subcomponents.insert(0, vtimezone)
     return cal
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of a zone's UTC offset: `onset` is the wall-clock time it happens at,
+    in the offset that was in force until then (how RFC 5545 writes DTSTART/RDATE)."""
+
+    onset: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    dst: bool
+
+
+@lru_cache(maxsize=32)
+def zone_transitions(tzid, first_year, last_year) -> tuple[Transition, ...]:
+    """Every change of zone `tzid`'s UTC offset from `first_year` to `last_year`, to the
+    second. Read from zoneinfo itself (day by day, then bisected), so it works for any
+    zone; cached, as it takes a few milliseconds.
+    """
+    tz = ZoneInfo(tzid)
+
+    def state(moment):
+        local = moment.astimezone(tz)
+        return local.utcoffset(), bool(local.dst()), local.tzname()
+
+    transitions = []
+    moment = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    before = state(moment)
+    while moment < end:
+        following = moment + timedelta(days=1)
+        after = state(following)
+        if after[:2] != before[:2]:
+            low, high = moment, following  # state(low) == before, state(high) == after
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if state(middle)[:2] == before[:2] else (low, middle)
+            onset = (high + before[0]).replace(tzinfo=None)
+            transitions.append(Transition(onset, before[0], after[0], after[2], after[1]))
+        moment, before = following, after
+    return tuple(transitions)
+
+
+def nth_weekday(year, month, weekday, n):
+    """The `n`th `weekday` (0 = Monday) of the month, n in 1..4 or -4..-1 (from its end)."""
+    days = [
+        day
+        for day in range(1, calendar.monthrange(year, month)[1] + 1)
+        if date(year, month, day).weekday() == weekday
+    ]
+    return date(year, month, days[n - 1 if n > 0 else n])
+
+
+def yearly_rule(onsets, years):
+    """(month, weekday, n, time) if `onsets` are one a year, each on the `n`th weekday
+    of the same month at the same time, for every year in `years`; else None."""
+    if sorted(onset.year for onset in onsets) != list(years):
+        return None
+    first = onsets[0]
+    month, weekday, clock = first.month, first.weekday(), first.time()
+    from_start = (first.day - 1) // 7 + 1
+    from_end = -((calendar.monthrange(first.year, month)[1] - first.day) // 7 + 1)
+    candidates = (from_end, from_start) if from_end == -1 else (from_start, from_end)
+    for n in (n for n in candidates if 1 <= abs(n) <= 4):  # every month has these
+        if all(
+            onset.time() == clock and onset.date() == nth_weekday(onset.year, month, weekday, n)
+            for onset in onsets
+        ):
+            return month, weekday, n, clock
+    return None
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def observance(transition, dtstart):
+    component = TimezoneDaylight() if transition.dst else TimezoneStandard()
+    component.add("dtstart", dtstart)
+    component.add("tzoffsetfrom", transition.offset_from)
+    component.add("tzoffsetto", transition.offset_to)
+    component.add("tzname", transition.name)
+    return component
+
+
+def timezone_component(tzid, first_year, last_year) -> Timezone:
+    """The VTIMEZONE of zone `tzid`, right for every instant from `first_year` to `last_year`.
+
+    If the zone switches twice a year by fixed rules in those years (Europe/Berlin: last
+    Sunday of March and of October), one DAYLIGHT and one STANDARD observance, each with a
+    yearly RRULE from 1970, as Outlook, Google and Apple write it and every client reads
+    it. A zone without switches gets one STANDARD observance. Anything else (rules that
+    change within the years) is written onset by onset, one RDATE per line, which clients
+    that read only an RDATE's first value read correctly too.
+    """
+    tz = ZoneInfo(tzid)
+    vtimezone = Timezone()
+    vtimezone.add("tzid", tzid)
+    vtimezone.add("x-lic-location", tzid)
+    years = range(first_year, last_year + 1)
+    transitions = zone_transitions(tzid, first_year, last_year)
+    if not transitions:
+        start = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(tz)
+        steady = Transition(start, start.utcoffset(), start.utcoffset(), start.tzname(), False)
+        vtimezone.add_component(observance(steady, datetime(1970, 1, 1)))
+        return vtimezone
+    groups = {}
+    for transition in transitions:
+        groups.setdefault((transition.offset_from, transition.offset_to), []).append(transition)
+    rules = {key: yearly_rule([t.onset for t in group], years) for key, group in groups.items()}
+    if len(groups) == 2 and all(rules.values()):
+        for key, group in sorted(groups.items(), key=lambda item: not item[1][0].dst):
+            month, weekday, n, clock = rules[key]
+            component = observance(
+                group[0], datetime.combine(nth_weekday(1970, month, weekday, n), clock)
+            )
+            component.add(
+                "rrule", {"freq": "yearly", "bymonth": month, "byday": f"{n}{WEEKDAYS[weekday]}"}
+            )
+            vtimezone.add_component(component)
+        return vtimezone
+    start = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(tz)
+    initial = Transition(start, start.utcoffset(), start.utcoffset(), start.tzname(), False)
+    vtimezone.add_component(observance(initial, start.replace(tzinfo=None)))
+    for group in groups.values():
+        component = observance(group[0], group[0].onset)
+        for transition in group[1:]:
+            component.add("rdate", transition.onset)
+        vtimezone.add_component(component)
+    return vtimezone

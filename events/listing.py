@@ -84,8 +84,10 @@ def apply_filters(events, filters):
     if organiser := filters.get("veranstalter"):
         if organiser == COORDINATION:
             events = events.filter(organiser_page__isnull=True, organiser_name="")
-        elif organiser.isdigit():
-            events = events.filter(organiser_page_id=int(organiser))
+        elif organiser.isascii() and organiser.isdigit():
+            # The feed takes any text here: an id no page can have matches nothing.
+            page_id = int(organiser)
+            events = events.filter(organiser_page_id=page_id) if page_id < 2**31 else events.none()
         else:
             events = events.filter(organiser_name=organiser)
     if month := filters.get("monat"):

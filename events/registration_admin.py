@@ -45,6 +45,8 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
+
 from . import registration as service
 from .models import (
     EmailMessage,
@@ -55,32 +57,6 @@ from .models import (
     Workshop,
 )
 from .models.registrations import normalise_email
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """A spreadsheet cell that starts like a formula is prefixed with ' (OWASP CSV
-    injection); Wagtail's XLSX export already stores such cells as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-class SafeSpreadsheetExportMixin:
-    """Wagtail's CSV export, plus a UTF-8 BOM (so Excel reads umlauts) and neutralised
-    formula cells. Mixed into the index views of this module."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV:
-            return neutralise_formula(value)
-        return value
-
-    def stream_csv(self, queryset):
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
-
 
 # --------------------------------------------------------------------------- filters
 

@@ -1,6 +1,7 @@
 """Admin reports for the network coordination, built on Wagtail's ReportView.
 
-Each report is a listing with filters and Wagtail's own CSV/XLSX export; the rules behind
+Each report is a listing with filters and Wagtail's own CSV/XLSX export (through the
+admin's one export path, `kinderschutz_cms.exports`: BOM, neutralised formulas); the rules behind
 them (current agreement, who has not signed, which reviews are due) come from
 `members.agreements`. `wagtail_hooks.py` gives each report a URL and menu entries.
 """
@@ -16,6 +17,8 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
+
 from .agreements import agreements_due_for_review, current_agreement, unsigned_members
 from .models import AgreementPage, ContactPerson, MemberPage, Sector, Signatory
 
@@ -27,7 +30,7 @@ def may_see_reports(user):
     return policy_registry.get_by_type(Page).user_has_any_permission(user, REPORT_PERMISSIONS)
 
 
-class CoordinatorReportView(ReportView):
+class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
     """A report for coordinators; see `may_see_reports`."""
 
     any_permission_required = REPORT_PERMISSIONS

@@ -231,7 +231,7 @@ def test_drafts_private_and_expired_events_never_appear(client, index, django_us
     changed.title = "Unveröffentlichter Titel"
     changed.save_revision()
 
-    for query in ("", "?typ=fortbildung", "?veranstalter=koordination", "?typ=xyz&seite=2"):
+    for query in ("", "?typ=fortbildung", "?veranstalter=koordination", "?typ=fortbildung&x=2"):
         summaries = {str(e["SUMMARY"]) for e in vevents(parse(feed(client, index, query)))}
         assert summaries == {"Öffentlich", "Veröffentlichter Titel"}
 
@@ -262,7 +262,22 @@ def test_feed_filters(client, index):
     assert summaries("?zielgruppe=schule") == {"Für Schulen"}
     assert summaries("?veranstalter=Kinderschutzbund") == {"Für Schulen"}
     assert summaries("?veranstalter=koordination") == {"Für Kitas", "Fachtag"}
-    assert summaries("?typ=unbekannt") == {"Für Kitas", "Für Schulen", "Fachtag"}
+    assert summaries("?zielgruppe=unbekannt") == set()
+    assert summaries("?veranstalter=unbekannt") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?typ=unbekannt", "?format=irgendwie", "?zielgruppe=" + "x" * 201, "?typ=fachtag&format=x"],
+)
+def test_feed_with_an_unknown_filter_value_is_a_bad_request(client, index, query):
+    """Never the whole calendar for a filter it could not apply (issue #9)."""
+    make_event(index, "Für Kitas")
+
+    response = feed(client, index, query)
+
+    assert response.status_code == 400
+    assert b"VEVENT" not in response.content
 
 
 def test_single_event_file(client, index):
@@ -331,3 +346,79 @@ def test_built_calendar_is_reused_until_something_changes(client, index, django_
     republish(page, lambda draft: setattr(draft, "title", "Neuer Titel"))
     (event,) = vevents(parse(feed(client, index)))
     assert event["SUMMARY"] == "Neuer Titel"
+
+
+def test_vtimezone_is_the_yearly_rule_form_outlook_google_and_apple_write(client, index):
+    make_event(index, dates=[(at(10, 9), at(10, 12)), (at(400, 9), at(400, 12))])
+
+    (vtimezone,) = parse(feed(client, index)).walk("VTIMEZONE")
+
+    assert vtimezone["TZID"] == "Europe/Berlin"
+    observances = [
+        [
+            line
+            for line in component.to_ical().decode().splitlines()
+            if not line.startswith(("TZNAME", "BEGIN", "END"))
+        ]
+        for component in vtimezone.subcomponents
+    ]
+    assert [component.name for component in vtimezone.subcomponents] == ["DAYLIGHT", "STANDARD"]
+    assert observances == [
+        [
+            "DTSTART:19700329T020000",
+            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+        ],
+        [
+            "DTSTART:19701025T030000",
+            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+        ],
+    ]
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    [
+        "Europe/Berlin",
+        "America/New_York",
+        "Australia/Sydney",
+        "Asia/Tokyo",
+        "Africa/Casablanca",
+        "America/Santiago",
+    ],
+)
+def test_vtimezone_gives_the_offsets_of_zoneinfo(tzid):
+    """Whatever the zone (rules, southern hemisphere, none, irregular), icalendar reading
+    only the generated VTIMEZONE gives every wall-clock time of the years the offset
+    zoneinfo gives (except the hour that exists twice, which a wall-clock time cannot
+    tell apart)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from events.ical import timezone_component
+
+    vtimezone = timezone_component(tzid, 2027, 2029)
+    if tzid not in ("Africa/Casablanca", "America/Santiago"):  # no nth-weekday rule there
+        assert all("RDATE" not in component for component in vtimezone.subcomponents)
+    assert all(len(line.split(b",")) == 1 for line in vtimezone.to_ical().split(b"\r\n"))
+    generated = Calendar.from_ical(vtimezone.to_ical()).to_tz(lookup_tzid=False)
+    zone = ZoneInfo(tzid)
+    moment, checked = datetime(2027, 1, 1, tzinfo=UTC), 0
+    while moment.year < 2030:
+        local = moment.astimezone(zone)
+        wall = local.replace(tzinfo=None)
+        if wall.replace(tzinfo=zone, fold=1).utcoffset() == local.utcoffset():
+            assert wall.replace(tzinfo=generated).utcoffset() == local.utcoffset(), moment
+            checked += 1
+        moment += timedelta(hours=1)
+    assert checked > 3 * 364 * 24
+
+
+def test_feed_etag_changes_with_the_format_version(client, index, monkeypatch):
+    make_event(index)
+    etag = feed(client, index)["ETag"]
+    monkeypatch.setattr("events.ical.FORMAT_VERSION", "test")
+    assert feed(client, index, HTTP_IF_NONE_MATCH=etag).status_code == 200

@@ -197,3 +197,30 @@ def test_preview_of_unsaved_dates_renders(index):
     request = RequestFactory().get(page.url)
     context = draft.get_context(request)
     assert [s.name for s in context["speakers"]] == ["Neu"]
+
+
+@pytest.mark.parametrize("archive", [False, True])
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12", "1899-12", "3000-01"])
+def test_month_out_of_range_is_a_german_filter_error(client, index, archive, month):
+    make_event(index, "Bald")
+    make_event(index, "Vorbei", dates=[(at(-20, 9), at(-20, 12))])
+
+    response = client.get(f"{index.url}{'archiv/' if archive else ''}", {"monat": month})
+
+    assert response.status_code == 200
+    assert titles(response) == (["Vorbei"] if archive else ["Bald"])
+    assert response.context["filter_form"].errors["monat"] == [
+        "Bitte wählen Sie einen Monat zwischen 1900 und 2999."
+    ]
+    assert "Bitte wählen Sie einen Monat zwischen 1900 und 2999." in response.content.decode()
+
+
+@pytest.mark.parametrize("month", ["1900-01", "2999-12"])
+def test_months_at_the_ends_of_the_range_filter(client, index, month):
+    make_event(index, "Bald")
+
+    response = client.get(f"{index.url}archiv/", {"monat": month})
+
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert not response.context["filter_form"].errors

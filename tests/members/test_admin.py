@@ -226,10 +226,12 @@ def signed_network(home_page, index_page):
 
 
 def _csv(response):
+    """The rows of a CSV export, which must start with a UTF-8 BOM (Excel and umlauts)."""
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    content = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(content)))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_unsigned_members_report_and_csv(admin_client, signed_network):
@@ -380,3 +382,26 @@ def test_add_forms_render_with_german_panels(admin_client, home_page, index_page
     ).content.decode()
     assert "Unterzeichnungen" in agreement_html
     assert "Nächste Überprüfung" in agreement_html
+
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize(
+    ("report", "column"),
+    [("members_unsigned:index", 0), ("members_reviews_due:index", 0), ("members_isef:index", 0)],
+)
+def test_report_csv_has_a_bom_and_neutralises_formulas(
+    admin_client, signed_network, report, column
+):
+    """Every report's CSV goes through the admin's one export path (kinderschutz_cms.exports)."""
+    MemberPageFactory.create(parent=signed_network["never"].get_parent(), title=FORMULA)
+    signed_network["v2"].title = FORMULA
+    signed_network["v2"].save()
+    ContactPersonFactory(page=signed_network["never"], name=FORMULA, is_isef=True)
+
+    response = admin_client.get(reverse(report), {"export": "csv"})
+
+    cells = [row[column] for row in _csv(response)[1:]]
+    assert "'" + FORMULA in cells
+    assert FORMULA not in cells
