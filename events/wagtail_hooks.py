@@ -2,14 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from . import registration_admin  # noqa: F401  (registrations: viewsets, hooks)
 from .models import Audience, Venue
 
 
+class VenueIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """The venue list, exported through the admin's one export path (BOM, no formulas)."""
+
+
 class VenueViewSet(SnippetViewSet):
     model = Venue
+    index_view_class = VenueIndexView
     icon = "site"
     menu_label = _("Veranstaltungsorte")
     list_display = ["name", "town", "room", "updated_at"]

@@ -207,3 +207,15 @@ def test_preview_of_new_fachtag_and_of_edited_training(admin_client, index):
     assert admin_client.post(url, data).json()["is_valid"]
     html = admin_client.get(url).content.decode()
     assert "Neues Modul" in html and "In Kalender eintragen" in html
+
+
+def test_venue_csv_export_has_a_bom_and_neutralises_formulas(admin_client):
+    """The venue list's CSV goes through the admin's one export path (kinderschutz_cms.exports)."""
+    Venue.objects.create(name='=HYPERLINK("http://x.example")', town="Görlitz")
+
+    response = admin_client.get(reverse("wagtailsnippets_events_venue:list"), {"export": "csv"})
+
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    assert "'=HYPERLINK" in body
+    assert "Görlitz" in body
