@@ -26,7 +26,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -101,23 +102,30 @@ def workshop_seats_taken(workshop_ids):
 
 
 def annotate_counts(events, now=None):
-    """EventPage queryset with `seats_taken`, `waitlisted` and `pending` (one query)."""
+    """EventPage queryset with `seats_taken`, `waitlisted` and `pending` (one query).
+
+    Each count is a correlated subquery, not a join: the queryset may join other rows
+    (e.g. `Min("dates__start")`) without multiplying the registrations per date.
+    """
     now = now or timezone.now()
+    pending = Q(status__in=[RegistrationStatus.PENDING_APPROVAL, RegistrationStatus.PENDING_EMAIL])
     return events.annotate(
-        seats_taken=Count("registrations", filter=seat_holding_q(now, "registrations__")),
-        waitlisted=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
-        pending=Count(
-            "registrations",
-            filter=Q(
-                registrations__status__in=[
-                    RegistrationStatus.PENDING_APPROVAL,
-                    RegistrationStatus.PENDING_EMAIL,
-                ]
-            ),
-        ),
+        seats_taken=_registration_count(seat_holding_q(now)),
+        waitlisted=_registration_count(Q(status=RegistrationStatus.WAITLISTED)),
+        pending=_registration_count(pending),
     )
+
+
+def _registration_count(condition):
+    """The number of the outer event's registrations matching `condition` (a subquery)."""
+    rows = (
+        Registration.objects.filter(condition, event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def event_start(event):
@@ -736,6 +744,35 @@ def notify_event_cancelled(event):
             reg.event = event
             queue_email(EmailKind.EVENT_CANCELLED, reg)
         return len(regs)
+
+
+def fill_free_seats(event, now=None):
+    """Give seats that are free after a publish (e.g. a raised capacity of the event or
+    of a workshop) to the waitlist, in waitlist order, before any new registrant.
+
+    Runs under the event lock, so it cannot overbook against a concurrent registration;
+    queues the usual promotion e-mails. Nothing moves for a cancelled event or one that
+    has begun. Returns the promoted registrations and workshop bookings.
+    """
+    now = now or timezone.now()
+    waiting = Q(status=RegistrationStatus.WAITLISTED) | Q(bookings__status=BookingStatus.WAITLISTED)
+    if not Registration.objects.filter(waiting, event_id=event.pk).exists():
+        return [], []  # most publishes: nobody waits, no lock needed
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        start = event_start(event)
+        if event.status == EventStatus.CANCELLED or start is None or start <= now:
+            return [], []
+        _release_expired_holds(event, now)
+        promoted = _promote_waitlist(event, now)
+        bookings = []
+        workshop_ids = Workshop.objects.filter(time_slot__page_id=event.pk).values_list(
+            "pk", flat=True
+        )
+        for workshop_id in workshop_ids:
+            while booking := _promote_workshop(workshop_id, now):
+                bookings.append(booking)
+        return promoted, bookings
 
 
 def revoke_links(registration):
