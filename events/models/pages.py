@@ -29,6 +29,7 @@ from wagtail.search import index
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 
 from ..choices import EventFormat, EventStatus
+from ..forms import FachtagPageForm
 from .registrations import RegistrationSettings
 
 
@@ -308,6 +309,7 @@ class FachtagPage(EventPage):
     subpage_types = []
     is_creatable = True
     template = "events/fachtag_page.html"
+    base_form_class = FachtagPageForm  # a slot with workshops is a workshop slot
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
