@@ -730,18 +730,33 @@ def release_unconfirmed(now=None):
     return released
 
 
-def notify_event_cancelled(event):
-    """Tell every active registrant that the event is cancelled (called on publish when
-    the status changed to cancelled; see events.registration_hooks)."""
+def people_to_notify_of_cancellation(event):
+    """How many registrants a cancellation of `event` would e-mail (the active ones)."""
+    return Registration.objects.filter(event_id=event.pk, status__in=ACTIVE_STATUSES).count()
+
+
+def cancel_for_event(event, now=None):
+    """The organiser cancelled `event` (published with status "abgesagt"): every active
+    registration becomes EVENT_CANCELLED ("abgesagt durch Veranstalter"), so it no longer
+    holds a seat and exports show why, and each person gets one EVENT_CANCELLED e-mail
+    (with the event's `cancellation_message` and a METHOD:CANCEL calendar file).
+
+    Nobody moves up from the waitlist. Publishing again changes nothing (the registrations
+    are no longer active). Returns the number of people notified.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(event.pk)
-        regs = list(
-            Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES).exclude(
-                emails__kind=EmailKind.EVENT_CANCELLED
-            )
-        )
+        regs = list(Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES))
         for reg in regs:
             reg.event = event
+            reg.bookings.exclude(status=BookingStatus.CANCELLED).update(
+                status=BookingStatus.CANCELLED
+            )
+            reg.status = RegistrationStatus.EVENT_CANCELLED
+            reg.cancelled_at = now
+            reg.hold_expires_at = None
+            reg.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
             queue_email(EmailKind.EVENT_CANCELLED, reg)
         return len(regs)
 

@@ -176,6 +176,14 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         _("Status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True, editable=False)
+    cancellation_message = models.TextField(
+        _("Absagegrund / Nachricht an Teilnehmende"),
+        blank=True,
+        help_text=_(
+            "Steht in der Absage-E-Mail an alle Angemeldeten, wenn die Veranstaltung als "
+            "„abgesagt“ veröffentlicht wird (optional)."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("teaser"),
@@ -202,6 +210,7 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         ),
         FieldPanel("documents"),
         FieldPanel("status"),
+        FieldPanel("cancellation_message"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("teaser"),

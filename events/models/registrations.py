@@ -212,6 +212,7 @@ class RegistrationStatus(models.TextChoices):
     WAITLISTED = "waitlisted", _("Warteliste")
     CANCELLED = "cancelled", _("storniert")
     REJECTED = "rejected", _("abgelehnt")
+    EVENT_CANCELLED = "event_cancelled", _("abgesagt durch Veranstalter")
 
 
 ACTIVE_STATUSES = (
@@ -457,9 +458,9 @@ class EmailMessage(models.Model):
 
 
 def _on_event_published(sender, instance, **kwargs):
-    """After an event is published: a cancelled event tells its registrants once
-    (`registration.notify_event_cancelled` skips people already told); otherwise seats
-    that are free now (a raised capacity) go to the waitlist (`fill_free_seats`)."""
+    """After an event is published: a cancelled event cancels its registrations and tells
+    each person once (`registration.cancel_for_event`); otherwise seats that are free now
+    (a raised capacity) go to the waitlist (`registration.fill_free_seats`)."""
     from ..choices import EventStatus
     from .pages import EventPage
 
@@ -468,7 +469,7 @@ def _on_event_published(sender, instance, **kwargs):
     from .. import registration
 
     if instance.status == EventStatus.CANCELLED:
-        registration.notify_event_cancelled(instance)
+        registration.cancel_for_event(instance)
     else:
         registration.fill_free_seats(instance)
 

@@ -90,10 +90,7 @@ def test_changing_a_workshop_slot_to_plenary_is_refused_on_publish(admin_client,
         items = list(time_slot.workshops.order_by("sort_order"))
         row = slot(
             "plenary",  # the editor sets every slot to "Plenum", the workshops stay
-            [
-                {"id": w.pk, **workshop(w.title), "capacity": w.capacity or ""}
-                for w in items
-            ],
+            [{"id": w.pk, **workshop(w.title), "capacity": w.capacity or ""} for w in items],
             id=time_slot.pk,
             title=time_slot.title,
         )
