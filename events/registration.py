@@ -732,7 +732,11 @@ def release_unconfirmed(now=None):
 
 def people_to_notify_of_cancellation(event):
     """How many registrants a cancellation of `event` would e-mail (the active ones)."""
-    return Registration.objects.filter(event_id=event.pk, status__in=ACTIVE_STATUSES).count()
+    return (
+        Registration.objects.filter(event_id=event.pk, status__in=ACTIVE_STATUSES)
+        .exclude(emails__kind=EmailKind.EVENT_CANCELLED)
+        .count()
+    )
 
 
 def cancel_for_event(event, now=None):
@@ -742,12 +746,18 @@ def cancel_for_event(event, now=None):
     (with the event's `cancellation_message` and a METHOD:CANCEL calendar file).
 
     Nobody moves up from the waitlist. Publishing again changes nothing (the registrations
-    are no longer active). Returns the number of people notified.
+    are no longer active), and nobody who was told before (by an earlier version that did
+    not mark registrations) is told twice. Returns the number of people notified.
     """
     now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(event.pk)
         regs = list(Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES))
+        told = set(
+            EmailMessage.objects.filter(
+                registration__in=regs, kind=EmailKind.EVENT_CANCELLED
+            ).values_list("registration_id", flat=True)
+        )
         for reg in regs:
             reg.event = event
             reg.bookings.exclude(status=BookingStatus.CANCELLED).update(
@@ -757,8 +767,9 @@ def cancel_for_event(event, now=None):
             reg.cancelled_at = now
             reg.hold_expires_at = None
             reg.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
-            queue_email(EmailKind.EVENT_CANCELLED, reg)
-        return len(regs)
+            if reg.pk not in told:
+                queue_email(EmailKind.EVENT_CANCELLED, reg)
+        return len(regs) - len(told)
 
 
 def fill_free_seats(event, now=None):

@@ -179,3 +179,18 @@ def test_self_cancellation_mail_removes_the_calendar_entry(
         service.cancel(other)
     [message] = mail.outbox
     assert message.attachments == []  # never had a calendar entry
+
+
+def test_people_told_before_are_marked_but_not_told_twice(booked):
+    """Registrations of an event cancelled before this version stayed active although
+    their people had been told: the next publish marks them without another e-mail."""
+    event, (first, second, _waiting) = booked
+    service.queue_email(EmailKind.EVENT_CANCELLED, first)
+    assert service.people_to_notify_of_cancellation(event) == 2
+
+    event.status = "cancelled"
+    event.save_revision().publish()
+
+    assert Registration.objects.get(pk=first.pk).status == RegistrationStatus.EVENT_CANCELLED
+    assert EmailMessage.objects.filter(kind=EmailKind.EVENT_CANCELLED).count() == 3
+    assert EmailMessage.objects.filter(registration=first, kind="event_cancelled").count() == 1
