@@ -41,6 +41,11 @@ SEAT_KINDS = {
 }
 
 
+# Kinds that take a seat away: they carry a METHOD:CANCEL calendar file, if the person
+# was sent a calendar file before (`was_sent_calendar`).
+CANCEL_KINDS = {EmailKind.CANCELLATION, EmailKind.EVENT_CANCELLED, EmailKind.REJECTION}
+
+
 def subject_for(kind, event, language="de"):
     # The German msgids are marked for translation in the templates' companion list below.
     with translation.override(language or "de"):
@@ -85,6 +90,29 @@ def calendar_file(event):
     return cal.to_ical()
 
 
+def cancellation_calendar_file(event):
+    """The event's dates as a METHOD:CANCEL .ics (same UIDs, higher SEQUENCE)."""
+    from email.utils import parseaddr
+
+    from . import ical
+    from .listing import feed_dates, with_feed_data
+    from .models import EventPage
+
+    dates = feed_dates(EventPage.objects.filter(pk=event.pk), window=False)
+    cal = ical.build_cancellation(
+        with_feed_data(dates),
+        name=event.title,
+        page_url=lambda e: e.get_full_url(),
+        organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+    )
+    return cal.to_ical()
+
+
+def was_sent_calendar(registration):
+    """Whether an e-mail that carries the calendar file was written for `registration`."""
+    return registration is not None and registration.emails.filter(kind__in=SEAT_KINDS).exists()
+
+
 def build_message(message):
     """The `EmailMultiAlternatives` for an outbox row (text, HTML, maybe the .ics)."""
     registration = message.registration
@@ -96,8 +124,10 @@ def build_message(message):
             and registration.status == RegistrationStatus.CONFIRMED
             and message.kind in SEAT_KINDS
         )
+        calendar_cancel = message.kind in CANCEL_KINDS and was_sent_calendar(registration)
         context = {
             "kind": message.kind,
+            "calendar_cancel": calendar_cancel,
             "registration": registration,
             "event": event,
             "event_url": page_url(event),
@@ -135,5 +165,11 @@ def build_message(message):
             f"{event.slug}.ics",
             calendar_file(event),
             "text/calendar; method=PUBLISH; charset=utf-8",
+        )
+    elif calendar_cancel:
+        mail.attach(
+            f"{event.slug}.ics",
+            cancellation_calendar_file(event),
+            "text/calendar; method=CANCEL; charset=utf-8",
         )
     return mail

@@ -1,11 +1,13 @@
-"""The calendar's filter form (German labels; bad input is reported, never a 500)."""
+"""The calendar's filter form (German labels; bad input is reported, never a 500) and the
+Fachtag's admin form (programme rules)."""
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
-from .choices import EventFormat
+from .choices import EventFormat, TimeSlotKind
 
 TYPE_CHOICES = [
     ("", _("Alle Arten")),
@@ -94,3 +96,48 @@ class EventFilterForm(forms.Form):
     def normalized_query(self):
         """The valid filters as a stable string, e.g. for the feed's ETag."""
         return "&".join(f"{key}={value}" for key, value in sorted(self.filters().items()))
+
+
+class FachtagPageForm(WagtailAdminPageForm):
+    """The Fachtag's admin form: a time slot that holds workshops must be of the kind
+    "Parallele Workshops".
+
+    Only such slots are offered in the registration form (one required choice per slot),
+    while the public programme lists the workshops of every slot. A slot of another kind
+    with workshops would show them with seats that nobody can book, so saving is refused
+    with a message on the slot's "Art" field. The kind is not changed silently: turning
+    a slot into a workshop slot makes choosing a workshop mandatory for registrants, a
+    decision the editor takes.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slots = self.formsets.get("time_slots")
+        if slots is not None:
+            for form in slots.forms:
+                if not form.is_valid() or slots._should_delete_form(form):
+                    continue
+                if form.cleaned_data.get("kind") == TimeSlotKind.WORKSHOPS:
+                    continue
+                if _kept_forms(form.formsets.get("workshops")):
+                    form.add_error(
+                        "kind",
+                        _(
+                            "Dieses Zeitfenster enthält Workshops. Wählen Sie als Art "
+                            "„%(kind)s“, damit sie im Anmeldeformular zur Wahl stehen, oder "
+                            "entfernen Sie die Workshops."
+                        )
+                        % {"kind": TimeSlotKind.WORKSHOPS.label},
+                    )
+        return cleaned_data
+
+
+def _kept_forms(formset):
+    """The forms of an inline formset that will be saved (not deleted, not blank extras)."""
+    if formset is None:
+        return []
+    return [
+        form
+        for form in formset.forms
+        if not formset._should_delete_form(form) and (form.instance.pk or form.has_changed())
+    ]

@@ -303,3 +303,26 @@ def timezone_component(tzid, first_year, last_year) -> Timezone:
             component.add("rdate", transition.onset)
         vtimezone.add_component(component)
     return vtimezone
+
+
+def build_cancellation(event_dates, *, name, page_url, organizer=""):
+    """A METHOD:CANCEL calendar (RFC 5546) that takes the dates out of a person's calendar.
+
+    The VEVENTs are those of `build_calendar` (same UID, times and VTIMEZONE), with
+    STATUS:CANCELLED and a SEQUENCE one higher than the stored one, so the cancellation
+    outranks every copy the person can hold (a confirmation carried at most the stored
+    SEQUENCE). ORGANIZER (`mailto:` the sender) is added when given, as iTIP asks for it.
+    The subscription hints are left out: this is a message, not a feed.
+    """
+    cal = build_calendar(event_dates, name=name, page_url=page_url)
+    for prop in ("method", "refresh-interval", "x-published-ttl"):
+        cal.pop(prop, None)
+    cal.add("method", "CANCEL")
+    for component in cal.walk("VEVENT"):
+        sequence = int(component.pop("sequence", 0)) + 1
+        component.add("sequence", sequence)
+        component.pop("status", None)
+        component.add("status", "CANCELLED")
+        if organizer:
+            component.add("organizer", f"mailto:{organizer}")
+    return cal

@@ -26,7 +26,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -103,23 +104,30 @@ def workshop_seats_taken(workshop_ids):
 
 
 def annotate_counts(events, now=None):
-    """EventPage queryset with `seats_taken`, `waitlisted` and `pending` (one query)."""
+    """EventPage queryset with `seats_taken`, `waitlisted` and `pending` (one query).
+
+    Each count is a correlated subquery, not a join: the queryset may join other rows
+    (e.g. `Min("dates__start")`) without multiplying the registrations per date.
+    """
     now = now or timezone.now()
+    pending = Q(status__in=[RegistrationStatus.PENDING_APPROVAL, RegistrationStatus.PENDING_EMAIL])
     return events.annotate(
-        seats_taken=Count("registrations", filter=seat_holding_q(now, "registrations__")),
-        waitlisted=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
-        pending=Count(
-            "registrations",
-            filter=Q(
-                registrations__status__in=[
-                    RegistrationStatus.PENDING_APPROVAL,
-                    RegistrationStatus.PENDING_EMAIL,
-                ]
-            ),
-        ),
+        seats_taken=_registration_count(seat_holding_q(now)),
+        waitlisted=_registration_count(Q(status=RegistrationStatus.WAITLISTED)),
+        pending=_registration_count(pending),
     )
+
+
+def _registration_count(condition):
+    """The number of the outer event's registrations matching `condition` (a subquery)."""
+    rows = (
+        Registration.objects.filter(condition, event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def event_start(event):
@@ -787,20 +795,75 @@ def release_unconfirmed(now=None):
     return released
 
 
-def notify_event_cancelled(event):
-    """Tell every active registrant that the event is cancelled (called on publish when
-    the status changed to cancelled; see events.registration_hooks)."""
+def people_to_notify_of_cancellation(event):
+    """How many registrants a cancellation of `event` would e-mail (the active ones)."""
+    return (
+        Registration.objects.filter(event_id=event.pk, status__in=ACTIVE_STATUSES)
+        .exclude(emails__kind=EmailKind.EVENT_CANCELLED)
+        .count()
+    )
+
+
+def cancel_for_event(event, now=None):
+    """The organiser cancelled `event` (published with status "abgesagt"): every active
+    registration becomes EVENT_CANCELLED ("abgesagt durch Veranstalter"), so it no longer
+    holds a seat and exports show why, and each person gets one EVENT_CANCELLED e-mail
+    (with the event's `cancellation_message` and a METHOD:CANCEL calendar file).
+
+    Nobody moves up from the waitlist. Publishing again changes nothing (the registrations
+    are no longer active), and nobody who was told before (by an earlier version that did
+    not mark registrations) is told twice. Returns the number of people notified.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         event = _lock_event(event.pk)
-        regs = list(
-            Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES).exclude(
-                emails__kind=EmailKind.EVENT_CANCELLED
-            )
+        regs = list(Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES))
+        told = set(
+            EmailMessage.objects.filter(
+                registration__in=regs, kind=EmailKind.EVENT_CANCELLED
+            ).values_list("registration_id", flat=True)
         )
         for reg in regs:
             reg.event = event
-            queue_email(EmailKind.EVENT_CANCELLED, reg)
-        return len(regs)
+            reg.bookings.exclude(status=BookingStatus.CANCELLED).update(
+                status=BookingStatus.CANCELLED
+            )
+            reg.status = RegistrationStatus.EVENT_CANCELLED
+            reg.cancelled_at = now
+            reg.hold_expires_at = None
+            reg.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
+            if reg.pk not in told:
+                queue_email(EmailKind.EVENT_CANCELLED, reg)
+        return len(regs) - len(told)
+
+
+def fill_free_seats(event, now=None):
+    """Give seats that are free after a publish (e.g. a raised capacity of the event or
+    of a workshop) to the waitlist, in waitlist order, before any new registrant.
+
+    Runs under the event lock, so it cannot overbook against a concurrent registration;
+    queues the usual promotion e-mails. Nothing moves for a cancelled event or one that
+    has begun. Returns the promoted registrations and workshop bookings.
+    """
+    now = now or timezone.now()
+    waiting = Q(status=RegistrationStatus.WAITLISTED) | Q(bookings__status=BookingStatus.WAITLISTED)
+    if not Registration.objects.filter(waiting, event_id=event.pk).exists():
+        return [], []  # most publishes: nobody waits, no lock needed
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        start = event_start(event)
+        if event.status == EventStatus.CANCELLED or start is None or start <= now:
+            return [], []
+        _release_expired_holds(event, now)
+        promoted = _promote_waitlist(event, now)
+        bookings = []
+        workshop_ids = Workshop.objects.filter(time_slot__page_id=event.pk).values_list(
+            "pk", flat=True
+        )
+        for workshop_id in workshop_ids:
+            while booking := _promote_workshop(workshop_id, now):
+                bookings.append(booking)
+        return promoted, bookings
 
 
 def revoke_links(registration):

@@ -8,6 +8,9 @@
   Excel, and cells that could run as formulas neutralised), a printable attendance list
   per event, and the DSGVO tools (export / erase a person's data).
 - "E-Mails" (`EmailMessageViewSet`): the outbox with a status filter and "retry".
+- Cancelling an event: publishing an event as "abgesagt" in the page editor stops after the
+  draft is saved and asks first (`event_cancellation_view`: how many people are told, the
+  message to them); confirming publishes that revision.
 - Seats taken / left / waitlisted on event rows of the page explorer and on a dashboard
   panel of upcoming events: counts only, so editors without the registration permissions
   never see a name.
@@ -48,6 +51,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from . import registration as service
+from .choices import EventStatus
 from .models import (
     EmailMessage,
     EmailStatus,
@@ -688,3 +692,90 @@ class UpcomingRegistrationsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_registrations_panel(request, panels):
     panels.append(UpcomingRegistrationsPanel(request.user))
+
+
+# --------------------------------------------------------------------------- cancelling
+
+
+@hooks.register("before_publish_page")
+def confirm_event_cancellation(request, page):
+    """Publishing an event as "abgesagt" e-mails every registrant and cancels their
+    registrations, so the page editor does not publish it straight away: the draft is
+    saved (Wagtail has just done so) and the editor is sent to a confirmation that says
+    how many people will be told. Events without active registrations publish as usual.
+    """
+    if not isinstance(page, EventPage) or page.status != EventStatus.CANCELLED:
+        return None
+    if not service.people_to_notify_of_cancellation(page):
+        return None
+    return HttpResponseRedirect(
+        reverse("event_cancellation", args=[page.pk, page.latest_revision_id])
+    )
+
+
+class EventCancellationForm(forms.Form):
+    message = forms.CharField(
+        label=_("Absagegrund / Nachricht an Teilnehmende"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Steht in der Absage-E-Mail (optional)."),
+    )
+
+
+def event_cancellation_view(request, page_id, revision_id):
+    """GET: "N Personen werden benachrichtigt" and the message; POST: publish the draft
+    revision that cancels the event (with the message as changed here). The
+    `page_published` receiver then cancels the registrations and queues the e-mails."""
+    from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+    from wagtail.models import Page
+
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not isinstance(page, EventPage):
+        raise PermissionDenied
+    if not page.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
+    lock = page.get_lock()
+    if lock is not None and lock.for_user(request.user):
+        raise PermissionDenied
+    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    revision = get_object_or_404(page.revisions, pk=revision_id)
+    draft = revision.as_object()
+    if revision.pk != page.latest_revision_id or draft.status != EventStatus.CANCELLED:
+        messages.warning(request, _("Die Seite wurde inzwischen geändert. Bitte prüfen Sie sie."))
+        return HttpResponseRedirect(edit_url)
+    count = service.people_to_notify_of_cancellation(page)
+    form = EventCancellationForm(
+        request.POST or None, initial={"message": draft.cancellation_message}
+    )
+    if request.method == "POST" and form.is_valid():
+        message = form.cleaned_data["message"]
+        if message != draft.cancellation_message:
+            draft.cancellation_message = message
+            revision = draft.save_revision(user=request.user, log_action=True)
+        PublishPageRevisionAction(revision, user=request.user).execute()
+        messages.success(
+            request,
+            ngettext(
+                "„%(title)s“ ist abgesagt; %(count)s Person wird benachrichtigt.",
+                "„%(title)s“ ist abgesagt; %(count)s Personen werden benachrichtigt.",
+                count,
+            )
+            % {"title": draft.title, "count": count},
+        )
+        return HttpResponseRedirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
+    return TemplateResponse(
+        request,
+        "events/admin/event_cancellation.html",
+        {"page": draft, "count": count, "form": form, "edit_url": edit_url},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_event_cancellation_url():
+    return [
+        path(
+            "events/<int:page_id>/absagen/<int:revision_id>/",
+            event_cancellation_view,
+            name="event_cancellation",
+        )
+    ]

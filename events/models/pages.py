@@ -30,6 +30,7 @@ from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.links import page_url
 
 from ..choices import EventFormat, EventStatus
+from ..forms import FachtagPageForm
 from .registrations import RegistrationSettings
 
 
@@ -176,6 +177,14 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         _("Status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True, editable=False)
+    cancellation_message = models.TextField(
+        _("Absagegrund / Nachricht an Teilnehmende"),
+        blank=True,
+        help_text=_(
+            "Steht in der Absage-E-Mail an alle Angemeldeten, wenn die Veranstaltung als "
+            "„abgesagt“ veröffentlicht wird (optional)."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("teaser"),
@@ -202,6 +211,7 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
         ),
         FieldPanel("documents"),
         FieldPanel("status"),
+        FieldPanel("cancellation_message"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("teaser"),
@@ -309,6 +319,7 @@ class FachtagPage(EventPage):
     subpage_types = []
     is_creatable = True
     template = "events/fachtag_page.html"
+    base_form_class = FachtagPageForm  # a slot with workshops is a workshop slot
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

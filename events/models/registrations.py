@@ -223,6 +223,7 @@ class RegistrationStatus(models.TextChoices):
     WAITLISTED = "waitlisted", _("Warteliste")
     CANCELLED = "cancelled", _("storniert")
     REJECTED = "rejected", _("abgelehnt")
+    EVENT_CANCELLED = "event_cancelled", _("abgesagt durch Veranstalter")
 
 
 ACTIVE_STATUSES = (
@@ -468,16 +469,21 @@ class EmailMessage(models.Model):
             raise ValidationError({"recipient": _("Ungültige Adresse.")})
 
 
-def _notify_on_cancel(sender, instance, **kwargs):
-    """When an event is published with status "cancelled", tell its registrants once
-    (`registration.notify_event_cancelled` skips people already told)."""
+def _on_event_published(sender, instance, **kwargs):
+    """After an event is published: a cancelled event cancels its registrations and tells
+    each person once (`registration.cancel_for_event`); otherwise seats that are free now
+    (a raised capacity) go to the waitlist (`registration.fill_free_seats`)."""
     from ..choices import EventStatus
     from .pages import EventPage
 
-    if isinstance(instance, EventPage) and instance.status == EventStatus.CANCELLED:
-        from ..registration import notify_event_cancelled
+    if not isinstance(instance, EventPage):
+        return
+    from .. import registration
 
-        notify_event_cancelled(instance)
+    if instance.status == EventStatus.CANCELLED:
+        registration.cancel_for_event(instance)
+    else:
+        registration.fill_free_seats(instance)
 
 
-page_published.connect(_notify_on_cancel, dispatch_uid="events_registration_notify_on_cancel")
+page_published.connect(_on_event_published, dispatch_uid="events_registration_notify_on_cancel")

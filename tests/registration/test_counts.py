@@ -1,0 +1,123 @@
+"""Seat counts of events with several dates: each registration counts once, wherever the
+counts are shown (dashboard panel, explorer rows, home page, registration box)."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from wagtail.models import GroupPagePermission
+
+from events import registration as service
+from events.registration_admin import UpcomingRegistrationsPanel, event_counts
+from tests.events.factories import at
+
+from .factories import make_registration_event, service_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
+@pytest.fixture
+def two_dates(index):
+    """A training with two modules, 3 seats, all taken, one person waiting."""
+    event = make_registration_event(
+        index,
+        title="Zwei Module",
+        capacity=3,
+        dates=[(at(10, 9), at(10, 16)), (at(17, 9), at(17, 16))],
+    )
+    for _ in range(4):
+        service.register(event, service_data())
+    return event
+
+
+def test_dashboard_counts_each_registration_once(two_dates, editor):
+    three_dates = make_registration_event(
+        two_dates.get_parent(),
+        title="Drei Module",
+        capacity=25,
+        dates=[(at(20 + i * 7, 9), at(20 + i * 7, 12)) for i in range(3)],
+    )
+    for _ in range(4):
+        service.register(three_dates, service_data())
+
+    rows = UpcomingRegistrationsPanel(editor).get_context_data()["rows"]
+
+    labels = {row["event"].title: (row["label"], row["pending"]) for row in rows}
+    assert labels == {
+        "Zwei Module": ("3/3 Plätze, 0 frei, 1 auf der Warteliste", 0),
+        "Drei Module": ("4/25 Plätze, 21 frei", 0),
+    }
+
+
+def test_dashboard_orders_by_next_date_and_counts_pending_once(index, editor):
+    event = make_registration_event(
+        index,
+        title="Mit Freigabe",
+        capacity=5,
+        approval_required=True,
+        dates=[(at(3, 9), at(3, 12)), (at(4, 9), at(4, 12)), (at(5, 9), at(5, 12))],
+    )
+    service.register(event, service_data())
+    service.register(event, service_data())
+    sooner = make_registration_event(index, title="Früher", dates=[(at(2, 9), at(2, 12))])
+
+    rows = UpcomingRegistrationsPanel(editor).get_context_data()["rows"]
+
+    assert [row["event"].pk for row in rows] == [sooner.pk, event.pk]
+    assert rows[1]["label"] == "2/5 Plätze, 3 frei"
+    assert rows[1]["pending"] == 2
+
+
+def test_dashboard_panel_renders_the_right_figures(client, two_dates, editor):
+    client.force_login(editor)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "3/3 Plätze, 0 frei, 1 auf der Warteliste" in html
+    assert "6/3" not in html
+
+
+def test_explorer_counts_each_registration_once(client, two_dates, editor, index):
+    assert event_counts([two_dates.pk]) == {two_dates.pk: (3, 3, 1)}
+    client.force_login(editor)
+    group = Group.objects.create(name="Redaktion Test")
+    GroupPagePermission.objects.create(group=group, page=index, permission_type="change")
+    editor.groups.add(group)
+    html = client.get(reverse("wagtailadmin_explore", args=[index.pk])).content.decode()
+    assert "3/3 Plätze, 0 frei, 1 auf der Warteliste" in html
+
+
+def test_home_page_and_registration_box_count_each_registration_once(client, index):
+    event = make_registration_event(
+        index,
+        title="Zwei Termine",
+        capacity=5,
+        dates=[(at(10, 9), at(10, 16)), (at(17, 9), at(17, 16))],
+    )
+    for _ in range(2):
+        service.register(event, service_data())
+    assert service.availability(event).seats_left == 3
+    from events.listing import upcoming_for_home
+
+    (teaser,) = upcoming_for_home()
+    assert teaser.seats_left == 3
+    assert "noch 3 Plätze frei" in client.get(event.url).content.decode()
+
+
+def test_annotated_counts_survive_a_join_on_dates(two_dates):
+    """`annotate_counts` may be combined with any other join (the reason for subqueries)."""
+    from django.db.models import Min
+
+    from events.models import EventPage
+
+    row = (
+        service.annotate_counts(EventPage.objects.filter(pk=two_dates.pk))
+        .annotate(first=Min("dates__start"))
+        .values("seats_taken", "waitlisted", "pending")
+        .get()
+    )
+    assert row == {"seats_taken": 3, "waitlisted": 1, "pending": 0}
