@@ -831,7 +831,10 @@ def cancel_for_event(event, now=None):
             reg.status = RegistrationStatus.EVENT_CANCELLED
             reg.cancelled_at = now
             reg.hold_expires_at = None
-            reg.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
+            reg.secret = new_secret()  # links sent before stop working, as on any cancellation
+            reg.save(
+                update_fields=["status", "cancelled_at", "hold_expires_at", "secret", "updated_at"]
+            )
             if reg.pk not in told:
                 queue_email(EmailKind.EVENT_CANCELLED, reg)
         return len(regs) - len(told)

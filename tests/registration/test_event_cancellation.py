@@ -194,3 +194,19 @@ def test_people_told_before_are_marked_but_not_told_twice(booked):
     assert Registration.objects.get(pk=first.pk).status == RegistrationStatus.EVENT_CANCELLED
     assert EmailMessage.objects.filter(kind=EmailKind.EVENT_CANCELLED).count() == 3
     assert EmailMessage.objects.filter(registration=first, kind="event_cancelled").count() == 1
+
+
+def test_links_sent_before_the_event_was_cancelled_stop_working(client, booked):
+    """Cancelling for the event revokes personal links like any other cancellation; the
+    cancellation e-mail carries new ones."""
+    from events.tokens import personal_path
+
+    event, regs = booked
+    old_link = personal_path(regs[0])
+    assert client.get(old_link).status_code == 200
+
+    service.cancel_for_event(event)
+
+    assert client.get(old_link).status_code == 404
+    regs[0].refresh_from_db()
+    assert client.get(personal_path(regs[0])).status_code == 200
