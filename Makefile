@@ -60,10 +60,16 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP) ## Run the suite (without browser tests) on a throwaway PostgreSQL server
 	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-test: system-deps $(STAMP) lint check ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL
-	bash scripts/ensure-vnu.sh >/dev/null
-	$(BIN)/pytest $(PYTEST_ARGS)
-	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+TIMED := bash scripts/timed.sh
+
+test: ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL (prints each part's time)
+	@$(TIMED) "system packages" $(MAKE) --no-print-directory system-deps
+	@$(TIMED) "python packages" $(MAKE) --no-print-directory install
+	@$(TIMED) "lint" $(MAKE) --no-print-directory lint
+	@$(TIMED) "checks" $(MAKE) --no-print-directory check
+	@$(TIMED) "npm test tools" sh -c "bash scripts/ensure-vnu.sh >/dev/null"
+	@$(TIMED) "suite on SQLite (with browser)" $(BIN)/pytest $(PYTEST_ARGS)
+	@$(TIMED) "suite on PostgreSQL" bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Tests on SQLite without the browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
