@@ -33,6 +33,7 @@ def calendar(unconfigured_site):
         registration_enabled=True,
         capacity=5,
         online_access_link="",
+        double_opt_in=False,
     )
     return index, event
 
