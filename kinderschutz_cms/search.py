@@ -11,6 +11,7 @@ results page lists them first, marked "Empfohlen".
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -102,8 +103,12 @@ def promotions(query, site) -> list[Promotion]:
 
 
 def clean_query(raw):
-    """The query as searched: whitespace collapsed, at most MAX_QUERY_LENGTH characters."""
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH].strip()
+    """The query as searched: control characters (NUL, which PostgreSQL refuses in text)
+    dropped, whitespace collapsed, at most MAX_QUERY_LENGTH characters."""
+    printable = "".join(
+        char if char.isspace() or unicodedata.category(char) != "Cc" else " " for char in raw or ""
+    )
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def search_terms(query):
