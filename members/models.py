@@ -26,6 +26,7 @@ from wagtail.search import index
 from kinderschutz_cms.blocks import BodyBlock
 
 from .choices import DEFAULT_LEGAL_BASIS, ProviderKind
+from .forms import AgreementPageForm
 
 postcode_validator = RegexValidator(
     r"^\d{5}$", _("Bitte geben Sie eine fünfstellige Postleitzahl ein.")
@@ -250,6 +251,7 @@ class AgreementPage(Page):
         related_name="+",
     )
 
+    base_form_class = AgreementPageForm
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [

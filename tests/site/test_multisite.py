@@ -17,9 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from kinderschutz_cms import home
+from kinderschutz_cms.models import NetworkSettings
 from members import agreements
+from members.models import AgreementPage
 from tests.events.factories import make_event
 from tests.events.factories import make_index as make_calendar
 from tests.members.factories import (
@@ -257,3 +260,51 @@ def test_reports_can_be_filtered_by_site(admin_client, networks):
     assert "Netzwerk B: Vereinbarung Beta, Fassung 3.0" in html
     filtered = admin_client.get(reverse("members_unsigned:index"), {"site": b["site"].pk})
     assert "Vereinbarung Beta, Fassung 3.0" in filtered.content.decode()
+
+
+def agreement_form(member, supersedes=None):
+    return nested_form_data(
+        {
+            "title": "Kooperationsvereinbarung 2026",
+            "slug": "vereinbarung-2026",
+            "version": "2.0",
+            "supersedes": str(supersedes.pk) if supersedes else "",
+            "legal_basis": "§ 3 KKG",
+            "valid_from": "2026-01-01",
+            "body": streamfield([]),
+            "signatories": inline_formset([{"member": str(member.pk), "signed_on": "2026-01-10"}]),
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+    )
+
+
+def test_an_agreement_is_signed_by_members_of_its_own_site_only(admin_client, networks):
+    a, b = networks
+    url = reverse("wagtailadmin_pages:add", args=("members", "agreementpage", a["home"].pk))
+
+    response = admin_client.post(url, agreement_form(b["members"][0]))
+    assert response.status_code == 200
+    assert "gehört zu einer anderen Website" in response.content.decode()
+    response = admin_client.post(url, agreement_form(a["members"][1], b["agreement"]))
+    assert response.status_code == 200
+    assert "Diese Fassung gehört zu einer anderen Website." in response.content.decode()
+    assert not AgreementPage.objects.filter(slug="vereinbarung-2026").exists()
+
+    response = admin_client.post(url, agreement_form(a["members"][1], a["agreement"]))
+    assert response.status_code == 302
+    created = AgreementPage.objects.get(slug="vereinbarung-2026")
+    assert [s.member for s in created.signatories.all()] == [a["members"][1]]
+
+
+def test_footer_and_reporting_paths_are_the_sites_own_settings(client, networks):
+    a, b = networks
+    for network, phone in [(a, "05121 111"), (b, "05121 222")]:
+        NetworkSettings.objects.update_or_create(
+            site=network["site"],
+            defaults={"network_name": f"Netzwerk {phone}", "out_of_hours_phone": phone},
+        )
+    html_a = get(client, HOST_A, "/netzwerkpartner/").content.decode()
+    html_b = get(client, HOST_B, "/netzwerkpartner/").content.decode()
+    assert "05121 111" in html_a and "05121 222" not in html_a
+    assert "05121 222" in html_b and "05121 111" not in html_b
