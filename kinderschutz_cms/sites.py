@@ -31,7 +31,7 @@ def site_root_path(page: Page) -> str:
             # path cut at that depth.
             depth = root.root_path.count("/")
             return page.path[: Page.steplen * depth]
-    return page.path[: Page.steplen * min(page.depth, 2)]
+    return page.path[: Page.steplen * 2]
 
 
 def in_site(root_path: str, field: str = "") -> Q:

@@ -120,6 +120,25 @@ def test_a_home_page_can_be_created_once_per_site_root(home_page):
     assert not home_model.can_create_at(home_page)  # but never inside another network
 
 
+def test_a_page_belongs_to_the_site_of_its_nearest_root(home_page):
+    from kinderschutz_cms.models import ContentPage
+    from kinderschutz_cms.sites import site_root_path
+
+    district = home_page.add_child(instance=ContentPage(title="Bezirk Nord", slug="nord"))
+    inside = district.add_child(instance=ContentPage(title="Meldewege", slug="meldewege"))
+    beside = home_page.add_child(instance=ContentPage(title="Impressum", slug="impressum"))
+    Site.objects.create(hostname="nord.example.org", port=80, root_page=district)
+    root = Page.get_first_root_node()
+    unassigned = root.add_child(instance=type(home_page)(title="Noch ohne Site", slug="neu"))
+    below_unassigned = unassigned.add_child(instance=ContentPage(title="Seite", slug="seite"))
+
+    assert site_root_path(inside) == district.path  # the nested site, not the outer one
+    assert site_root_path(district) == district.path
+    assert site_root_path(beside) == home_page.path
+    assert site_root_path(home_page) == home_page.path
+    assert site_root_path(below_unassigned) == unassigned.path  # its own top-level branch
+
+
 def test_home_page_teasers_and_numbers_are_the_sites_own(client, networks):
     a, b = networks
     for network, other, host in [(a, b, HOST_A), (b, a, HOST_B)]:
