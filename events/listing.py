@@ -1,5 +1,10 @@
 """The calendar's queries: which events and dates are listed, filtered and fed.
 
+Which site: the calendar page lists and feeds its own events (its children), which are
+always pages of the calendar's site; a second calendar, on the same site or another, has
+its own list and feed. Only the home page's teaser looks across calendars, and only
+across those of its own site (`upcoming_for_home`).
+
 Every function returns a queryset whose evaluation costs a fixed number of queries,
 however many events exist: next/last dates are annotations, dates, venues and audiences
 come in with `select_related`/`prefetch_related`, and `.specific()` is never needed
@@ -169,9 +174,12 @@ def feed_version(dates):
     )
 
 
-def upcoming_for_home(limit=3, now=None):
-    """The next `limit` public events of the whole site that have not started, with the
-    seats left, for the home page: one query.
+def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
+    """The next `limit` public events of one site (`site_root_path`: the tree path of its
+    root page, see `kinderschutz_cms.sites`) that have not started, with the seats left,
+    for the home page: one query. Events of every calendar of that site count, no other
+    site's. Without `site_root_path`, of all sites (tests of the counts only; the home page
+    always names its site).
 
     The next start is a subquery rather than a join, so that counting registrations
     in the same query does not multiply rows.
@@ -187,6 +195,7 @@ def upcoming_for_home(limit=3, now=None):
     events = (
         EventPage.objects.live()
         .public()
+        .filter(path__startswith=site_root_path or "")
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)
         .annotate(

@@ -1,10 +1,16 @@
 """What the home page lists: the next events, the latest news, the network in numbers.
 
 The home page asks these functions and nothing else; each delegates to the app that owns
-the rule (events.listing, members.agreements, news).
+the rule (events.listing, members.agreements, news). Each lists the home page's own site
+only (`kinderschutz_cms.sites`): one installation may serve several networks, and a
+network's home never shows another's events, articles or members.
 """
 
 from dataclasses import dataclass
+
+from wagtail.models import Page
+
+from .sites import in_site, site_root_path
 
 
 @dataclass(frozen=True)
@@ -16,28 +22,29 @@ class MemberStats:
     signatories: int
 
 
-def upcoming_events(limit=3):
-    """The next `limit` public events that have not started, with seats left."""
+def upcoming_events(network: Page, limit=3):
+    """The next `limit` public events of `network`'s site that have not started."""
     from events.listing import upcoming_for_home
 
-    return upcoming_for_home(limit)
+    return upcoming_for_home(limit, site_root_path=site_root_path(network))
 
 
-def latest_news(limit=3):
-    """The newest `limit` live, public articles of the whole site."""
+def latest_news(network: Page, limit=3):
+    """The newest `limit` live, public articles of `network`'s site."""
     from news.models import NewsPage
 
-    return list(NewsPage.published()[:limit])
+    return list(NewsPage.published().filter(in_site(site_root_path(network)))[:limit])
 
 
-def member_stats():
-    """Counts of live, public member organisations and of signatories of the current
-    agreement (two queries)."""
+def member_stats(network: Page):
+    """Counts of live, public member organisations of `network`'s site and of the
+    signatories of its current agreement (two queries)."""
     from members.agreements import current_agreement
     from members.models import MemberPage, Signatory
 
-    agreement = current_agreement()
+    agreement = current_agreement(network)
     signatories = (
         Signatory.objects.filter(page=agreement, member__live=True).count() if agreement else 0
     )
-    return MemberStats(members=MemberPage.objects.live().public().count(), signatories=signatories)
+    members = MemberPage.objects.live().public().filter(in_site(site_root_path(network)))
+    return MemberStats(members=members.count(), signatories=signatories)

@@ -29,7 +29,12 @@ def _page_link(verbose_name):
 
 
 class HomePage(Page):
-    """The network's front page: name, purpose and what is next."""
+    """The network's front page: name, purpose and what is next.
+
+    One installation may host several networks: each is a Wagtail Site whose root page is
+    a home page, so a home page may be created at the top of the tree as often as needed
+    (one per Site); everything it lists is its own site's (kinderschutz_cms/home.py).
+    """
 
     intro = models.TextField(
         _("Einleitung"), blank=True, help_text=_("Zweck des Netzwerks in zwei, drei Sätzen.")
@@ -56,7 +61,6 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("Startseite")
@@ -66,9 +70,9 @@ class HomePage(Page):
         """Next events, latest news and the network in numbers (kinderschutz_cms/home.py)."""
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            upcoming_events=home.upcoming_events(limit=3),
-            latest_news=home.latest_news(limit=3),
-            member_stats=home.member_stats(),
+            upcoming_events=home.upcoming_events(self, limit=3),
+            latest_news=home.latest_news(self, limit=3),
+            member_stats=home.member_stats(self),
             # The home page shows the reporting paths in its main content, not the footer.
             reporting_box_in_main=True,
         )

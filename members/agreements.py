@@ -7,6 +7,12 @@ that no live version already in force has superseded; if several qualify, the on
 latest valid_from (then the newest page) wins. So a v2.0 published today with valid_from
 next month does not displace v1.0 before that date, and an unpublished draft never counts.
 
+Sites: one installation may host several networks, each a Wagtail Site
+(`kinderschutz_cms.sites`). Agreements and members belong to the site they are in: the
+current agreement is decided among the agreements of one site, and only that site's members
+are measured against it. Every function that lists takes the network it works on (any page
+of the site; its site is meant), so nothing is looked up across sites by accident.
+
 Every function runs a fixed number of queries, whatever the number of members.
 """
 
@@ -15,6 +21,9 @@ from collections import Counter
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from wagtail.models import Page
+
+from kinderschutz_cms.sites import in_site, site_root_path
 
 from .models import AgreementPage, MemberPage, Signatory
 
@@ -23,39 +32,56 @@ def _today(today=None):
     return today or timezone.localdate()
 
 
-def agreements_in_force(today=None):
-    """Live agreement versions in force on `today` (default: today in the site's time zone)."""
+def agreements_in_force(network: Page, today=None):
+    """Live agreement versions of `network`'s site in force on `today` (default: today in
+    the site's time zone)."""
     today = _today(today)
     return AgreementPage.objects.live().filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today), valid_from__lte=today
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        in_site(site_root_path(network)),
+        valid_from__lte=today,
     )
 
 
-def current_agreement(today=None):
-    """The agreement version members are expected to have signed on `today`, or None.
+def current_agreement(network: Page, today=None) -> AgreementPage | None:
+    """The agreement version the members of `network`'s site are expected to have signed
+    on `today`, or None. `network` is any page of the site (its home, the agreement itself).
 
     One query. See the module docstring for the rule.
     """
-    in_force = agreements_in_force(today)
+    in_force = agreements_in_force(network, today)
     superseded_ids = in_force.filter(supersedes__isnull=False).values("supersedes")
     return in_force.exclude(pk__in=superseded_ids).order_by("-valid_from", "-pk").first()
 
 
-def unsigned_members(agreement):
-    """Live members that have not signed `agreement` (all live members if it is None).
+def unsigned_members(network: Page, agreement: AgreementPage | None):
+    """Live members of `network`'s site that have not signed `agreement` (all of them if
+    it is None). A queryset ordered by title, with the sector selected."""
+    return unsigned_members_of_sites({site_root_path(network): agreement})
 
-    Returns a queryset ordered by title, with the sector selected.
+
+def unsigned_members_of_sites(agreements: dict[str, AgreementPage | None]):
+    """Live members of several sites, each measured against its own site's agreement.
+
+    `agreements` maps the tree path of a site's root page to the agreement its members are
+    expected to have signed (None: none is current, so all its live members are listed).
+    A queryset ordered by title, with the sector selected; no site is mixed with another's
+    agreement.
     """
-    members = MemberPage.objects.live().select_related("sector")
-    if agreement is not None:
-        signed = Signatory.objects.filter(page=agreement, member=OuterRef("pk"))
-        members = members.filter(~Exists(signed))
-    return members.order_by("title")
+    condition = Q(pk__in=[])
+    for root_path, agreement in agreements.items():
+        of_site = in_site(root_path)
+        if agreement is not None:
+            signed = Signatory.objects.filter(page=agreement, member=OuterRef("pk"))
+            of_site &= ~Exists(signed)
+        condition |= of_site
+    return MemberPage.objects.live().filter(condition).select_related("sector").order_by("title")
 
 
 def agreements_due_for_review(today=None, within_days=90):
     """Agreements whose next review date is past or within `within_days` of `today`.
 
+    All sites: the reports narrow it to what a coordinator may see.
     Drafts count (a review may be prepared before publishing); versions that have expired
     (valid_until before today) or that a live version supersedes are left out, because
     nobody reviews a text that is no longer in use. Ordered by review date, most overdue first.

@@ -1,7 +1,11 @@
-"""The public directory's filter form (GET); invalid input never fails the page."""
+"""The public directory's filter form (GET), where invalid input never fails the page, and
+the admin form of agreement pages."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from kinderschutz_cms.sites import site_root_path
 
 MAX_QUERY_LENGTH = 200
 PLACE_SEPARATOR = "|"
@@ -74,3 +78,33 @@ class DirectoryFilterForm(forms.Form):
         if data.get("isef"):
             filters["isef_only"] = True
         return filters
+
+
+OTHER_SITE_MEMBER = _(
+    "Dieser Netzwerkpartner gehört zu einer anderen Website. Eine Vereinbarung können nur "
+    "die Netzwerkpartner der eigenen Website unterzeichnen."
+)
+OTHER_SITE_AGREEMENT = _("Diese Fassung gehört zu einer anderen Website.")
+
+
+class AgreementPageForm(WagtailAdminPageForm):
+    """An agreement's signatories and the version it replaces belong to its own site.
+
+    The page choosers offer every member and agreement of the installation (all sites), so
+    the form refuses one of another site: its signature would count in another network.
+    """
+
+    def is_valid(self):
+        valid = super().is_valid()
+        network = site_root_path(self.parent_page)
+        supersedes = self.cleaned_data.get("supersedes")
+        if supersedes is not None and site_root_path(supersedes) != network:
+            self.add_error("supersedes", OTHER_SITE_AGREEMENT)
+            valid = False
+        for form in self.formsets["signatories"].forms:
+            data = getattr(form, "cleaned_data", {})
+            member = data.get("member")
+            if member is not None and not data.get("DELETE") and site_root_path(member) != network:
+                form.add_error("member", OTHER_SITE_MEMBER)
+                valid = False
+        return valid

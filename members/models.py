@@ -26,6 +26,7 @@ from wagtail.search import index
 from kinderschutz_cms.blocks import BodyBlock
 
 from .choices import DEFAULT_LEGAL_BASIS, ProviderKind
+from .forms import AgreementPageForm
 
 postcode_validator = RegexValidator(
     r"^\d{5}$", _("Bitte geben Sie eine fünfstellige Postleitzahl ein.")
@@ -217,7 +218,8 @@ class AgreementPage(Page):
     """One version of a cooperation agreement (Kooperationsvereinbarung) and its signatories.
 
     Every version is its own page; a new version names the one it replaces in `supersedes`.
-    Which version is current is decided in `members.agreements.current_agreement`.
+    Which version is current (among the versions of the same site) is decided in
+    `members.agreements.current_agreement`.
     """
 
     version = models.CharField(_("Fassung"), max_length=50, help_text=_("z. B. „2.0“"))
@@ -249,6 +251,7 @@ class AgreementPage(Page):
         related_name="+",
     )
 
+    base_form_class = AgreementPageForm
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
@@ -284,7 +287,7 @@ class AgreementPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(signatory_overview(self))
-        current = current_agreement()
+        current = current_agreement(self)  # of this agreement's own site
         context["current_agreement"] = current
         context["is_current"] = current is not None and current.pk == self.pk
         return context

@@ -4,22 +4,29 @@ Each report is a listing with filters and Wagtail's own CSV/XLSX export (through
 admin's one export path, `kinderschutz_cms.exports`: BOM, neutralised formulas); the rules behind
 them (current agreement, who has not signed, which reviews are due) come from
 `members.agreements`. `wagtail_hooks.py` gives each report a URL and menu entries.
+
+Several sites: a report lists only rows whose page the user may add below, edit or publish
+(Wagtail's page permissions: a coordinator given one site's tree sees that site's members,
+agreements and IseF contacts, a superuser all), and a filter "Website" narrows it to one
+site when the user works on more than one. The unsigned-members report measures each
+site's members against that site's current agreement.
 """
 
 import django_filters
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.permissions import policy_registry
 
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
+from kinderschutz_cms.sites import in_site
 
-from .agreements import agreements_due_for_review, current_agreement, unsigned_members
+from .agreements import agreements_due_for_review, current_agreement, unsigned_members_of_sites
 from .models import AgreementPage, ContactPerson, MemberPage, Sector, Signatory
 
 REPORT_PERMISSIONS = ["add", "change", "publish"]
@@ -30,14 +37,71 @@ def may_see_reports(user):
     return policy_registry.get_by_type(Page).user_has_any_permission(user, REPORT_PERMISSIONS)
 
 
+def permitted_pages(user):
+    """The pages `user` may add below, edit or publish: what the reports may list."""
+    policy = policy_registry.get_by_type(Page)
+    return policy.instances_user_has_any_permission_for(user, REPORT_PERMISSIONS)
+
+
+def visible_sites(user):
+    """The sites with at least one page `user` may work on (one query), by name."""
+    permitted = permitted_pages(user).filter(path__startswith=OuterRef("root_page__path"))
+    return (
+        Site.objects.filter(Exists(permitted))
+        .select_related("root_page")
+        .order_by("site_name", "hostname", "port")
+    )
+
+
+class SiteFilter(django_filters.ModelChoiceFilter):
+    """Narrows a report to the pages of one site; `field` is how a row reaches its page."""
+
+    def __init__(self, field="", **kwargs):
+        self.page_field = field
+        kwargs.setdefault("label", _("Website"))
+        kwargs.setdefault("empty_label", _("alle"))
+        super().__init__(queryset=lambda request: visible_sites(request.user), **kwargs)
+
+    def filter(self, queryset, site):
+        if not site:
+            return queryset
+        return queryset.filter(in_site(site.root_page.path, self.page_field))
+
+
+class SiteFilterSet(WagtailFilterSet):
+    """A report's filters, with "Website" shown to users who work on several sites."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "site" in self.filters and (
+            self.request is None or visible_sites(self.request.user).count() < 2
+        ):
+            del self.filters["site"]
+
+
 class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
-    """A report for coordinators; see `may_see_reports`."""
+    """A report for coordinators; see `may_see_reports`.
+
+    Subclasses pass their rows through `permitted`, so that nobody sees rows of pages
+    outside their part of the page tree (`page_field`: how a row reaches its page).
+    """
 
     any_permission_required = REPORT_PERMISSIONS
+    page_field = ""
 
     @cached_property
     def permission_policy(self):
         return policy_registry.get_by_type(Page)
+
+    def permitted(self, queryset):
+        lookup = f"{self.page_field}__in" if self.page_field else "pk__in"
+        return queryset.filter(**{lookup: permitted_pages(self.request.user).values("pk")})
+
+    @cached_property
+    def chosen_site(self):
+        if "site" in self.filters.filters and self.filters.is_valid():
+            return self.filters.form.cleaned_data.get("site")
+        return None
 
 
 def _page_edit_column(label, accessor="title", id_accessor="pk"):
@@ -46,18 +110,19 @@ def _page_edit_column(label, accessor="title", id_accessor="pk"):
     )
 
 
-class UnsignedMembersFilterSet(WagtailFilterSet):
+class UnsignedMembersFilterSet(SiteFilterSet):
+    site = SiteFilter()
     sector = django_filters.ModelChoiceFilter(
         label=_("Bereich"), queryset=Sector.objects.all(), empty_label=_("alle")
     )
 
     class Meta:
         model = MemberPage
-        fields = ["sector"]
+        fields = ["site", "sector"]
 
 
 class UnsignedMembersReportView(CoordinatorReportView):
-    """Live members that have not signed the current agreement version."""
+    """Live members that have not signed the current agreement version of their site."""
 
     page_title = _("Ohne Unterschrift unter die aktuelle Vereinbarung")
     header_icon = "warning"
@@ -83,28 +148,53 @@ class UnsignedMembersReportView(CoordinatorReportView):
     }
 
     @cached_property
-    def agreement(self):
-        return current_agreement()
+    def agreements(self):
+        """{site: its current agreement or None} for the chosen site, or for every site
+        the user works on (one query per site, sites without a page of theirs left out)."""
+        sites = [self.chosen_site] if self.chosen_site else visible_sites(self.request.user)
+        agreements, roots = {}, set()
+        for site in sites:
+            if site.root_page.path not in roots:  # two Site records may share a root
+                roots.add(site.root_page.path)
+                agreements[site] = current_agreement(site.root_page)
+        return agreements
 
     def get_page_subtitle(self):
-        if self.agreement is None:
-            return _("Es gibt keine aktuelle Kooperationsvereinbarung.")
-        return _("%(title)s, Fassung %(version)s") % {
-            "title": self.agreement.title,
-            "version": self.agreement.version,
-        }
+        if len(self.agreements) > 1:
+            return "; ".join(
+                _agreement_label(agreement, site) for site, agreement in self.agreements.items()
+            )
+        return _agreement_label(next(iter(self.agreements.values()), None))
 
     def get_queryset(self):
         last_signature = Signatory.objects.filter(member=OuterRef("pk")).order_by("-signed_on")
-        return unsigned_members(self.agreement).annotate(
+        by_root = {site.root_page.path: agreement for site, agreement in self.agreements.items()}
+        return self.permitted(unsigned_members_of_sites(by_root)).annotate(
             last_signed_on=Subquery(last_signature.values("signed_on")[:1])
         )
 
     @property
     def no_results_message(self):
-        if self.agreement is None:
+        if not any(self.agreements.values()):
             return _("Es gibt keine aktuelle Kooperationsvereinbarung.")
         return _("Alle Netzwerkpartner haben die aktuelle Fassung unterzeichnet.")
+
+
+def _agreement_label(agreement, site=None):
+    """ "Title, Fassung 2.0" (with the site's name in front when several are listed)."""
+    if agreement is None:
+        label = _("Es gibt keine aktuelle Kooperationsvereinbarung.")
+    else:
+        label = _("%(title)s, Fassung %(version)s") % {
+            "title": agreement.title,
+            "version": agreement.version,
+        }
+    if site is None:
+        return label
+    return _("%(site)s: %(agreement)s") % {
+        "site": site.site_name or site.hostname,
+        "agreement": label,
+    }
 
 
 REVIEW_WINDOWS = [
@@ -116,8 +206,10 @@ REVIEW_WINDOWS = [
 DEFAULT_REVIEW_WINDOW = 90
 
 
-class ReviewWindowFilterSet(WagtailFilterSet):
-    """Only chooses the window; the query itself is `agreements_due_for_review`."""
+class ReviewWindowFilterSet(SiteFilterSet):
+    """Chooses the window (the query itself is `agreements_due_for_review`) and the site."""
+
+    site = SiteFilter()
 
     within_days = django_filters.ChoiceFilter(
         label=_("Überprüfung fällig"),
@@ -128,7 +220,7 @@ class ReviewWindowFilterSet(WagtailFilterSet):
 
     class Meta:
         model = AgreementPage
-        fields = []
+        fields = ["site"]
 
     def keep(self, queryset, name, value):
         return queryset
@@ -170,7 +262,15 @@ class ReviewsDueReportView(CoordinatorReportView):
         within_days = DEFAULT_REVIEW_WINDOW
         if self.filters and self.filters.is_valid():
             within_days = int(self.filters.form.cleaned_data.get("within_days") or within_days)
-        return agreements_due_for_review(timezone.localdate(), within_days)
+        return self.permitted(agreements_due_for_review(timezone.localdate(), within_days))
+
+
+class IsefFilterSet(SiteFilterSet):
+    site = SiteFilter(field="page")
+
+    class Meta:
+        model = ContactPerson
+        fields = ["site"]
 
 
 class IsefReportView(CoordinatorReportView):
@@ -178,6 +278,8 @@ class IsefReportView(CoordinatorReportView):
 
     page_title = _("Insoweit erfahrene Fachkräfte (IseF)")
     header_icon = "user"
+    filterset_class = IsefFilterSet
+    page_field = "page"
     export_filename = "insoweit-erfahrene-fachkraefte"
     columns = [
         Column("name", label=_("Name")),
@@ -200,7 +302,7 @@ class IsefReportView(CoordinatorReportView):
     no_results_message = _("Noch keine insoweit erfahrenen Fachkräfte eingetragen.")
 
     def get_queryset(self):
-        return (
+        return self.permitted(
             ContactPerson.objects.filter(is_isef=True, page__live=True)
             .select_related("page")
             .order_by("name", "pk")

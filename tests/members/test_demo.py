@@ -50,13 +50,13 @@ def test_build_twice_creates_everything_once(home_page, client):
     )
     assert ContactPerson.objects.filter(is_isef=True).exists()
 
-    current = current_agreement()
+    current = current_agreement(home_page)
     assert current.slug == "kooperationsvereinbarung" and current.version == "2.0"
     assert current.show_in_menus
     assert current.supersedes.version == "1.0"
     v1_count = current.supersedes.signatories.count()
     assert v1_count > current.signatories.count() > 0
-    assert unsigned_members(current).exists()
+    assert unsigned_members(home_page, current).exists()
 
     # More members later: only the new ones are added and asked to sign.
     demo.build(home_page, members=20)
@@ -73,7 +73,7 @@ def test_build_twice_creates_everything_once(home_page, client):
 def test_demo_signatures_survive_an_edit_in_the_admin(home_page, admin_client):
     """Signatories belong to the agreement's revisions, so the edit form shows them all."""
     demo.build(home_page, members=12)
-    agreement = current_agreement()
+    agreement = current_agreement(home_page)
     signed = agreement.signatories.count()
     latest = agreement.get_latest_revision_as_object()
     assert latest.signatories.count() == signed > 0

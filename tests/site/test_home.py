@@ -146,4 +146,4 @@ def test_member_stats_count_signatories_of_the_current_agreement(home_page):
     for member in members[:3]:
         SignatoryFactory(page=agreement, member=member)
 
-    assert home.member_stats() == home.MemberStats(members=4, signatories=3)
+    assert home.member_stats(home_page) == home.MemberStats(members=4, signatories=3)

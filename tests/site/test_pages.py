@@ -1,4 +1,5 @@
 import pytest
+from wagtail.models import Page
 from wagtail.test.utils import WagtailTestUtils  # noqa: F401  (helpers used by app tests)
 
 from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
@@ -47,7 +48,9 @@ def test_content_page_shows_body_blocks(client, home_page):
 
 def test_content_page_can_only_live_below_home_or_content_pages():
     assert ContentPage.allowed_parent_page_models() == [HomePage, ContentPage]
-    assert HomePage.max_count == 1
+    # One home page per Site root (several networks), never inside another network.
+    assert HomePage.max_count is None
+    assert HomePage.allowed_parent_page_models() == [Page]
 
 
 def test_unknown_url_gives_404_not_500(client, home_page):

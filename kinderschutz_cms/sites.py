@@ -1,0 +1,49 @@
+"""Which network a page belongs to: one Wagtail Site is one network.
+
+One installation can host several networks (a Landkreis with several Jugendamt districts, a
+Land-level host), each a Wagtail Site with its own home, members, agreement, calendar and
+news. Every list that is not the children of one index page (the home page's teasers and
+numbers, the current agreement and who has not signed it, the site search, the reports)
+is therefore limited to the pages of one site, never the whole page tree.
+
+A page belongs to the site whose root page is its nearest ancestor (or itself), the rule
+Wagtail follows to build a page's URL. The site's pages are then a prefix filter on the
+tree path (`path__startswith`), which composes with any queryset, related lookups
+included, and costs no query of its own: the site root paths come from Wagtail's cached
+`Site.get_site_root_paths()`, which every rendered page link reads anyway. A page below no
+site (a tree branch that no Site record points to yet) forms a network of its own: its
+top-level branch.
+"""
+
+from django.db.models import Q
+from wagtail.models import Page, Site
+
+
+def site_root_path(page: Page) -> str:
+    """The tree path of the root page of the site `page` belongs to (see module docstring).
+
+    No query when Wagtail's site root paths are cached; one otherwise.
+    """
+    for root in Site.get_site_root_paths():
+        if page.url_path.startswith(root.root_path):
+            # A url_path has one "/"-terminated segment per level below the tree root, so
+            # the site root's depth is its number of slashes; its tree path is the page's
+            # path cut at that depth.
+            depth = root.root_path.count("/")
+            return page.path[: Page.steplen * depth]
+    return page.path[: Page.steplen * 2]
+
+
+def in_site(root_path: str, field: str = "") -> Q:
+    """A condition for the pages of the site whose root has the tree path `root_path`.
+
+    `field` names the page relation to follow, e.g. "page" for a contact person's page
+    (``in_site(root, "page")`` is ``Q(page__path__startswith=root)``).
+    """
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__startswith": root_path})
+
+
+def site_pages_q(page: Page, field: str = "") -> Q:
+    """`in_site` for the site `page` belongs to."""
+    return in_site(site_root_path(page), field)
