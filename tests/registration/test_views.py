@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events import spam
-from events.models import Registration, RegistrationStatus
+from registrations import spam
+from registrations.models import Registration, RegistrationStatus
 from tests.events.factories import at
 
 from .factories import (
@@ -86,9 +86,11 @@ def test_double_opt_in_holds_the_seat_until_confirmed(client, index):
     assert Registration.objects.filter(status="pending_email").count() == 2
     from django.urls import reverse
 
-    from events.tokens import CONFIRM, make_token
+    from registrations.tokens import CONFIRM, make_token
 
-    url = reverse("events:registration_confirm", args=[make_token(reg, purpose=CONFIRM)])
+    url = reverse(
+        "registration_links:registration_confirm", args=[make_token(reg, purpose=CONFIRM)]
+    )
     assert client.get(url).status_code == 200
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.PENDING_EMAIL  # GET never changes anything
