@@ -3,8 +3,9 @@
 Guarantees:
 
 - Every function that can change who holds a seat runs in one transaction that first
-  takes the event lock (`locking.locked_event`, `locking.locked`); inside it the seats are counted and the
-  registration is inserted or changed, so no event (and no workshop) is ever overbooked.
+  takes the event lock (`locking.locked_event`, `locking.locked`); inside it the seats
+  are counted and the registration is inserted or changed, so no event (and no
+  workshop) is ever overbooked.
 - When a seat is freed the waitlist moves up in the same transaction (`waitlist`).
 - E-mails are written to the outbox in the same transaction and sent after the commit
   (`outbox`): a rolled back change never sends mail.

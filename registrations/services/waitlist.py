@@ -11,7 +11,7 @@ Guarantees (every function here runs inside a transaction that holds the event l
 - Each person who moves up gets one e-mail (through the outbox).
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,13 +108,18 @@ def promote_workshop(workshop_id, now):
     taken = workshop_seats_taken([workshop_id]).get(workshop_id, 0)
     if workshop.capacity is not None and taken >= workshop.capacity:
         return None
+    # One subquery, not two conditions on `registration__bookings`: in `exclude()` those
+    # could match two different bookings (a confirmed one in another slot would then
+    # keep the person on this waitlist for ever).
+    confirmed_in_slot = WorkshopBooking.objects.filter(
+        registration=OuterRef("registration"),
+        time_slot_id=workshop.time_slot_id,
+        status=BookingStatus.CONFIRMED,
+    )
     candidates = (
         WorkshopBooking.objects.filter(workshop_id=workshop_id, status=BookingStatus.WAITLISTED)
         .filter(seat_holding_q(now, "registration__"))
-        .exclude(
-            registration__bookings__time_slot_id=workshop.time_slot_id,
-            registration__bookings__status=BookingStatus.CONFIRMED,
-        )
+        .exclude(Exists(confirmed_in_slot))
         .select_related("registration__event")
         .order_by("created_at", "id")
     )

@@ -27,8 +27,16 @@ def coordinator(django_user_model):
 
 @pytest.fixture
 def editor(django_user_model):
+    """An editor of every page, without the registration permissions."""
+    from wagtail.models import GroupPagePermission, Page
+
     user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    group = Group.objects.create(name="Redaktion (alle Seiten)")
+    GroupPagePermission.objects.create(
+        group=group, page=Page.get_first_root_node(), permission_type="change"
+    )
+    user.groups.add(group)
     return user
 
 
@@ -234,8 +242,9 @@ def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert
         )
         booking.register(later, service_data())
     panel = UpcomingRegistrationsPanel(editor)
-    # one query for all events with their counts, two for the user's permissions
-    with django_assert_num_queries(3):
+    # one query for all events with their counts, two for the user's model permissions,
+    # one for their page permissions (which events' registrations they may see)
+    with django_assert_num_queries(4):
         context = panel.get_context_data()
         rows = context["rows"]
     assert len(rows) == 4
@@ -262,7 +271,7 @@ def test_index_lists_the_bulk_actions(client, coordinator, regs):
     html = client.get(reverse("registrations:index")).content.decode()
     assert reverse("registrations:list") == reverse("registrations:index") == INDEX
     for action in ("approve", "reject", "cancel", "promote", "attended"):
-        assert f"/admin/bulk/events/registration/{action}/" in html
+        assert f"/admin/bulk/registrations/registration/{action}/" in html
     assert "data-bulk-action-checkbox" in html
 
 

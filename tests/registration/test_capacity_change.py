@@ -87,7 +87,7 @@ def test_raising_a_workshop_capacity_promotes_its_waitlist(
     event = make_fachtag_event(index, ws_capacity=1)
     slot = event.time_slots.get(title="Workshops I")
     workshop = slot.workshops.get(title="Schutzkonzepte")
-    choice = {slot.pk: (workshop.pk, True)}
+    choice = {slot.pk: workshop.pk}
     a = booking.register(event, service_data(), workshops=choice)
     b = booking.register(event, service_data(), workshops=choice)
     c = booking.register(event, service_data(), workshops=choice)

@@ -18,8 +18,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(django_user_model):
+    """An editor of every page (the dashboard counts the events they may edit)."""
+    from wagtail.models import GroupPagePermission, Page
+
     user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    group = Group.objects.create(name="Redaktion (alle Seiten)")
+    GroupPagePermission.objects.create(
+        group=group, page=Page.get_first_root_node(), permission_type="change"
+    )
+    user.groups.add(group)
     return user
 
 

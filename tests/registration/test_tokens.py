@@ -21,7 +21,7 @@ def reg(event):
 
 
 def url(name, token):
-    return reverse(f"events:{name}", args=[token])
+    return reverse(f"registration_links:{name}", args=[token])
 
 
 def test_detail_shows_the_registration(client, reg):
