@@ -297,3 +297,11 @@ def test_member_pages_feed_the_suggestions_and_the_sector(client, event, home_pa
     assert '<option value="Grundschule am Park">' in html
     follow_outcome(client, post_registration(client, event, organisation="grundschule am park"))
     assert Registration.objects.get().organisation_sector == str(sector)
+
+
+def test_default_privacy_notice_names_the_configured_retention_period(client, index, settings):
+    settings.REGISTRATION_RETENTION_DAYS = 90
+    event = make_registration_event(index, title="Neue Veranstaltung")
+    html = client.get(register_url(event)).content.decode()
+    assert "spätestens 90 Tage nach der Veranstaltung gelöscht" in html
+    assert "180 Tage" not in html
