@@ -91,7 +91,7 @@ def database_from_env(default_sqlite_path):
 
     SQLite runs every write transaction as IMMEDIATE, so that the seat check and the
     insert of a registration cannot interleave with another writer (see
-    events/registration.py), and waits for a busy database instead of failing at once.
+    registrations/services/locking.py), and waits for a busy database instead of failing at once.
     """
     url = os.environ.get("DATABASE_URL")
     if url:
