@@ -305,3 +305,29 @@ def test_default_privacy_notice_names_the_configured_retention_period(client, in
     html = client.get(register_url(event)).content.decode()
     assert "spätestens 90 Tage nach der Veranstaltung gelöscht" in html
     assert "180 Tage" not in html
+
+
+def test_every_refusal_code_has_an_http_status():
+    """The views map `RegistrationError.code` to a status in one table; a code raised
+    anywhere in the app must be in it."""
+    import re
+    from pathlib import Path
+
+    import registrations
+    from registrations.views import HTTP_STATUS
+
+    root = Path(registrations.__file__).parent
+    raised = set()
+    for path in [root / "errors.py", *(root / "services").rglob("*.py")]:
+        raised.update(re.findall(r'code="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert raised  # the scan finds the codes
+    assert {"full", "closed", "duplicate", "workshop_full", "expired", "ended"} <= raised
+    assert raised <= set(HTTP_STATUS)
+
+
+def test_full_event_without_waitlist_is_refused_with_its_status(client, index):
+    event = make_registration_event(index, capacity=1, waitlist_enabled=False)
+    assert post_registration(client, event).status_code == 302
+    response = post_registration(client, event, email="zweite@example.org")
+    assert response.status_code == 409
+    assert "ausgebucht" in response.content.decode()
