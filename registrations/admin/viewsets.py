@@ -24,6 +24,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.snippets import InspectView as SnippetInspectView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
@@ -39,7 +40,7 @@ from ..services import booking, outbox
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .exports import attendance_list_view, person_view
-from .scope import ScopedObjectMixin, events_for, registrations_for
+from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
 # --------------------------------------------------------------------------- filters
 
@@ -151,6 +152,10 @@ class RegistrationEditView(ScopedObjectMixin, SnippetEditView):
         return instance
 
 
+class RegistrationInspectView(ScopedObjectMixin, SnippetInspectView):
+    """A registration's details, for the user's events only."""
+
+
 class RegistrationDeleteView(ScopedObjectMixin, SnippetDeleteView):
     """Deleting a registration first cancels it silently, so the waitlist moves up."""
 
@@ -174,6 +179,7 @@ class RegistrationViewSet(SnippetViewSet):
     index_view_class = RegistrationIndexView
     edit_view_class = RegistrationEditView
     delete_view_class = RegistrationDeleteView
+    inspect_view_class = RegistrationInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields_exclude = ["secret", "email_normalised"]
@@ -224,6 +230,11 @@ class RegistrationViewSet(SnippetViewSet):
 
 
 class EmailIndexView(IndexView):
+    """The outbox: only mails about the user's events."""
+
+    def get_base_queryset(self):
+        return emails_for(self.request.user, super().get_base_queryset())
+
     def get_add_url(self):
         return None
 
@@ -250,7 +261,7 @@ def retry_email_view(request, pk):
         and request.user.has_perm("registrations.change_registration")
     ):
         raise PermissionDenied
-    message = get_object_or_404(EmailMessage, pk=pk)
+    message = get_object_or_404(emails_for(request.user), pk=pk)
     if request.method == "POST":
         # A mail held back by the mail limit is sent when the coordination asks for it.
         EmailMessage.objects.filter(pk=message.pk, status=EmailStatus.SUPPRESSED).update(

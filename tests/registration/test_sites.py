@@ -85,3 +85,20 @@ def test_network_coordination_sees_both_sites(client, two_sites, django_user_mod
     client.force_login(user)
     html = client.get(INDEX).content.decode()
     assert "Nordmann" in html and "Südmann" in html
+
+
+def test_inspect_and_outbox_of_other_sites_are_out_of_reach(client, two_sites, nord_coordinator):
+    from registrations.models import EmailMessage
+
+    nord_coordinator.groups.get().permissions.add(
+        Permission.objects.get(
+            content_type__app_label="registrations", codename="view_emailmessage"
+        )
+    )
+    other = Registration.objects.get(last_name="Südmann")
+    client.force_login(nord_coordinator)
+    assert client.get(reverse("registrations:inspect", args=[other.pk])).status_code in (302, 403)
+    outbox = client.get(reverse("registration_emails:index")).content.decode()
+    assert "n@example.org" in outbox and "s@example.org" not in outbox
+    message = EmailMessage.objects.filter(registration=other).first()
+    assert client.get(reverse("registration_emails:retry", args=[message.pk])).status_code == 404
