@@ -34,7 +34,7 @@ from .models import normalise_email
 
 HONEYPOT_FIELD = "website_url"
 STAMP_FIELD = "form_started"
-STAMP_SALT = "events.registration.form-started"
+STAMP_SALT = "registrations.form-started"
 
 __all__ = ["client_address", "SpamRefused", "new_stamp", "check_form"]
 

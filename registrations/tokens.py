@@ -20,10 +20,10 @@ from django.utils.crypto import constant_time_compare
 
 from . import conf
 
-SALT = "events.registration.link"
+SALT = "registrations.link"
 MANAGE = "manage"
 CONFIRM = "confirm"
-SALTS = {MANAGE: SALT, CONFIRM: "events.registration.confirm-email"}
+SALTS = {MANAGE: SALT, CONFIRM: "registrations.confirm-email"}
 # The view each purpose is for; every other personal view takes the manage token.
 VIEW_PURPOSES = {"registration_links:registration_confirm": CONFIRM}
 

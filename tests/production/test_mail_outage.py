@@ -43,7 +43,7 @@ def test_registrations_survive_a_mail_outage_and_every_person_gets_one_email(mak
     assert errors == [("ConnectionRefusedError",)]
 
     # The mail server is back on the same port. The task's own retry waits 5 minutes
-    # (events.tasks.backoff, not configurable): let that time pass in the database.
+    # (registrations.services.outbox.backoff, not configurable): let that time pass in the database.
     back = SMTPSink(port=port).start()
     try:
         stack.sql(
