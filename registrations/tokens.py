@@ -2,8 +2,9 @@
 
 A token is `django.core.signing.dumps({"r": id, "s": secret, "x": expiry}, salt=...)`:
 the signature stops tampering, the per-registration `secret` (stored on the registration)
-lets the coordination revoke every link sent so far (`services.booking.revoke_links`), and
-`x` (a Unix time, 30 days after the event's end by default) makes old links expire.
+is replaced on every cancellation and e-mail correction (`services.booking`), which
+revokes every link sent so far, and `x` (a Unix time, 30 days after the event's end by
+default) makes old links expire.
 
 Tokens are bound to a **purpose** (the signing salt): the personal link ("manage": see,
 cancel, calendar file) and the double opt-in link ("confirm") are different secrets.
