@@ -48,7 +48,7 @@ print(page.url)
 """
 
 COUNT = """
-from events.models import Registration
+from registrations.models import Registration
 from wagtail.contrib.forms.models import FormSubmission
 qs = Registration.objects.filter(event__slug="bench-fortbildung")
 print(qs.filter(status="confirmed").count(), qs.filter(status="waitlisted").count(),

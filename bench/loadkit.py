@@ -517,7 +517,8 @@ def rush(stack, event_path, stats=None, submissions=500, clients=50, first=0, ti
 def registration_counts(stack, event_id):
     """{status: rows} of the event's registrations."""
     rows = stack.sql(
-        "SELECT status, count(*) FROM events_registration WHERE event_id = %s GROUP BY status",
+        "SELECT status, count(*) FROM registrations_registration"
+        " WHERE event_id = %s GROUP BY status",
         (event_id,),
     )
     return dict(rows)
@@ -528,7 +529,8 @@ def registered_emails(stack, event_id):
     return [
         r[0]
         for r in stack.sql(
-            "SELECT email_normalised FROM events_registration WHERE event_id = %s", (event_id,)
+            "SELECT email_normalised FROM registrations_registration WHERE event_id = %s",
+            (event_id,),
         )
     ]
 
@@ -536,7 +538,8 @@ def registered_emails(stack, event_id):
 def outbox_counts(stack, event_id):
     return dict(
         stack.sql(
-            "SELECT status, count(*) FROM events_emailmessage WHERE event_id = %s GROUP BY status",
+            "SELECT status, count(*) FROM registrations_emailmessage"
+            " WHERE event_id = %s GROUP BY status",
             (event_id,),
         )
     )

@@ -8,6 +8,6 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import log_redaction, signals  # noqa: F401
+        from . import signals
 
-        log_redaction.install()
+        signals.connect()

@@ -501,8 +501,9 @@ PARTICIPANTS = [
 def _registrations(index):
     """Demo registrations through the registration service (idempotent): the first
     training fills up and has a waitlist, a few others have some seats taken."""
-    from .models import Registration
-    from .registration import RegistrationError, confirm_email, register
+    from registrations.errors import RegistrationError
+    from registrations.models import Registration
+    from registrations.services.booking import confirm_email, register
 
     if Registration.objects.filter(event__in=EventPage.objects.child_of(index)).exists():
         return 0

@@ -9,7 +9,7 @@ The rules a subscriber's calendar relies on:
   the entry it has instead of adding a second one.
 - **SEQUENCE** starts at 0 and goes up by one whenever something that matters to an
   attendee changes and is published: start, end, all-day flag, venue, format or status
-  (`events.services.schedule_fingerprint`). Text changes (teaser, title, speakers) do not
+  (`events.versioning.schedule_fingerprint`). Text changes (teaser, title, speakers) do not
   bump it; they only move LAST-MODIFIED.
 - **LAST-MODIFIED** is the later of the date's last schedule change and the event's last
   publication. **DTSTAMP** is the same value rather than "now": RFC 5545 allows it for

@@ -184,7 +184,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     The next start is a subquery rather than a join, so that counting registrations
     in the same query does not multiply rows.
     """
-    from .registration import seat_holding_q
+    from registrations.queries import annotate_counts
 
     now = now or timezone.now()
     next_start = (
@@ -192,19 +192,16 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
         .order_by("start")
         .values("start")[:1]
     )
-    events = (
+    events = annotate_counts(
         EventPage.objects.live()
         .public()
         .filter(path__startswith=site_root_path or "")
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)
-        .annotate(
-            next_start=Subquery(next_start),
-            seats_taken=Count("registrations", filter=seat_holding_q(now, "registrations__")),
-        )
-        .filter(next_start__isnull=False)
-        .order_by("next_start", "pk")[:limit]
-    )
+        .annotate(next_start=Subquery(next_start))
+        .filter(next_start__isnull=False),
+        now,
+    ).order_by("next_start", "pk")[:limit]
     return [
         HomeTeaser(
             page=event,

@@ -1,18 +1,35 @@
-"""Run the calendar bookkeeping (events.services) before event rows are written."""
+"""Run the calendar bookkeeping (`events.versioning`) before event rows are written.
+
+Connected in `EventsConfig.ready` with explicit senders: `EventDate` and every concrete
+event page class (a save of a `TrainingPage` is sent with `TrainingPage` as sender).
+"""
 
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
 
-from . import services
+from . import versioning
 
 
-@receiver(pre_save, dispatch_uid="events_stamp_before_save")
-def stamp_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+def stamp_event_date(sender, instance, raw=False, **kwargs):
+    if not raw:
+        versioning.stamp_event_date(instance)
+
+
+def stamp_event(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw and (update_fields is None or "status" in update_fields):
+        versioning.stamp_event(instance)
+
+
+def connect():
     from .models import EventDate, EventPage
 
-    if raw:
-        return
-    if isinstance(instance, EventDate):
-        services.stamp_event_date(instance)
-    elif isinstance(instance, EventPage) and (update_fields is None or "status" in update_fields):
-        services.stamp_event(instance)
+    pre_save.connect(stamp_event_date, sender=EventDate, dispatch_uid="events_stamp_date")
+    for model in [EventPage, *all_subclasses(EventPage)]:
+        pre_save.connect(
+            stamp_event, sender=model, dispatch_uid=f"events_stamp_{model._meta.label_lower}"
+        )
+
+
+def all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from all_subclasses(sub)

@@ -6,7 +6,6 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
-from . import registration_admin  # noqa: F401  (registrations: viewsets, hooks)
 from .models import Audience, Venue
 
 

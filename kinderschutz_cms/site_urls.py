@@ -14,5 +14,5 @@ urlpatterns = [
     path("suche/", views.search, name="search"),
     # The language switch in the header: Django's view stores the choice in a cookie.
     path("sprache/", set_language, name="set_language"),
-    path("", include("events.urls")),
+    path("", include("registrations.urls")),
 ]

@@ -11,7 +11,13 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CATALOGUE_DIRS = ["locale", "members/locale", "events/locale", "news/locale"]
+CATALOGUE_DIRS = [
+    "locale",
+    "members/locale",
+    "events/locale",
+    "registrations/locale",
+    "news/locale",
+]
 IGNORE = [".venv", "node_modules", "tests", "bench", "scripts", "media", "static_collected"]
 
 

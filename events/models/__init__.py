@@ -8,30 +8,10 @@ from .pages import (
     Speaker,
     TrainingPage,
 )
-from .registrations import (
-    BookingStatus,
-    EmailKind,
-    EmailMessage,
-    EmailStatus,
-    Registration,
-    RegistrationQuestion,
-    RegistrationSettings,
-    RegistrationStatus,
-    WorkshopBooking,
-)
 from .schedule import EventDate, TimeSlot, Workshop, new_uid
 from .venues import Audience, Venue
 
 __all__ = [
-    "BookingStatus",
-    "EmailKind",
-    "EmailMessage",
-    "EmailStatus",
-    "Registration",
-    "RegistrationQuestion",
-    "RegistrationSettings",
-    "RegistrationStatus",
-    "WorkshopBooking",
     "Audience",
     "EventDate",
     "EventIndexPage",

@@ -28,10 +28,10 @@ from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.links import page_url
+from registrations.models import RegistrationPageMixin
 
-from ..choices import EventFormat, EventStatus
+from ..choices import EventFormat, EventStatus, TimeSlotKind
 from ..forms import FachtagPageForm
-from .registrations import RegistrationSettings
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -116,11 +116,14 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
-class EventPage(RoutablePageMixin, RegistrationSettings, Page):
+class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
     `online_access_link` is for registered participants only; it is never rendered on a
     public page nor written to any calendar file.
+
+    Registrations come from `registrations.models.RegistrationPageMixin`; the methods
+    under "for the registrations app" are what that app asks of an event.
     """
 
     teaser = models.TextField(
@@ -255,6 +258,63 @@ class EventPage(RoutablePageMixin, RegistrationSettings, Page):
             context["feed_url"] = feed_url
             context["webcal_url"] = webcal_url(feed_url)
         return context
+
+    # ---- for the registrations app (see RegistrationPageMixin)
+
+    def registration_start(self):
+        first = self.dates.order_by("start").first()
+        return first.start if first else None
+
+    def registration_end(self):
+        last = self.dates.order_by("-end").first()
+        return last.end if last else None
+
+    def registration_workshop_slots(self):
+        from .schedule import TimeSlot
+
+        return list(
+            TimeSlot.objects.filter(page_id=self.pk, kind=TimeSlotKind.WORKSHOPS)
+            .prefetch_related("workshops")
+            .order_by("sort_order", "start", "pk")
+        )
+
+    def calendar_file(self):
+        """This event's dates as .ics bytes (the calendar's pure builder)."""
+        from .. import ical
+        from ..listing import feed_dates, with_feed_data
+
+        dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
+        return ical.build_calendar(
+            with_feed_data(dates), name=self.title, page_url=page_url
+        ).to_ical()
+
+    def cancellation_calendar_file(self, organizer):
+        """This event's dates as a METHOD:CANCEL .ics (same UIDs, higher SEQUENCE)."""
+        from .. import ical
+        from ..listing import feed_dates, with_feed_data
+
+        dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
+        return ical.build_cancellation(
+            with_feed_data(dates),
+            name=self.title,
+            page_url=lambda e: e.get_full_url(),
+            organizer=organizer,
+        ).to_ical()
+
+    @classmethod
+    def registration_ended_before(cls, cutoff):
+        return EventPage.objects.annotate(last_end=models.Max("dates__end")).filter(
+            last_end__lt=cutoff
+        )
+
+    @classmethod
+    def registration_upcoming(cls, now):
+        return (
+            EventPage.objects.filter(registration_enabled=True)
+            .exclude(status=EventStatus.CANCELLED)
+            .annotate(first_start=models.Min("dates__start"))
+            .filter(first_start__gt=now)
+        )
 
     @path("ical/", name="ical")
     def ical(self, request):

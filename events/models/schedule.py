@@ -1,7 +1,7 @@
 """When things happen: the dates of an event and the programme of a Fachtag.
 
 `EventDate.uid`, `sequence`, `fingerprint` and `last_modified` belong to the calendar feed;
-the rules that maintain them are in `events.services` and documented in `events.ical`.
+the rules that maintain them are in `events.versioning` and documented in `events.ical`.
 """
 
 import uuid
@@ -43,7 +43,7 @@ class EventDate(Orderable):
     )
     note = models.CharField(_("Hinweis"), max_length=255, blank=True)
 
-    # Calendar bookkeeping, never edited by hand (see events.services.stamp_event_date).
+    # Calendar bookkeeping, never edited by hand (see events.versioning.stamp_event_date).
     uid = models.CharField(_("Kalender-UID"), max_length=120, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(_("Änderungszähler"), default=0, editable=False)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)

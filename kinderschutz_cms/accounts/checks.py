@@ -17,7 +17,7 @@ TWO_FACTOR_MIDDLEWARE = "kinderschutz_cms.accounts.middleware.TwoFactorMiddlewar
 def check_admin_accounts(app_configs, **kwargs):
     messages = []
     middleware = list(getattr(settings, "MIDDLEWARE", []))
-    if apps.is_installed("events"):
+    if apps.is_installed("registrations"):
         backends = getattr(settings, "AUTHENTICATION_BACKENDS", [])
         if not apps.is_installed("axes") or not any(b.startswith("axes.") for b in backends):
             messages.append(

@@ -8,10 +8,10 @@ DEFAULTS = {
     # Permissions whose holders must use a second factor (besides superusers and whoever
     # may see the members' contact reports). Registrations are personal data.
     "KINDERSCHUTZ_2FA_REQUIRED_PERMISSIONS": [
-        "events.view_registration",
-        "events.change_registration",
-        "events.delete_registration",
-        "events.view_emailmessage",
+        "registrations.view_registration",
+        "registrations.change_registration",
+        "registrations.delete_registration",
+        "registrations.view_emailmessage",
         "auth.change_user",
         "auth.change_group",
     ],

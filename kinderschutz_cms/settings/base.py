@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "kinderschutz_cms",
     "members",
     "events",
+    "registrations",
     "news",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -90,7 +91,7 @@ def database_from_env(default_sqlite_path):
 
     SQLite runs every write transaction as IMMEDIATE, so that the seat check and the
     insert of a registration cannot interleave with another writer (see
-    events/registration.py), and waits for a busy database instead of failing at once.
+    registrations/services/locking.py), and waits for a busy database instead of failing at once.
     """
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -190,7 +191,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Registrations (events/registration.py, events/spam.py, events/tasks.py). The bench
+# Registrations (registrations/conf.py lists every setting and its default). The bench
 # server and load tests switch spam limits off through the environment.
 # Reverse proxies in front of the web processes that append to X-Forwarded-For; 0 = no
 # proxy, the client is REMOTE_ADDR (kinderschutz_cms/client_ip.py, docs/deployment.md).

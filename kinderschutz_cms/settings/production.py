@@ -83,9 +83,10 @@ LOGGING = {
     "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
 }
 
-# E-mail retry knobs (events.tasks) from the environment, for operators and the fault tests
-# (tests/production). REGISTRATION_MIN_FILL_SECONDS and REGISTRATION_RATE_LIMIT (a count per
-# 10 minutes, or "off") are read in base.py. Unset: the defaults in the code apply.
+# E-mail retry knobs (registrations.services.outbox) from the environment, for operators
+# and the fault tests (tests/production). REGISTRATION_MIN_FILL_SECONDS and
+# REGISTRATION_RATE_LIMIT (a count per 10 minutes, or "off") are read in base.py. Unset:
+# the defaults in the code apply.
 if env_str("REGISTRATION_EMAIL_STALE_MINUTES"):
     REGISTRATION_EMAIL_STALE_MINUTES = env_int("REGISTRATION_EMAIL_STALE_MINUTES", 0)
 if env_str("REGISTRATION_EMAIL_MAX_ATTEMPTS"):

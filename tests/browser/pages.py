@@ -221,21 +221,22 @@ def fachtag_page(site):
 def registration_form(site):
     """The registration form of a Fachtag: core fields, workshop choices (one full, one
     with seats left), privacy notice and consent."""
-    from events.registration import register, workshop_slots
+    from registrations.queries import workshop_slots
+    from registrations.services.booking import register
 
     fachtag = make_fachtag_event(
         _calendar(site), slug="fachtag-anmeldung-test", waitlist_enabled=False
     )
     first_slot, workshops = workshop_slots(fachtag)[0]
     full = next(w for w in workshops if w.capacity)
-    register(fachtag, service_data(), workshops={first_slot.pk: (full.pk, False)})
+    register(fachtag, service_data(), workshops={first_slot.pk: full.pk})
     return Target(register_url(fachtag))
 
 
-def _personal_link(site, slug, view="events:registration_detail", **event_settings):
+def _personal_link(site, slug, view="registration_links:registration_detail", **event_settings):
     """A registration made through the service, and its personal link of `view`."""
-    from events.registration import register
-    from events.tokens import personal_path
+    from registrations.services.booking import register
+    from registrations.tokens import personal_path
 
     event = make_registration_event(
         _calendar(site),
@@ -257,7 +258,9 @@ def registration_detail(site):
 
 
 def registration_cancel(site):
-    return Target(_personal_link(site, "anmeldung-storno-test", view="events:registration_cancel"))
+    return Target(
+        _personal_link(site, "anmeldung-storno-test", view="registration_links:registration_cancel")
+    )
 
 
 def registration_confirm(site):
@@ -266,7 +269,7 @@ def registration_confirm(site):
         _personal_link(
             site,
             "anmeldung-bestaetigen-test",
-            view="events:registration_confirm",
+            view="registration_links:registration_confirm",
             double_opt_in=True,
         )
     )

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from wagtail.models import Site
 
-from events.models import Registration
+from registrations.models import Registration
 from tests.events.factories import make_index as make_event_index
 from tests.registration.factories import make_registration_event, register_url, service_data
 
@@ -85,11 +85,14 @@ def registration_form_long_title(site):
 def registration_outcome_long_title(site):
     from django.urls import reverse
 
-    from events.registration import register
-    from events.tokens import make_token
+    from registrations.services.booking import register
+    from registrations.tokens import make_token
 
     registration = register(_long_word_event(site), service_data())
-    return Target(reverse("events:registration_detail", args=[make_token(registration)]) + "?neu=1")
+    return Target(
+        reverse("registration_links:registration_detail", args=[make_token(registration)])
+        + "?neu=1"
+    )
 
 
 def member_index_long_words(site):

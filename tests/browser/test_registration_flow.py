@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from wagtail.models import Site
 
-from events.models import Registration, RegistrationStatus
+from registrations.models import Registration, RegistrationStatus
 from tests.events.factories import make_index as make_event_index
 from tests.registration.factories import (
     make_fachtag_event,
@@ -129,13 +129,14 @@ def test_empty_form_shows_summary_and_errors_tied_to_fields(browser_page, calend
 
 def test_fachtag_full_workshop_is_shown_full_in_words(browser_page, calendar, live_server):
     fachtag = make_fachtag_event(calendar, ws_capacity=1, waitlist_enabled=False)
-    from events.registration import register, workshop_slots
+    from registrations.queries import workshop_slots
+    from registrations.services.booking import register
     from tests.registration.factories import service_data
 
     slots = workshop_slots(fachtag)
     first_slot, workshops = slots[0]
     full = next(w for w in workshops if w.title == "Schutzkonzepte")
-    register(fachtag, service_data(), workshops={first_slot.pk: (full.pk, False)})
+    register(fachtag, service_data(), workshops={first_slot.pk: full.pk})
 
     page = browser_page
     page.goto(live_server.url + register_url(fachtag))

@@ -24,7 +24,7 @@ def page_data(title, slug, dates, **extra):
         "dates": inline_formset(dates),
         "speakers": inline_formset([{"name": "Jana Muster", "role": "Kinderschutzzentrum"}]),
         "comments": inline_formset([]),
-        "registration_questions": inline_formset([]),  # registration tab (events/registration)
+        "registration_questions": inline_formset([]),  # RegistrationPageMixin
         "action-publish": "action-publish",
     }
     data.update(extra)

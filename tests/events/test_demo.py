@@ -31,7 +31,8 @@ def test_demo_generates_events_for_benchmarks(home_page):
 
 
 def test_demo_calendar_takes_registrations_one_training_is_full(home_page, client):
-    from events.models import Registration, RegistrationStatus, TrainingPage
+    from events.models import TrainingPage
+    from registrations.models import Registration, RegistrationStatus
 
     demo.build(home_page)
     demo.build(home_page)

@@ -127,7 +127,7 @@ def test_single_event_file_reads_the_same_in_icaljs(client, index, icaljs):
 
 def test_email_attachment_reads_the_same_in_icaljs(index, icaljs):
     """The .ics of the confirmation e-mail comes from the same builder."""
-    from events.emails import calendar_file
+    from registrations.emails import calendar_file
 
     year = timezone.localdate().year
     page = make_event(index, dates=dates_around_switches([year + 1, year + 2])[1::3])

@@ -2,13 +2,7 @@
 
 import pytest
 
-from events.models import (
-    EventIndexPage,
-    EventPage,
-    FachtagPage,
-    NetworkMeetingPage,
-    TrainingPage,
-)
+from events.models import EventIndexPage, EventPage, FachtagPage, NetworkMeetingPage, TrainingPage
 from kinderschutz_cms.models import HomePage
 
 from .factories import make_event

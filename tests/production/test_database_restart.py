@@ -57,12 +57,13 @@ def test_a_database_restart_mid_rush_fails_cleanly_and_leaves_no_half_writes(mak
     assert len(rows) == len(set(rows))
     assert ok <= set(rows)
     without_mail = stack.sql(
-        "SELECT count(*) FROM events_registration r WHERE r.event_id = %s AND NOT EXISTS "
-        "(SELECT 1 FROM events_emailmessage m WHERE m.registration_id = r.id)",
+        "SELECT count(*) FROM registrations_registration r WHERE r.event_id = %s AND NOT EXISTS "
+        "(SELECT 1 FROM registrations_emailmessage m WHERE m.registration_id = r.id)",
         (event_id,),
     )
     orphans = stack.sql(
-        "SELECT count(*) FROM events_emailmessage WHERE event_id = %s AND registration_id IS NULL",
+        "SELECT count(*) FROM registrations_emailmessage"
+        " WHERE event_id = %s AND registration_id IS NULL",
         (event_id,),
     )
     assert without_mail == [(0,)]

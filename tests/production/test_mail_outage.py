@@ -38,16 +38,18 @@ def test_registrations_survive_a_mail_outage_and_every_person_gets_one_email(mak
     )
     assert tried, outbox_counts(stack, event_id)
     errors = stack.sql(
-        "SELECT DISTINCT last_error FROM events_emailmessage WHERE event_id = %s", (event_id,)
+        "SELECT DISTINCT last_error FROM registrations_emailmessage WHERE event_id = %s",
+        (event_id,),
     )
     assert errors == [("ConnectionRefusedError",)]
 
     # The mail server is back on the same port. The task's own retry waits 5 minutes
-    # (events.tasks.backoff, not configurable): let that time pass in the database.
+    # (registrations.services.outbox.backoff, not configurable): let that time pass in the database.
     back = SMTPSink(port=port).start()
     try:
         stack.sql(
-            "UPDATE events_emailmessage SET last_attempt_at = last_attempt_at - interval '1 hour'"
+            "UPDATE registrations_emailmessage"
+            " SET last_attempt_at = last_attempt_at - interval '1 hour'"
         )
         assert retry_emails(stack) == SUBMISSIONS
 

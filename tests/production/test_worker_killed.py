@@ -30,7 +30,7 @@ def test_a_worker_killed_mid_batch_leaves_nobody_without_an_email(make_stack, si
         "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
     )[0][0]
     in_flight = stack.sql(
-        "SELECT count(*) FROM events_emailmessage WHERE event_id = %s "
+        "SELECT count(*) FROM registrations_emailmessage WHERE event_id = %s "
         "AND status = 'queued' AND attempts > 0",
         (event_id,),
     )[0][0]

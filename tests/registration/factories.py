@@ -2,8 +2,9 @@
 
 from django.core import mail
 
-from events import spam
-from events.models import EventDate, FachtagPage, RegistrationQuestion, TimeSlot, Workshop
+from events.models import EventDate, FachtagPage, TimeSlot, Workshop
+from registrations import spam
+from registrations.models import RegistrationQuestion
 from tests.events.factories import at, make_event
 
 _counter = {"n": 0}

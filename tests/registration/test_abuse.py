@@ -9,8 +9,8 @@ import time
 import pytest
 from django.core import signing
 
-from events import spam
-from events.models import Registration
+from registrations import spam
+from registrations.models import Registration
 
 from .factories import form_data, make_registration_event, register_url
 
@@ -96,12 +96,12 @@ def test_one_email_address_is_limited_per_event(client, open_event, index, setti
     """Register, cancel, register again … from ever new addresses: the e-mail address
     and event pair has its own limit."""
     settings.REGISTRATION_EMAIL_RATE_LIMIT = (2, 3600)
-    from events import registration as service
+    from registrations.services import booking
 
     for i in range(2):
         response = post(client, open_event, remote=f"192.0.2.{i}", email="opfer@example.org")
         assert response.status_code == 302
-        service.cancel(Registration.objects.latest("id"))
+        booking.cancel(Registration.objects.latest("id"))
     response = post(client, open_event, remote="192.0.2.50", email="Opfer@Example.org")
     assert response.status_code == 429
     assert "mit dieser E-Mail-Adresse" in response.content.decode()

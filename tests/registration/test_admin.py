@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from events import registration as service
-from events.models import EmailMessage, Registration
+from registrations.models import EmailMessage, Registration
+from registrations.services import booking
 
 from .factories import service_data
 
@@ -27,14 +27,22 @@ def coordinator(django_user_model):
 
 @pytest.fixture
 def editor(django_user_model):
+    """An editor of every page, without the registration permissions."""
+    from wagtail.models import GroupPagePermission, Page
+
     user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    group = Group.objects.create(name="Redaktion (alle Seiten)")
+    GroupPagePermission.objects.create(
+        group=group, page=Page.get_first_root_node(), permission_type="change"
+    )
+    user.groups.add(group)
     return user
 
 
 @pytest.fixture
 def regs(event):
-    a = service.register(
+    a = booking.register(
         event,
         service_data(
             first_name="Zoë",
@@ -43,8 +51,8 @@ def regs(event):
             organisation='=HYPERLINK("http://x")',
         ),
     )
-    b = service.register(event, service_data(last_name="Bäcker", organisation="+49 Jugendamt"))
-    c = service.register(event, service_data(last_name="Wartend"))
+    b = booking.register(event, service_data(last_name="Bäcker", organisation="+49 Jugendamt"))
+    c = booking.register(event, service_data(last_name="Wartend"))
     return a, b, c
 
 
@@ -199,11 +207,11 @@ def test_explorer_counts_in_constant_queries(
     baseline = len(ctx.captured_queries)
     for i in range(4):
         event = make_registration_event(index, title=f"Mehr {i}")
-        service.register(event, service_data())
+        booking.register(event, service_data())
     with django_assert_max_num_queries(200) as ctx:
         client.get(url)
     # Wagtail's own listing adds a few queries per row; the counts add none per row
-    from events.registration_admin import event_counts
+    from registrations.admin.panels import event_counts
 
     assert event_counts  # imported for the reader: counts come from one annotated query
     assert len(ctx.captured_queries) <= baseline + 4 * 8
@@ -223,7 +231,7 @@ def test_outbox_list_and_retry(client, coordinator, regs, mailoutbox):
 
 
 def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert_num_queries):
-    from events.registration_admin import UpcomingRegistrationsPanel
+    from registrations.admin.panels import UpcomingRegistrationsPanel
     from tests.events.factories import at
 
     from .factories import make_registration_event
@@ -232,10 +240,11 @@ def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert
         later = make_registration_event(
             index, title=f"Weitere {i}", dates=[(at(20 + i, 9), at(20 + i, 12))]
         )
-        service.register(later, service_data())
+        booking.register(later, service_data())
     panel = UpcomingRegistrationsPanel(editor)
-    # one query for all events with their counts, two for the user's permissions
-    with django_assert_num_queries(3):
+    # one query for all events with their counts, two for the user's model permissions,
+    # one for their page permissions (which events' registrations they may see)
+    with django_assert_num_queries(4):
         context = panel.get_context_data()
         rows = context["rows"]
     assert len(rows) == 4
@@ -248,7 +257,9 @@ def test_dashboard_counts_come_from_one_query(regs, editor, index, django_assert
 
 def bulk_url(action, *registrations):
     ids = "&".join(f"id={r.pk}" for r in registrations)
-    return reverse("wagtail_bulk_action", args=("events", "registration", action)) + "?" + ids
+    return (
+        reverse("wagtail_bulk_action", args=("registrations", "registration", action)) + "?" + ids
+    )
 
 
 def status_of(registration):
@@ -260,14 +271,14 @@ def test_index_lists_the_bulk_actions(client, coordinator, regs):
     html = client.get(reverse("registrations:index")).content.decode()
     assert reverse("registrations:list") == reverse("registrations:index") == INDEX
     for action in ("approve", "reject", "cancel", "promote", "attended"):
-        assert f"/admin/bulk/events/registration/{action}/" in html
+        assert f"/admin/bulk/registrations/registration/{action}/" in html
     assert "data-bulk-action-checkbox" in html
 
 
 def test_bulk_cancel_moves_the_waitlist_up_in_order(client, coordinator, regs, event):
     a, b, c = regs
-    d = service.register(event, service_data(last_name="Wartend2"))
-    e = service.register(event, service_data(last_name="Wartend3"))
+    d = booking.register(event, service_data(last_name="Wartend2"))
+    e = booking.register(event, service_data(last_name="Wartend3"))
     client.force_login(coordinator)
     url = bulk_url("cancel", a, b)
     # GET only asks
@@ -304,7 +315,7 @@ def test_bulk_reject_approve_and_promote(client, coordinator, index):
     event = make_registration_event(
         index, title="Mit Bestätigung", capacity=3, approval_required=True
     )
-    regs = [service.register(event, service_data()) for _ in range(5)]
+    regs = [booking.register(event, service_data()) for _ in range(5)]
     assert [r.status for r in regs] == ["pending_approval"] * 3 + ["waitlisted"] * 2
     client.force_login(coordinator)
     client.post(bulk_url("approve", regs[0], regs[1]))
@@ -357,9 +368,9 @@ def test_snippet_views_of_a_registration_open(client, coordinator, regs):
 
 def test_bulk_select_all_keeps_the_listing_filter(client, coordinator, regs, event):
     a, b, c = regs
-    d = service.register(event, service_data(last_name="Wartend2"))
+    d = booking.register(event, service_data(last_name="Wartend2"))
     client.force_login(coordinator)
-    url = reverse("wagtail_bulk_action", args=("events", "registration", "cancel"))
+    url = reverse("wagtail_bulk_action", args=("registrations", "registration", "cancel"))
     client.post(url + "?status=waitlisted&id=all")
     assert status_of(a) == status_of(b) == "confirmed"
     assert status_of(c) == status_of(d) == "cancelled"

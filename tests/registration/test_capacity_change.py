@@ -4,16 +4,17 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from events import registration as service
-from events.models import (
+from events.models import FachtagPage
+from registrations import queries
+from registrations.models import (
     BookingStatus,
     EmailKind,
     EmailMessage,
-    FachtagPage,
     Registration,
     RegistrationStatus,
     WorkshopBooking,
 )
+from registrations.services import booking
 
 from .factories import make_fachtag_event, make_registration_event, service_data
 
@@ -34,8 +35,8 @@ def test_raising_the_capacity_promotes_the_waitlist_in_order(
     index, django_capture_on_commit_callbacks
 ):
     event = make_registration_event(index, capacity=2)
-    seated = [service.register(event, service_data()) for _ in range(2)]
-    waiting = [service.register(event, service_data()) for _ in range(3)]
+    seated = [booking.register(event, service_data()) for _ in range(2)]
+    waiting = [booking.register(event, service_data()) for _ in range(3)]
     assert statuses(*waiting) == [RegistrationStatus.WAITLISTED] * 3
     mail.outbox.clear()
 
@@ -46,17 +47,17 @@ def test_raising_the_capacity_promotes_the_waitlist_in_order(
     promoted = EmailMessage.objects.filter(kind=EmailKind.PROMOTION)
     assert {m.registration_id for m in promoted} == {waiting[0].pk, waiting[1].pk}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([waiting[0].email, waiting[1].email])
-    assert service.seats_taken(event) == 4
+    assert queries.seats_taken(event) == 4
     # the next new registrant waits behind the one still waiting: no overbooking
-    late = service.register(event, service_data())
+    late = booking.register(event, service_data())
     assert late.status == RegistrationStatus.WAITLISTED
-    assert service.seats_taken(event) == 4
+    assert queries.seats_taken(event) == 4
 
 
 def test_unlimited_capacity_seats_everyone_and_a_lower_one_moves_nobody(index):
     event = make_registration_event(index, capacity=1)
-    first = service.register(event, service_data())
-    waiting = [service.register(event, service_data()) for _ in range(2)]
+    first = booking.register(event, service_data())
+    waiting = [booking.register(event, service_data()) for _ in range(2)]
 
     publish_capacity(event, 1)  # a publish without a free seat changes nothing
     assert statuses(first, *waiting) == ["confirmed", "waitlisted", "waitlisted"]
@@ -69,8 +70,8 @@ def test_no_promotion_for_a_past_event(index):
     from tests.events.factories import at
 
     event = make_registration_event(index, capacity=1)
-    service.register(event, service_data())
-    waiting = service.register(event, service_data())
+    booking.register(event, service_data())
+    waiting = booking.register(event, service_data())
     page = type(event).objects.get(pk=event.pk).get_latest_revision_as_object()
     (first,) = page.dates.all()
     first.start, first.end = at(-2, 9), at(-2, 12)
@@ -86,10 +87,10 @@ def test_raising_a_workshop_capacity_promotes_its_waitlist(
     event = make_fachtag_event(index, ws_capacity=1)
     slot = event.time_slots.get(title="Workshops I")
     workshop = slot.workshops.get(title="Schutzkonzepte")
-    choice = {slot.pk: (workshop.pk, True)}
-    a = service.register(event, service_data(), workshops=choice)
-    b = service.register(event, service_data(), workshops=choice)
-    c = service.register(event, service_data(), workshops=choice)
+    choice = {slot.pk: workshop.pk}
+    a = booking.register(event, service_data(), workshops=choice)
+    b = booking.register(event, service_data(), workshops=choice)
+    c = booking.register(event, service_data(), workshops=choice)
     bookings = {reg.pk: WorkshopBooking.objects.get(registration=reg).status for reg in (a, b, c)}
     assert list(bookings.values()) == ["confirmed", "waitlisted", "waitlisted"]
 
@@ -118,8 +119,8 @@ def test_publishing_a_raised_capacity_in_the_admin_promotes(admin_client, index)
     from tests.events.test_admin import date_row, page_data
 
     event = make_registration_event(index, capacity=1)
-    service.register(event, service_data())
-    waiting = service.register(event, service_data())
+    booking.register(event, service_data())
+    waiting = booking.register(event, service_data())
     date_ = event.dates.get()
     data = page_data(
         event.title,

@@ -2,20 +2,22 @@
 
 Runs on SQLite (a database file, IMMEDIATE transactions) and, with
 `bash scripts/with-postgres.sh .venv/bin/pytest ...`, on PostgreSQL (row locks). The
-control test switches the lock off (`REGISTRATION_TEST_SKIP_LOCK`) and widens the window
-between counting and inserting (`REGISTRATION_TEST_RACE_DELAY`): then it must overbook,
+control test replaces the locking function (`registrations.services.locking.locked_event`)
+by one that neither locks nor opens a transaction, and widens the window between counting
+and inserting (by slowing down `registrations.queries.seats_taken`): then it must overbook,
 which shows that the main test can fail.
 """
 
 import contextlib
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
 from django.test import Client
 
-from events.models import Registration, WorkshopBooking
+from registrations.models import Registration, WorkshopBooking
 
 from .factories import form_data, make_fachtag_event, make_registration_event, register_url
 
@@ -78,10 +80,24 @@ def test_workshop_capacity_holds(index):
     assert confirmed == 10
 
 
-def test_control_without_the_lock_it_overbooks(big_event, settings):
-    """The switch is read only by the service; it proves the test above can fail."""
-    settings.REGISTRATION_TEST_SKIP_LOCK = True
-    settings.REGISTRATION_TEST_RACE_DELAY = 0.05
+def test_control_without_the_lock_it_overbooks(big_event, monkeypatch):
+    """Without the event lock the service overbooks: proves the test above can fail."""
+    from registrations import queries
+    from registrations.services import locking
+
+    @contextlib.contextmanager
+    def no_lock(event_id):  # autocommit: counting and inserting are separate transactions
+        yield locking.event_model().objects.get(pk=event_id)
+
+    count = queries.seats_taken
+
+    def slow_count(*args, **kwargs):
+        taken = count(*args, **kwargs)
+        time.sleep(0.05)
+        return taken
+
+    monkeypatch.setattr(locking, "locked_event", no_lock)
+    monkeypatch.setattr(queries, "seats_taken", slow_count)
     url = register_url(big_event)
     fire(url, [form_data(big_event) for _ in range(SUBMISSIONS)])
     confirmed = Registration.objects.filter(status="confirmed").count()

@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
-from events import registration as service
-from events.registration_admin import UpcomingRegistrationsPanel, event_counts
+from registrations import queries
+from registrations.admin.panels import UpcomingRegistrationsPanel, event_counts
+from registrations.services import booking
 from tests.events.factories import at
 
 from .factories import make_registration_event, service_data
@@ -17,8 +18,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(django_user_model):
+    """An editor of every page (the dashboard counts the events they may edit)."""
+    from wagtail.models import GroupPagePermission, Page
+
     user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    group = Group.objects.create(name="Redaktion (alle Seiten)")
+    GroupPagePermission.objects.create(
+        group=group, page=Page.get_first_root_node(), permission_type="change"
+    )
+    user.groups.add(group)
     return user
 
 
@@ -32,7 +41,7 @@ def two_dates(index):
         dates=[(at(10, 9), at(10, 16)), (at(17, 9), at(17, 16))],
     )
     for _ in range(4):
-        service.register(event, service_data())
+        booking.register(event, service_data())
     return event
 
 
@@ -44,7 +53,7 @@ def test_dashboard_counts_each_registration_once(two_dates, editor):
         dates=[(at(20 + i * 7, 9), at(20 + i * 7, 12)) for i in range(3)],
     )
     for _ in range(4):
-        service.register(three_dates, service_data())
+        booking.register(three_dates, service_data())
 
     rows = UpcomingRegistrationsPanel(editor).get_context_data()["rows"]
 
@@ -63,8 +72,8 @@ def test_dashboard_orders_by_next_date_and_counts_pending_once(index, editor):
         approval_required=True,
         dates=[(at(3, 9), at(3, 12)), (at(4, 9), at(4, 12)), (at(5, 9), at(5, 12))],
     )
-    service.register(event, service_data())
-    service.register(event, service_data())
+    booking.register(event, service_data())
+    booking.register(event, service_data())
     sooner = make_registration_event(index, title="Früher", dates=[(at(2, 9), at(2, 12))])
 
     rows = UpcomingRegistrationsPanel(editor).get_context_data()["rows"]
@@ -99,8 +108,8 @@ def test_home_page_and_registration_box_count_each_registration_once(client, ind
         dates=[(at(10, 9), at(10, 16)), (at(17, 9), at(17, 16))],
     )
     for _ in range(2):
-        service.register(event, service_data())
-    assert service.availability(event).seats_left == 3
+        booking.register(event, service_data())
+    assert queries.availability(event).seats_left == 3
     from events.listing import upcoming_for_home
 
     (teaser,) = upcoming_for_home()
@@ -115,7 +124,7 @@ def test_annotated_counts_survive_a_join_on_dates(two_dates):
     from events.models import EventPage
 
     row = (
-        service.annotate_counts(EventPage.objects.filter(pk=two_dates.pk))
+        queries.annotate_counts(EventPage.objects.filter(pk=two_dates.pk))
         .annotate(first=Min("dates__start"))
         .values("seats_taken", "waitlisted", "pending")
         .get()

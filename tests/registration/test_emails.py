@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
 
-from events import registration as service
-from events.models import EmailMessage, Registration
+from registrations.models import EmailMessage, Registration
+from registrations.services import booking
 
 from .factories import form_data, mails_to, make_registration_event, post_registration, register_url
 
@@ -91,7 +91,7 @@ def test_pending_people_get_no_link(client, index, django_capture_on_commit_call
     assert "x-99" not in message.body and message.attachments == []
     reg = Registration.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        service.approve(reg)
+        booking.approve(reg)
     approval = mails_to("p@example.org")[-1]
     assert approval.subject.startswith("Anmeldung bestätigt") and "x-99" in approval.body
 
@@ -104,7 +104,7 @@ def test_promotion_mail_carries_link_and_calendar(
         client, online_event, django_capture_on_commit_callbacks, email="next@example.org"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        service.cancel(first)
+        booking.cancel(first)
     promotion = mails_to("next@example.org")[-1]
     assert promotion.subject.startswith("Sie sind nachgerückt")
     assert "geheim-123" in promotion.body and len(promotion.attachments) == 1
@@ -208,9 +208,9 @@ def test_a_message_being_sent_is_not_sent_again_by_a_second_task(event):
 
     from django.utils import timezone
 
-    from events.models import EmailMessage, EmailStatus
-    from events.registration import register
-    from events.tasks import SEND_LEASE, send_email_message
+    from registrations.models import EmailMessage, EmailStatus
+    from registrations.services.booking import register
+    from registrations.services.outbox import SEND_LEASE, send_email_message
     from tests.registration.factories import service_data
 
     registration = register(event, service_data())
@@ -234,9 +234,9 @@ def test_a_message_being_sent_is_not_sent_again_by_a_second_task(event):
 def test_retry_sends_a_message_whose_worker_died_while_sending(event, settings):
     """A claimed message that never finished (its worker was killed) is taken up again
     by `retry_emails` once it is older than REGISTRATION_EMAIL_STALE_MINUTES."""
-    from events.models import EmailMessage, EmailStatus
-    from events.registration import register
-    from events.tasks import retry_due
+    from registrations.models import EmailMessage, EmailStatus
+    from registrations.services.booking import register
+    from registrations.services.outbox import retry_due
     from tests.registration.factories import service_data
 
     # Stale sooner than the send lease runs out: retry must release the lease itself.

@@ -7,9 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from events import registration as service
-from events.models import EmailKind, EmailMessage, EventPage, Registration, RegistrationStatus
-from events.registration_admin import event_counts
+from events.models import EventPage
+from registrations.admin.panels import event_counts
+from registrations.models import EmailKind, EmailMessage, Registration, RegistrationStatus
+from registrations.services import booking, outbox
 from tests.events.test_admin import date_row, page_data
 
 from .factories import make_registration_event, service_data
@@ -50,7 +51,7 @@ def booked(index, django_capture_on_commit_callbacks):
     """An event with 2 seats: two confirmed people, one waiting; confirmations sent."""
     event = make_registration_event(index, capacity=2)
     with django_capture_on_commit_callbacks(execute=True):
-        regs = [service.register(event, service_data(email=f"p{i}@example.org")) for i in range(3)]
+        regs = [booking.register(event, service_data(email=f"p{i}@example.org")) for i in range(3)]
     return event, regs
 
 
@@ -161,7 +162,7 @@ def test_self_cancellation_mail_removes_the_calendar_entry(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.cancel(first)
+        booking.cancel(first)
 
     cancellation = next(m for m in mail.outbox if m.to == ["p0@example.org"])
     cal = ics_of(cancellation, "CANCEL")
@@ -173,10 +174,10 @@ def test_self_cancellation_mail_removes_the_calendar_entry(
     assert ics_of(promotion, "PUBLISH")
 
     mail.outbox.clear()
-    other = service.register(event, service_data(email="w@example.org"))
+    other = booking.register(event, service_data(email="w@example.org"))
     assert other.status == "waitlisted"
     with django_capture_on_commit_callbacks(execute=True):
-        service.cancel(other)
+        booking.cancel(other)
     [message] = mail.outbox
     assert message.attachments == []  # never had a calendar entry
 
@@ -185,8 +186,8 @@ def test_people_told_before_are_marked_but_not_told_twice(booked):
     """Registrations of an event cancelled before this version stayed active although
     their people had been told: the next publish marks them without another e-mail."""
     event, (first, second, _waiting) = booked
-    service.queue_email(EmailKind.EVENT_CANCELLED, first)
-    assert service.people_to_notify_of_cancellation(event) == 2
+    outbox.queue_email(EmailKind.EVENT_CANCELLED, first)
+    assert booking.people_to_notify_of_cancellation(event) == 2
 
     event.status = "cancelled"
     event.save_revision().publish()
@@ -199,13 +200,13 @@ def test_people_told_before_are_marked_but_not_told_twice(booked):
 def test_links_sent_before_the_event_was_cancelled_stop_working(client, booked):
     """Cancelling for the event revokes personal links like any other cancellation; the
     cancellation e-mail carries new ones."""
-    from events.tokens import personal_path
+    from registrations.tokens import personal_path
 
     event, regs = booked
     old_link = personal_path(regs[0])
     assert client.get(old_link).status_code == 200
 
-    service.cancel_for_event(event)
+    booking.cancel_for_event(event)
 
     assert client.get(old_link).status_code == 404
     regs[0].refresh_from_db()

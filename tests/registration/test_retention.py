@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from events import registration as service
-from events.models import EmailMessage, EventDate, Registration
+from events.models import EventDate
+from registrations.models import EmailMessage, Registration
+from registrations.services import booking, privacy
 
 from .factories import make_registration_event, service_data
 
@@ -18,10 +19,10 @@ def test_purge_anonymises_old_events_and_keeps_counts(index, settings):
     settings.REGISTRATION_RETENTION_DAYS = 180
     old = make_registration_event(index, title="Alt", capacity=5)
     recent = make_registration_event(index, title="Neu", capacity=5)
-    a = service.register(old, service_data(email="old@example.org", phone="0151 1"))
+    a = booking.register(old, service_data(email="old@example.org", phone="0151 1"))
     Registration.objects.filter(pk=a.pk).update(organisation_sector="Schule", attended=True)
-    service.register(old, service_data())
-    keep = service.register(recent, service_data(email="recent@example.org"))
+    booking.register(old, service_data())
+    keep = booking.register(recent, service_data(email="recent@example.org"))
     # the old event ended 200 days ago, the recent one 100 days ago
     now = timezone.now()
     for page, days in ((old, 200), (recent, 100)):
@@ -39,6 +40,6 @@ def test_purge_anonymises_old_events_and_keeps_counts(index, settings):
     assert keep.anonymised_at is None and keep.email == "recent@example.org"
     # what remains: counts per event and sector
     assert Registration.objects.filter(event=old, status="confirmed").count() == 2
-    assert service.purge_expired() == 0  # idempotent
+    assert privacy.purge_expired() == 0  # idempotent
     settings.REGISTRATION_RETENTION_DAYS = 90
-    assert service.purge_expired() == 1
+    assert privacy.purge_expired() == 1

@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, ModelLogEntry, Site
 
-from events import registration as service
-from events.models import EmailMessage, EventDate, Registration, TrainingPage
-from events.tasks import send_email_message
-from events.tokens import CONFIRM, make_token, personal_path
+from events.models import EventDate, TrainingPage
+from registrations import errors
+from registrations.models import EmailMessage, Registration
+from registrations.services import booking, privacy
+from registrations.services.outbox import send_email_message
+from registrations.tokens import CONFIRM, make_token, personal_path
 from tests.events.factories import make_event
 
 from .factories import (
@@ -66,7 +68,7 @@ def test_double_opt_in_needs_the_secret_of_the_email(
     # Even the personal link's own token (which the outcome page used to hand out)
     # does not confirm: confirming takes a token of its own purpose.
     manage_token = make_token(reg)
-    confirm_with_manage = reverse("events:registration_confirm", args=[manage_token])
+    confirm_with_manage = reverse("registration_links:registration_confirm", args=[manage_token])
     assert client.get(confirm_with_manage).status_code == 404
     assert client.post(confirm_with_manage).status_code == 404
     reg.refresh_from_db()
@@ -79,7 +81,7 @@ def test_double_opt_in_needs_the_secret_of_the_email(
     assert reg.status == "confirmed"
     # A confirm token opens nothing else.
     confirm_token = make_token(reg, purpose=CONFIRM)
-    detail = reverse("events:registration_detail", args=[confirm_token])
+    detail = reverse("registration_links:registration_detail", args=[confirm_token])
     assert client.get(detail).status_code == 404
 
 
@@ -96,7 +98,7 @@ def test_redirect_after_registering_is_relative_to_the_request(client, event):
 def test_new_events_ask_for_email_confirmation_by_default(index):
     assert TrainingPage().double_opt_in is True
     event = make_event(index, "Neue Fortbildung", registration_enabled=True, capacity=5)
-    assert service.register(event, service_data()).status == "pending_email"
+    assert booking.register(event, service_data()).status == "pending_email"
 
 
 # ---------------------------------------------------------------- personal pages
@@ -105,21 +107,23 @@ def test_new_events_ask_for_email_confirmation_by_default(index):
 @pytest.mark.parametrize(
     "view",
     [
-        "events:registration_detail",
-        "events:registration_cancel",
-        "events:registration_confirm",
-        "events:registration_ics",
+        "registration_links:registration_detail",
+        "registration_links:registration_cancel",
+        "registration_links:registration_confirm",
+        "registration_links:registration_ics",
     ],
 )
 def test_personal_pages_are_private_and_not_indexed(client, index, view):
-    event = make_registration_event(index, double_opt_in=view == "events:registration_confirm")
-    reg = service.register(event, service_data())
+    event = make_registration_event(
+        index, double_opt_in=view == "registration_links:registration_confirm"
+    )
+    reg = booking.register(event, service_data())
     response = client.get(personal_path(reg, view))
     assert response.status_code == 200
     cache_control = response["Cache-Control"]
     assert "private" in cache_control and "no-store" in cache_control
     assert "noindex" in response["X-Robots-Tag"]
-    if view != "events:registration_ics":
+    if view != "registration_links:registration_ics":
         assert '<meta name="robots" content="noindex' in response.content.decode()
 
 
@@ -134,26 +138,30 @@ def test_invalid_links_and_the_check_your_mail_page_are_private(client, index):
 
 
 def test_cancelling_revokes_the_links_sent_so_far(client, event):
-    reg = service.register(event, service_data())
+    reg = booking.register(event, service_data())
     old = make_token(reg)
-    response = client.post(reverse("events:registration_cancel", args=[old]))
+    response = client.post(reverse("registration_links:registration_cancel", args=[old]))
     assert response.status_code == 302
-    assert client.get(reverse("events:registration_detail", args=[old])).status_code == 404
+    assert (
+        client.get(reverse("registration_links:registration_detail", args=[old])).status_code == 404
+    )
     # the redirect carries a new link that shows the cancellation
     assert "storniert" in client.get(response["Location"]).content.decode()
 
 
 def test_coordinator_cancellation_revokes_the_links(client, event):
-    reg = service.register(event, service_data())
+    reg = booking.register(event, service_data())
     old = make_token(reg)
-    service.cancel(reg, by_coordinator=True)
-    assert client.get(reverse("events:registration_detail", args=[old])).status_code == 404
+    booking.cancel(reg, by_coordinator=True)
+    assert (
+        client.get(reverse("registration_links:registration_detail", args=[old])).status_code == 404
+    )
 
 
 def test_correcting_the_email_in_the_admin_revokes_links_and_tells_the_new_address(
     client, coordinator, event, django_capture_on_commit_callbacks
 ):
-    reg = service.register(event, service_data(email="tippfehler@exmaple.org"))
+    reg = booking.register(event, service_data(email="tippfehler@exmaple.org"))
     old = make_token(reg)
     client.force_login(coordinator)
     fields = {
@@ -167,7 +175,9 @@ def test_correcting_the_email_in_the_admin_revokes_links_and_tells_the_new_addre
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("registrations:edit", args=[reg.pk]), fields)
     assert response.status_code == 302
-    assert client.get(reverse("events:registration_detail", args=[old])).status_code == 404
+    assert (
+        client.get(reverse("registration_links:registration_detail", args=[old])).status_code == 404
+    )
     [message] = mails_to("richtig@example.org")
     assert client.get(link_in(message.body)).status_code == 200
     # editing something else leaves the links alone
@@ -176,37 +186,40 @@ def test_correcting_the_email_in_the_admin_revokes_links_and_tells_the_new_addre
     with django_capture_on_commit_callbacks(execute=True):
         fields["role"] = "Leitung"
         client.post(reverse("registrations:edit", args=[reg.pk]), fields)
-    assert client.get(reverse("events:registration_detail", args=[current])).status_code == 200
+    assert (
+        client.get(reverse("registration_links:registration_detail", args=[current])).status_code
+        == 200
+    )
     assert len(mails_to("richtig@example.org")) == 1
 
 
 def test_no_self_cancellation_after_the_event(client, event):
-    reg = service.register(event, service_data())
+    reg = booking.register(event, service_data())
     token = make_token(reg)
     now = timezone.now()
     EventDate.objects.filter(page=event).update(
         start=now - timedelta(hours=5), end=now - timedelta(hours=1)
     )
-    detail = client.get(reverse("events:registration_detail", args=[token]))
+    detail = client.get(reverse("registration_links:registration_detail", args=[token]))
     assert "Anmeldung stornieren" not in detail.content.decode()
-    response = client.post(reverse("events:registration_cancel", args=[token]))
+    response = client.post(reverse("registration_links:registration_cancel", args=[token]))
     assert response.status_code == 409
     assert "Die Veranstaltung ist vorbei" in response.content.decode()
     reg.refresh_from_db()
     assert reg.status == "confirmed"
-    with pytest.raises(service.RegistrationError):
-        service.cancel(reg)
-    assert service.cancel(reg, by_coordinator=True).status == "cancelled"
+    with pytest.raises(errors.RegistrationError):
+        booking.cancel(reg)
+    assert booking.cancel(reg, by_coordinator=True).status == "cancelled"
 
 
 # ---------------------------------------------------------------- logs
 
 
 def test_tokens_do_not_reach_the_request_log(client, event, caplog):
-    reg = service.register(event, service_data())
+    reg = booking.register(event, service_data())
     token = make_token(reg)
     with caplog.at_level(logging.INFO):
-        response = client.get(reverse("events:registration_detail", args=[token + "x"]))
+        response = client.get(reverse("registration_links:registration_detail", args=[token + "x"]))
     assert response.status_code == 404
     messages = [record.getMessage() for record in caplog.records]
     assert any("/anmeldung/[…]/" in message for message in messages), messages
@@ -214,7 +227,7 @@ def test_tokens_do_not_reach_the_request_log(client, event, caplog):
 
 
 def test_access_log_lines_are_redacted(event):
-    token = make_token(service.register(event, service_data()))
+    token = make_token(booking.register(event, service_data()))
     gunicorn = logging.getLogger("gunicorn.access")
     atoms = {
         "h": "192.0.2.1",
@@ -335,13 +348,13 @@ def log_text():
 
 @pytest.mark.parametrize("how", ["erase_person", "purge_expired", "deleted_then_purged"])
 def test_erasure_leaves_no_name_in_the_audit_log(client, coordinator, event, how):
-    reg = service.register(
+    reg = booking.register(
         event, service_data(first_name="Zoë", last_name="Öztürk", email="zoe@example.org")
     )
     edit_in_admin(client, coordinator, reg, last_name="Öztürk-Yılmaz")
     assert "Öztürk" in log_text()
     if how == "erase_person":
-        service.erase_person("zoe@example.org")
+        privacy.erase_person("zoe@example.org")
     else:
         if how == "deleted_then_purged":
             response = client.post(reverse("registrations:delete", args=[reg.pk]))
@@ -349,6 +362,6 @@ def test_erasure_leaves_no_name_in_the_audit_log(client, coordinator, event, how
             assert "Öztürk" in log_text()
         past = timezone.now() - timedelta(days=400)
         EventDate.objects.filter(page=event).update(start=past, end=past + timedelta(hours=2))
-        service.purge_expired()
+        privacy.purge_expired()
     assert "Öztürk" not in log_text() and "Zoë" not in log_text()
     assert ModelLogEntry.objects.filter(object_id=str(reg.pk)).exists()  # the entries stay

@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events import registration as service
-from events.models import BookingStatus, Registration, WorkshopBooking
+from registrations import errors, queries
+from registrations.models import BookingStatus, Registration, WorkshopBooking
+from registrations.services import booking, privacy, waitlist
 
 from .factories import mails_to, make_fachtag_event, make_registration_event, service_data
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 def register(event, **kw):
     workshops = kw.pop("workshops", None)
-    return service.register(event, service_data(**kw), workshops=workshops)
+    return booking.register(event, service_data(**kw), workshops=workshops)
 
 
 def test_waitlist_moves_up_in_order_when_someone_cancels(
@@ -29,14 +30,14 @@ def test_waitlist_moves_up_in_order_when_someone_cancels(
     Registration.objects.filter(pk=w2.pk).update(created_at=w1.created_at - timedelta(seconds=1))
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        service.cancel(a)
+        booking.cancel(a)
     statuses = dict(Registration.objects.values_list("pk", "status"))
     assert statuses[a.pk] == "cancelled"
     assert statuses[w2.pk] == "confirmed"
     assert statuses[w1.pk] == "waitlisted" and statuses[w3.pk] == "waitlisted"
     assert [m.subject for m in mails_to(w2.email)] == [f"Sie sind nachgerückt: {event.title}"]
     assert mails_to(a.email)[0].subject.startswith("Stornierung")
-    service.reject(b)
+    booking.reject(b)
     assert Registration.objects.get(pk=w1.pk).status == "confirmed"
     assert Registration.objects.get(pk=w3.pk).status == "waitlisted"
 
@@ -44,14 +45,14 @@ def test_waitlist_moves_up_in_order_when_someone_cancels(
 def test_cancelling_a_waitlisted_person_promotes_nobody(event):
     register(event), register(event)
     w1, w2 = register(event), register(event)
-    service.cancel(w1)
+    booking.cancel(w1)
     assert Registration.objects.get(pk=w2.pk).status == "waitlisted"
 
 
 def test_cancel_twice_changes_nothing(event):
     a = register(event)
-    service.cancel(a)
-    service.cancel(a)
+    booking.cancel(a)
+    booking.cancel(a)
     assert Registration.objects.get(pk=a.pk).status == "cancelled"
 
 
@@ -60,13 +61,13 @@ def test_approval_flow_and_errors(index):
     a = register(event)
     b = register(event)
     assert (a.status, b.status) == ("pending_approval", "waitlisted")
-    service.approve(a)
+    booking.approve(a)
     assert Registration.objects.get(pk=a.pk).status == "confirmed"
-    with pytest.raises(service.RegistrationError):
-        service.approve(a)
-    with pytest.raises(service.RegistrationError):
-        service.promote(b)  # no seat free
-    service.promote(b, force=True)
+    with pytest.raises(errors.RegistrationError):
+        booking.approve(a)
+    with pytest.raises(errors.RegistrationError):
+        booking.promote(b)  # no seat free
+    booking.promote(b, force=True)
     assert Registration.objects.get(pk=b.pk).status == "pending_approval"
 
 
@@ -74,14 +75,14 @@ def test_manual_promotion_when_seat_free(event):
     a, _b = register(event), register(event)
     w = register(event)
     Registration.objects.filter(pk=a.pk).update(status="cancelled")  # freed outside service
-    service.promote(w)
+    booking.promote(w)
     assert Registration.objects.get(pk=w.pk).status == "confirmed"
 
 
 def test_full_without_waitlist_raises(index):
     event = make_registration_event(index, capacity=1, waitlist_enabled=False)
     register(event)
-    with pytest.raises(service.RegistrationError) as exc:
+    with pytest.raises(errors.RegistrationError) as exc:
         register(event)
     assert "ausgebucht" in str(exc.value.message)
 
@@ -92,7 +93,7 @@ def test_database_refuses_second_active_registration(event):
         Registration.objects.create(
             event=event, status="waitlisted", first_name="X", last_name="Y", email="X@example.org"
         )
-    service.cancel(a)
+    booking.cancel(a)
     again = register(event, email="x@example.org")  # cancelled ones do not block
     assert again.status == "confirmed"
 
@@ -104,10 +105,10 @@ def test_double_opt_in_hold_expires_and_seat_goes_to_waitlist(index, mailoutbox)
     held = register(event)
     late = register(event)
     assert held.hold_expires_at and late.hold_expires_at is None
-    service.confirm_email(late)
+    booking.confirm_email(late)
     assert Registration.objects.get(pk=late.pk).status == "waitlisted"
     later = timezone.now() + timedelta(hours=3)
-    assert service.release_unconfirmed(now=later) == 1
+    assert waitlist.release_unconfirmed(now=later) == 1
     assert Registration.objects.get(pk=held.pk).status == "cancelled"
     assert Registration.objects.get(pk=late.pk).status == "confirmed"
 
@@ -120,7 +121,7 @@ def test_expired_holds_do_not_count_and_are_released_lazily(index):
     Registration.objects.filter(pk=held.pk).update(
         hold_expires_at=timezone.now() - timedelta(minutes=1)
     )
-    assert service.availability(event).seats_left == 1
+    assert queries.availability(event).seats_left == 1
     newcomer = register(event)
     assert newcomer.hold_expires_at is not None  # got the released seat
     assert Registration.objects.get(pk=held.pk).status == "cancelled"
@@ -134,9 +135,9 @@ def test_confirm_after_expiry_without_waitlist_refuses(index):
     Registration.objects.filter(pk=held.pk).update(
         hold_expires_at=timezone.now() - timedelta(minutes=1)
     )
-    service.register(event, service_data())  # releases the expired hold lazily
-    with pytest.raises(service.RegistrationError) as exc:
-        service.confirm_email(held)
+    booking.register(event, service_data())  # releases the expired hold lazily
+    with pytest.raises(errors.RegistrationError) as exc:
+        booking.confirm_email(held)
     assert "abgelaufen" in str(exc.value.message)
 
 
@@ -145,25 +146,22 @@ def _slots(event):
     return [(s, list(s.workshops.order_by("sort_order", "pk"))) for s in slots]
 
 
-def test_workshop_waitlist_moves_up_and_never_gives_two_in_a_slot(
+def test_workshop_waitlist_moves_up_in_order_and_never_gives_two_in_a_slot(
     index, mailoutbox, django_capture_on_commit_callbacks
 ):
     event = make_fachtag_event(index, ws_capacity=1)
-    (s1, (full, other)), (s2, (k1, k2)) = _slots(event)
-    a = register(event, workshops={s1.pk: (full.pk, False), s2.pk: (k1.pk, False)})
-    b = register(event, workshops={s1.pk: (full.pk, True), s2.pk: (k2.pk, False)})
-    c = register(event, workshops={s1.pk: (full.pk, True)})
+    (s1, (full, _other)), (s2, (k1, k2)) = _slots(event)
+    a = register(event, workshops={s1.pk: full.pk, s2.pk: k1.pk})
+    b = register(event, workshops={s1.pk: full.pk, s2.pk: k2.pk})
+    c = register(event, workshops={s1.pk: full.pk})
     assert WorkshopBooking.objects.get(registration=b, workshop=full).status == "waitlisted"
-    # b switches to the other workshop of the slot: its waitlist place is given up
-    service.change_workshop(b, s1.pk, other.pk)
-    assert WorkshopBooking.objects.get(registration=b, workshop=other, status="confirmed")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        service.cancel(a)
-    # c moves up in `full`; b (who already has a confirmed workshop in s1) does not
-    assert WorkshopBooking.objects.get(registration=c, workshop=full).status == "confirmed"
-    assert not WorkshopBooking.objects.filter(registration=b, workshop=full, status="confirmed")
-    assert [m.subject.split(":")[0] for m in mails_to(c.email)] == ["Workshop-Platz frei geworden"]
+        booking.cancel(a)
+    # b (first on the workshop's waitlist) moves up in `full`; c keeps waiting
+    assert WorkshopBooking.objects.get(registration=b, workshop=full).status == "confirmed"
+    assert WorkshopBooking.objects.get(registration=c, workshop=full).status == "waitlisted"
+    assert [m.subject.split(":")[0] for m in mails_to(b.email)] == ["Workshop-Platz frei geworden"]
     for reg in Registration.objects.all():
         slots = list(
             reg.bookings.filter(status=BookingStatus.CONFIRMED).values_list(
@@ -176,7 +174,7 @@ def test_workshop_waitlist_moves_up_and_never_gives_two_in_a_slot(
 def test_db_refuses_two_confirmed_workshops_in_one_slot(index):
     event = make_fachtag_event(index, ws_capacity=5)
     (s1, (w1, w2)), _ = _slots(event)
-    reg = register(event, workshops={s1.pk: (w1.pk, False)})
+    reg = register(event, workshops={s1.pk: w1.pk})
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkshopBooking.objects.create(
             registration=reg, workshop=w2, time_slot=s1, status="confirmed"
@@ -186,30 +184,30 @@ def test_db_refuses_two_confirmed_workshops_in_one_slot(index):
 def test_waitlisted_registration_gets_workshops_on_promotion(index):
     event = make_fachtag_event(index, ws_capacity=5, capacity=1)
     (s1, (w1, _w2)), _ = _slots(event)
-    a = register(event, workshops={s1.pk: (w1.pk, False)})
-    b = register(event, workshops={s1.pk: (w1.pk, False)})
+    a = register(event, workshops={s1.pk: w1.pk})
+    b = register(event, workshops={s1.pk: w1.pk})
     assert WorkshopBooking.objects.get(registration=b).status == BookingStatus.REQUESTED
-    assert service.workshop_seats_taken([w1.pk]) == {w1.pk: 1}
-    service.cancel(a)
+    assert queries.workshop_seats_taken([w1.pk]) == {w1.pk: 1}
+    booking.cancel(a)
     assert WorkshopBooking.objects.get(registration=b).status == "confirmed"
 
 
 def test_mark_attended(event):
     a = register(event)
-    service.mark_attended(a)
+    booking.mark_attended(a)
     assert Registration.objects.get(pk=a.pk).attended
     w = register(event, email="w@example.org")
     register(event)
     w2 = register(event)
-    with pytest.raises(service.RegistrationError):
-        service.mark_attended(w2)
+    with pytest.raises(errors.RegistrationError):
+        booking.mark_attended(w2)
     assert w
 
 
 def test_availability_counts_in_two_queries(event, django_assert_max_num_queries):
     register(event)
     with django_assert_max_num_queries(2):
-        info = service.availability(event)
+        info = queries.availability(event)
     assert info.seats_left == 1 and info.is_open
 
 
@@ -218,12 +216,12 @@ def test_export_and_erase_person(event, index):
     a = register(event, email="Person@Example.org", phone="0123 456")
     register(other, email="person@example.org")
     waiting = register(other)
-    rows = service.export_person("PERSON@example.org")
+    rows = privacy.export_person("PERSON@example.org")
     assert {r["event"] for r in rows} == {event.title, other.title}
     assert rows[0]["phone"] == "0123 456"
-    assert service.erase_person("person@example.org") == 2
+    assert privacy.erase_person("person@example.org") == 2
     a.refresh_from_db()
     assert a.anonymised_at and a.email == "" and a.first_name == "" and a.status == "cancelled"
     assert Registration.objects.get(pk=waiting.pk).status == "confirmed"  # moved up
-    assert service.export_person("person@example.org") == []
+    assert privacy.export_person("person@example.org") == []
     assert not a.emails.exclude(recipient="").exists()

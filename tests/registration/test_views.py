@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events import spam
-from events.models import Registration, RegistrationStatus
+from registrations import spam
+from registrations.models import Registration, RegistrationStatus
 from tests.events.factories import at
 
 from .factories import (
@@ -86,9 +86,11 @@ def test_double_opt_in_holds_the_seat_until_confirmed(client, index):
     assert Registration.objects.filter(status="pending_email").count() == 2
     from django.urls import reverse
 
-    from events.tokens import CONFIRM, make_token
+    from registrations.tokens import CONFIRM, make_token
 
-    url = reverse("events:registration_confirm", args=[make_token(reg, purpose=CONFIRM)])
+    url = reverse(
+        "registration_links:registration_confirm", args=[make_token(reg, purpose=CONFIRM)]
+    )
     assert client.get(url).status_code == 200
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.PENDING_EMAIL  # GET never changes anything
@@ -295,3 +297,37 @@ def test_member_pages_feed_the_suggestions_and_the_sector(client, event, home_pa
     assert '<option value="Grundschule am Park">' in html
     follow_outcome(client, post_registration(client, event, organisation="grundschule am park"))
     assert Registration.objects.get().organisation_sector == str(sector)
+
+
+def test_default_privacy_notice_names_the_configured_retention_period(client, index, settings):
+    settings.REGISTRATION_RETENTION_DAYS = 90
+    event = make_registration_event(index, title="Neue Veranstaltung")
+    html = client.get(register_url(event)).content.decode()
+    assert "spätestens 90 Tage nach der Veranstaltung gelöscht" in html
+    assert "180 Tage" not in html
+
+
+def test_every_refusal_code_has_an_http_status():
+    """The views map `RegistrationError.code` to a status in one table; a code raised
+    anywhere in the app must be in it."""
+    import re
+    from pathlib import Path
+
+    import registrations
+    from registrations.views import HTTP_STATUS
+
+    root = Path(registrations.__file__).parent
+    raised = set()
+    for path in [root / "errors.py", *(root / "services").rglob("*.py")]:
+        raised.update(re.findall(r'code="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert raised  # the scan finds the codes
+    assert {"full", "closed", "duplicate", "workshop_full", "expired", "ended"} <= raised
+    assert raised <= set(HTTP_STATUS)
+
+
+def test_full_event_without_waitlist_is_refused_with_its_status(client, index):
+    event = make_registration_event(index, capacity=1, waitlist_enabled=False)
+    assert post_registration(client, event).status_code == 302
+    response = post_registration(client, event, email="zweite@example.org")
+    assert response.status_code == 409
+    assert "ausgebucht" in response.content.decode()

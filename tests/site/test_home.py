@@ -81,7 +81,7 @@ def test_home_without_events_and_members_leaves_sections_out(client, home_page):
 
 
 def test_home_lists_next_events_with_seats_left(client, home_page):
-    from events import registration
+    from registrations.services import booking as registration
     from tests.events.factories import at, make_event
     from tests.events.factories import make_index as make_calendar
     from tests.registration.factories import make_registration_event, service_data
@@ -108,7 +108,7 @@ def test_home_lists_next_events_with_seats_left(client, home_page):
 
 
 def test_fully_booked_event_says_so_in_words(client, home_page):
-    from events import registration
+    from registrations.services import booking as registration
     from tests.events.factories import make_index as make_calendar
     from tests.registration.factories import make_registration_event, service_data
 

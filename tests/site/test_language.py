@@ -51,8 +51,8 @@ def test_registration_emails_follow_the_chosen_language_not_the_browser(
 ):
     from django.core import mail
 
-    from events.emails import subject_for
-    from events.models import EmailMessage, Registration
+    from registrations.emails import subject_for
+    from registrations.models import EmailMessage, Registration
     from tests.events.factories import make_index
     from tests.registration.factories import make_registration_event, post_registration
 

@@ -9,8 +9,8 @@ from django.core import mail
 from icalendar import Calendar
 from wagtail.models import Site
 
-from events import registration as service
 from kinderschutz_cms.links import absolute_url, base_url, page_url
+from registrations.services import booking
 from tests.events.factories import make_event, make_index
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_email_links_start_with_the_configured_base_url(
         "answers": {},
     }
     with django_capture_on_commit_callbacks(execute=True):
-        service.register(event, data)
+        booking.register(event, data)
 
     bodies = {m.to[0]: m.body + m.alternatives[0][0] for m in mail.outbox}
     personal = bodies["anna@kita.example"]

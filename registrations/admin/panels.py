@@ -1,0 +1,114 @@
+"""Counts only, for editors without the registration permissions: seats taken / left /
+waitlisted on event rows of the page explorer, and a dashboard panel of upcoming events."""
+
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import ListingButton
+
+from .. import queries
+from ..services.locking import event_model
+from .scope import events_for
+
+# --------------------------------------------------------------------------- counts
+
+
+def event_counts(event_ids):
+    """{event_id: (capacity, taken, waitlisted)} for the given events (one query)."""
+    rows = queries.annotate_counts(event_model().objects.filter(pk__in=list(event_ids))).values(
+        "pk", "capacity", "seats_taken", "waitlisted"
+    )
+    return {r["pk"]: (r["capacity"], r["seats_taken"], r["waitlisted"]) for r in rows}
+
+
+def counts_label(capacity, taken, waitlisted):
+    if capacity is None:
+        text = _("%(taken)s angemeldet") % {"taken": taken}
+    else:
+        text = _("%(taken)s/%(capacity)s Plätze, %(left)s frei") % {
+            "taken": taken,
+            "capacity": capacity,
+            "left": max(capacity - taken, 0),
+        }
+    if waitlisted:
+        text += ", " + _("%(n)s auf der Warteliste") % {"n": waitlisted}
+    return text
+
+
+@hooks.register("construct_page_listing_buttons")
+def registration_counts_button(buttons, page, user, context=None):
+    """Seats taken/left/waitlisted on event rows of the explorer; the counts of all
+    events in the listing are fetched once per request."""
+    if not isinstance(page.specific_class, type) or not issubclass(
+        page.specific_class, event_model()
+    ):
+        return
+    request = context.get("request") if context else None
+    cache = getattr(request, "_registration_counts", None) if request else None
+    if cache is None:
+        siblings = (
+            event_model()
+            .objects.filter(path__startswith=page.path[: -page.steplen], depth=page.depth)
+            .values_list("pk", flat=True)
+        )
+        cache = event_counts(siblings)
+        if request is not None:
+            request._registration_counts = cache
+    if page.pk not in cache:
+        return
+    capacity, taken, waitlisted = cache[page.pk]
+    if capacity is None and not taken:
+        return
+    url = (
+        reverse("registrations:index") + f"?event={page.pk}"
+        if user.has_perm("registrations.view_registration")
+        else reverse("wagtailadmin_pages:edit", args=[page.pk])
+    )
+    buttons.append(
+        ListingButton(
+            counts_label(capacity, taken, waitlisted),
+            url=url,
+            icon_name="group",
+            priority=90,
+        )
+    )
+
+
+class UpcomingRegistrationsPanel(Component):
+    """Dashboard: upcoming events that take registrations, with counts (one query)."""
+
+    name = "upcoming_registrations"
+    order = 150
+    template_name = "registrations/admin/upcoming_registrations_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        now = timezone.now()
+        events = (
+            queries.annotate_counts(
+                events_for(self.user)
+                .filter(registration_enabled=True)
+                .annotate(next_start=Min("dates__start", filter=Q(dates__end__gte=now)))
+            )
+            .filter(next_start__isnull=False)
+            .order_by("next_start")[:10]
+        )
+        rows = [
+            {
+                "event": e,
+                "label": counts_label(e.capacity, e.seats_taken, e.waitlisted),
+                "pending": e.pending,
+            }
+            for e in events
+        ]
+        return {"rows": rows, "can_view": self.user.has_perm("registrations.view_registration")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_registrations_panel(request, panels):
+    panels.append(UpcomingRegistrationsPanel(request.user))

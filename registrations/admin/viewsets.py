@@ -1,0 +1,314 @@
+"""The admin's lists: "Anmeldungen" (`RegistrationViewSet`, a SnippetViewSet under
+/admin/registrations/, so the list gets Wagtail's bulk actions) with filters, search,
+per-row actions and the spreadsheet export (through `SafeSpreadsheetExportMixin`: BOM,
+formulas neutralised), and "E-Mails" (`EmailMessageViewSet`): the outbox with "retry".
+
+A coordinator sees only registrations of events whose pages they may edit
+(`scope.registrations_for`).
+"""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.snippets import InspectView as SnippetInspectView
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
+
+from ..models import (
+    EmailMessage,
+    EmailStatus,
+    Registration,
+    RegistrationStatus,
+    normalise_email,
+)
+from ..services import booking, outbox
+from ..services.locking import workshop_model
+from .actions import ACTIONS, actions_for, registration_action_view
+from .exports import attendance_list_view, person_view
+from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
+
+# --------------------------------------------------------------------------- filters
+
+
+class RegistrationFilterSet(WagtailFilterSet):
+    event = django_filters.ModelChoiceFilter(
+        label=_("Veranstaltung"),
+        queryset=lambda request: (
+            events_for(request.user).filter(registration_enabled=True).order_by("title")
+        ),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
+    workshop = django_filters.ModelChoiceFilter(
+        label=_("Workshop"),
+        field_name="bookings__workshop",
+        queryset=lambda request: (
+            workshop_model()
+            .objects.filter(time_slot__page__in=events_for(request.user).values("pk"))
+            .select_related("time_slot")
+            .order_by("title")
+        ),
+        method="filter_workshop",
+    )
+    attended = django_filters.BooleanFilter(label=_("teilgenommen"))
+
+    class Meta:
+        model = Registration
+        fields = ["event", "status", "workshop", "attended"]
+
+    def filter_workshop(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            bookings__workshop=value, bookings__status__in=["confirmed", "waitlisted"]
+        ).distinct()
+
+
+class EmailFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EmailStatus.choices)
+
+    class Meta:
+        model = EmailMessage
+        fields = ["status", "kind"]
+
+
+class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
+    """The list and its CSV/XLSX export: only registrations of the user's events."""
+
+    def get_base_queryset(self):
+        return (
+            registrations_for(self.request.user, super().get_base_queryset())
+            .select_related("event")
+            .prefetch_related("bookings__workshop")
+        )
+
+    def get_add_url(self):
+        return None  # registrations come from the public form only
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if not self.permission_policy.user_has_permission(self.request.user, "change"):
+            return buttons
+        from wagtail.admin.widgets.button import MenuItem
+
+        for i, name in enumerate(actions_for(instance)):
+            label, _fn, icon = ACTIONS[name]
+            buttons.append(
+                MenuItem(
+                    label,
+                    url=reverse("registrations:action", args=[instance.pk, name]),
+                    icon_name=icon,
+                    priority=40 + i,
+                )
+            )
+        return buttons
+
+    def get_header_more_buttons(self):
+        buttons = super().get_header_more_buttons()
+        event_id = self.request.GET.get("event")
+        if event_id and event_id.isdigit():
+            buttons.append(
+                Button(
+                    _("Teilnahmeliste drucken"),
+                    url=reverse("registrations:attendance", args=[int(event_id)]),
+                    icon_name="doc-full",
+                    priority=60,
+                )
+            )
+        buttons.append(
+            Button(
+                _("Auskunft / Löschung (DSGVO)"),
+                url=reverse("registrations:person"),
+                icon_name="user",
+                priority=70,
+            )
+        )
+        return buttons
+
+
+class RegistrationEditView(ScopedObjectMixin, SnippetEditView):
+    """Correcting a registration's e-mail address revokes the links sent to the old one
+    and sends the current state to the new one (`booking.email_corrected`)."""
+
+    def save_instance(self):
+        before = normalise_email(self.form.initial.get("email"))
+        instance = super().save_instance()
+        if normalise_email(instance.email) != before:
+            booking.email_corrected(instance)
+        return instance
+
+
+class RegistrationInspectView(ScopedObjectMixin, SnippetInspectView):
+    """A registration's details, for the user's events only."""
+
+
+class RegistrationDeleteView(ScopedObjectMixin, SnippetDeleteView):
+    """Deleting a registration first cancels it silently, so the waitlist moves up."""
+
+    def delete_action(self):
+        booking.cancel_silently(self.object)
+        super().delete_action()
+
+
+class RegistrationViewSet(SnippetViewSet):
+    """A snippet viewset (so the list gets Wagtail's bulk actions) under the old
+    URLs and names: /admin/registrations/, "registrations:index" etc."""
+
+    model = Registration
+    name = "registrations"
+    url_namespace = "registrations"
+    url_prefix = "registrations"
+    menu_item_is_registered = True  # has its own menu item, not under "Snippets"
+    icon = "group"
+    menu_label = _("Anmeldungen")
+    menu_order = 100
+    index_view_class = RegistrationIndexView
+    edit_view_class = RegistrationEditView
+    delete_view_class = RegistrationDeleteView
+    inspect_view_class = RegistrationInspectView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields_exclude = ["secret", "email_normalised"]
+    list_display = ["__str__", "email", "organisation", "event", "status", "created_at"]
+    filterset_class = RegistrationFilterSet
+    search_fields = ["first_name", "last_name", "email", "organisation"]
+    search_backend_name = None
+    form_fields = ["first_name", "last_name", "email", "organisation", "role", "phone"]
+    panels = [FieldPanel(name) for name in form_fields]
+    list_export = [
+        "event.title",
+        "get_status_display",
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "role",
+        "phone",
+        "workshops_display",
+        "answers_display",
+        "created_at",
+        "attended",
+    ]
+    export_headings = {
+        "event.title": _("Veranstaltung"),
+        "get_status_display": _("Status"),
+        "first_name": _("Vorname"),
+        "last_name": _("Nachname"),
+        "email": _("E-Mail"),
+        "organisation": _("Organisation"),
+        "role": _("Funktion"),
+        "phone": _("Telefon"),
+        "workshops_display": _("Workshops"),
+        "answers_display": _("Antworten"),
+        "created_at": _("angemeldet am"),
+        "attended": _("teilgenommen"),
+    }
+    export_filename = "anmeldungen"
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            # the snippet list is named "list"; "index" is kept for existing links
+            path("", self.index_view, name="index"),
+            path("action/<int:pk>/<str:action>/", registration_action_view, name="action"),
+            path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
+            path("person/", person_view, name="person"),
+        ]
+
+
+class EmailIndexView(IndexView):
+    """The outbox: only mails about the user's events."""
+
+    def get_base_queryset(self):
+        return emails_for(self.request.user, super().get_base_queryset())
+
+    def get_add_url(self):
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status != EmailStatus.SENT and instance.recipient:
+            from wagtail.admin.widgets.button import MenuItem
+
+            buttons.append(
+                MenuItem(
+                    _("Erneut senden"),
+                    url=reverse("registration_emails:retry", args=[instance.pk]),
+                    icon_name="resubmit",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+def retry_email_view(request, pk):
+    # Coordinators may re-send, never re-address: the outbox has no edit form for them.
+    if not (
+        request.user.has_perm("registrations.view_emailmessage")
+        and request.user.has_perm("registrations.change_registration")
+    ):
+        raise PermissionDenied
+    message = get_object_or_404(emails_for(request.user), pk=pk)
+    if request.method == "POST":
+        # A mail held back by the mail limit is sent when the coordination asks for it.
+        EmailMessage.objects.filter(pk=message.pk, status=EmailStatus.SUPPRESSED).update(
+            status=EmailStatus.QUEUED
+        )
+        outbox.enqueue_email(message.pk)
+        messages.success(request, _("Die E-Mail wurde erneut in die Warteschlange gestellt."))
+        return HttpResponseRedirect(reverse("registration_emails:index"))
+    return TemplateResponse(request, "registrations/admin/email_retry.html", {"message": message})
+
+
+class EmailMessageViewSet(ModelViewSet):
+    model = EmailMessage
+    name = "registration_emails"
+    icon = "mail"
+    menu_label = _("E-Mails")
+    menu_order = 110
+    index_view_class = EmailIndexView
+    copy_view_enabled = False
+    list_display = [
+        "kind",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+    ]
+    filterset_class = EmailFilterSet
+    search_fields = ["recipient", "subject"]
+    search_backend_name = None
+    form_fields = ["recipient"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("retry/<int:pk>/", retry_email_view, name="retry"),
+        ]
+
+
+class RegistrationAdminGroup(ModelViewSetGroup):
+    items = (RegistrationViewSet, EmailMessageViewSet)
+    menu_label = _("Anmeldungen")
+    menu_icon = "group"
+    menu_name = "registrations-menu"
+    menu_order = 250
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return RegistrationAdminGroup()

@@ -1,0 +1,158 @@
+"""What each e-mail says and how it is built.
+
+Each kind has `registrations/emails/<kind>.txt` and `.html` (both extend a shared base)
+and a subject here. Messages are rendered when they are sent (not when queued), in the
+registrant's language (German by default), from the registration's current state:
+the online access link and the calendar file go only to people who hold a confirmed seat.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kinderschutz_cms.links import absolute_url, page_url
+
+from .models import EmailKind, RegistrationStatus
+
+SUBJECTS = {
+    EmailKind.CONFIRM_EMAIL: "Bitte bestätigen Sie Ihre Anmeldung: %(title)s",
+    EmailKind.CONFIRMATION: "Anmeldebestätigung: %(title)s",
+    EmailKind.WAITLIST: "Warteliste: %(title)s",
+    EmailKind.PENDING_APPROVAL: "Anmeldung eingegangen: %(title)s",
+    EmailKind.PROMOTION: "Sie sind nachgerückt: %(title)s",
+    EmailKind.WORKSHOP_PROMOTION: "Workshop-Platz frei geworden: %(title)s",
+    EmailKind.APPROVAL: "Anmeldung bestätigt: %(title)s",
+    EmailKind.REJECTION: "Ihre Anmeldung: %(title)s",
+    EmailKind.CANCELLATION: "Stornierung: %(title)s",
+    EmailKind.REMINDER: "Erinnerung: %(title)s",
+    EmailKind.EVENT_CANCELLED: "Abgesagt: %(title)s",
+    EmailKind.COORDINATOR_NOTICE: "Neue Anmeldung: %(title)s",
+}
+
+# Kinds that confirm a seat: they carry the .ics file and, for online events, the link.
+SEAT_KINDS = {
+    EmailKind.CONFIRMATION,
+    EmailKind.PROMOTION,
+    EmailKind.APPROVAL,
+    EmailKind.REMINDER,
+}
+
+
+# Kinds that take a seat away: they carry a METHOD:CANCEL calendar file, if the person
+# was sent a calendar file before (`was_sent_calendar`).
+CANCEL_KINDS = {EmailKind.CANCELLATION, EmailKind.EVENT_CANCELLED, EmailKind.REJECTION}
+
+
+def subject_for(kind, event, language="de"):
+    # The German msgids are marked for translation in the templates' companion list below.
+    with translation.override(language or "de"):
+        return _(SUBJECTS[kind]) % {"title": event.title}
+
+
+def _mark_for_translation():  # pragma: no cover - only for makemessages
+    _("Bitte bestätigen Sie Ihre Anmeldung: %(title)s")
+    _("Anmeldebestätigung: %(title)s")
+    _("Warteliste: %(title)s")
+    _("Anmeldung eingegangen: %(title)s")
+    _("Sie sind nachgerückt: %(title)s")
+    _("Workshop-Platz frei geworden: %(title)s")
+    _("Anmeldung bestätigt: %(title)s")
+    _("Ihre Anmeldung: %(title)s")
+    _("Stornierung: %(title)s")
+    _("Erinnerung: %(title)s")
+    _("Abgesagt: %(title)s")
+    _("Neue Anmeldung: %(title)s")
+
+
+def personal_url(registration, name="registration_links:registration_detail"):
+    """An absolute personal link: e-mails have no request, so it starts with the site's
+    public address (`kinderschutz_cms.links.absolute_url`, WAGTAILADMIN_BASE_URL)."""
+    from .tokens import personal_path
+
+    return absolute_url(personal_path(registration, name), site=registration.event.get_site())
+
+
+def calendar_file(event):
+    """The event's dates as .ics bytes (the page builds them: `calendar_file()`)."""
+    return event.calendar_file()
+
+
+def cancellation_calendar_file(event):
+    """The event's dates as a METHOD:CANCEL .ics (same UIDs, higher SEQUENCE)."""
+    from email.utils import parseaddr
+
+    return event.cancellation_calendar_file(organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+
+
+def was_sent_calendar(registration):
+    """Whether an e-mail that carries the calendar file was written for `registration`."""
+    return registration is not None and registration.emails.filter(kind__in=SEAT_KINDS).exists()
+
+
+def build_message(message):
+    """The `EmailMultiAlternatives` for an outbox row (text, HTML, maybe the .ics)."""
+    registration = message.registration
+    event = registration.event if registration else message.event
+    language = (registration.language if registration else None) or "de"
+    with translation.override(language):
+        holds_seat = (
+            registration is not None
+            and registration.status == RegistrationStatus.CONFIRMED
+            and message.kind in SEAT_KINDS
+        )
+        calendar_cancel = message.kind in CANCEL_KINDS and was_sent_calendar(registration)
+        context = {
+            "kind": message.kind,
+            "calendar_cancel": calendar_cancel,
+            "registration": registration,
+            "event": event,
+            "event_url": page_url(event),
+            "holds_seat": holds_seat,
+            "online_link": event.online_access_link if holds_seat else "",
+            "bookings": list(
+                registration.bookings.exclude(status="cancelled")
+                .select_related("workshop", "time_slot")
+                .order_by("time_slot__start")
+            )
+            if registration
+            else [],
+            "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        }
+        if message.kind == EmailKind.COORDINATOR_NOTICE:
+            context["admin_url"] = absolute_url(
+                reverse("registrations:index") + f"?event={event.pk}"
+            )
+        elif registration is not None:
+            context["personal_url"] = personal_url(registration)
+            context["confirm_url"] = personal_url(
+                registration, "registration_links:registration_confirm"
+            )
+            context["cancel_url"] = personal_url(
+                registration, "registration_links:registration_cancel"
+            )
+        text = render_to_string(f"registrations/emails/{message.kind}.txt", context)
+        html = render_to_string(f"registrations/emails/{message.kind}.html", context)
+        subject = subject_for(message.kind, event, language)
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+    )
+    mail.attach_alternative(html, "text/html")
+    if holds_seat:
+        mail.attach(
+            f"{event.slug}.ics",
+            calendar_file(event),
+            "text/calendar; method=PUBLISH; charset=utf-8",
+        )
+    elif calendar_cancel:
+        mail.attach(
+            f"{event.slug}.ics",
+            cancellation_calendar_file(event),
+            "text/calendar; method=CANCEL; charset=utf-8",
+        )
+    return mail

@@ -1,0 +1,528 @@
+"""Registrations: the per-event settings (a mixin the event page inherits), the
+registrations themselves, workshop bookings, the coordinator's extra questions and the
+e-mail outbox.
+
+Nothing here changes a registration's state: `registrations.services.booking` does, under
+the event lock (`services.locking`). The models only describe the data and the
+constraints that hold even if the service had a bug (one active registration per e-mail
+and event, one confirmed workshop per time slot).
+
+Event models are named by string ("events.EventPage"); this app never imports `events`.
+What it needs from an event it asks the page through the methods `RegistrationPageMixin`
+declares (see there).
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.forms.models import AbstractFormField
+from wagtail.contrib.routable_page.models import path
+from wagtail.utils.decorators import cached_classmethod
+
+from . import conf
+
+# The retention period is formatted in from `REGISTRATION_RETENTION_DAYS`
+# (`default_privacy_notice`), so the notice never promises another period than the purge
+# keeps.
+DEFAULT_PRIVACY_NOTICE = gettext_noop(
+    "Verantwortlich für die Verarbeitung Ihrer Daten ist die Netzwerkkoordination "
+    "Kinderschutz (Kontakt siehe Impressum). Wir verarbeiten Ihren Namen, Ihre "
+    "E-Mail-Adresse, Ihre Organisation und Funktion sowie Ihre freiwilligen Angaben, um "
+    "Ihre Anmeldung zu dieser Veranstaltung durchzuführen (Art. 6 Abs. 1 lit. a und e "
+    "DSGVO). Angaben zu Ernährung oder Barrierefreiheit können Gesundheitsdaten sein; wir "
+    "verarbeiten sie nur mit Ihrer ausdrücklichen Einwilligung (Art. 9 Abs. 2 lit. a DSGVO) "
+    "und nur für die Organisation der Veranstaltung. Empfänger sind nur die "
+    "Netzwerkkoordination und, soweit nötig, die Referent:innen (Teilnahmeliste). Ihre "
+    "Daten werden spätestens %(days)s Tage nach der Veranstaltung gelöscht; es bleiben nur "
+    "anonyme Zahlen. Sie haben das Recht auf Auskunft, Berichtigung, Löschung, "
+    "Einschränkung, Datenübertragbarkeit und Widerruf Ihrer Einwilligung mit Wirkung für die "
+    "Zukunft sowie das Recht auf Beschwerde bei der Aufsichtsbehörde. Über den persönlichen "
+    "Link in Ihrer E-Mail können Sie Ihre Anmeldung jederzeit stornieren."
+)
+
+
+def default_privacy_notice():
+    """The default notice with the configured retention period (in the active language)."""
+    return gettext(DEFAULT_PRIVACY_NOTICE) % {"days": int(conf.get("REGISTRATION_RETENTION_DAYS"))}
+
+
+def validate_email_list(value):
+    """Comma- or line-separated e-mail addresses (the coordinators to notify)."""
+    for address in split_email_list(value):
+        validate_email(address)
+
+
+def split_email_list(value):
+    return [part.strip() for part in (value or "").replace("\n", ",").split(",") if part.strip()]
+
+
+class RegistrationPageMixin(models.Model):
+    """What a page needs to take registrations: the per-event settings (tab "Anmeldung")
+    and the routes of the registration form, the way a Wagtail form page inherits
+    `AbstractEmailForm`. Use it with `RoutablePageMixin` on a concrete page model that is
+    named "events.EventPage" (the foreign keys of this app point there).
+
+    The host page provides (the registrations app asks only through these):
+
+    - `registration_start()` / `registration_end()`: the first start and the last end of
+      its dates (aware datetimes) or None;
+    - `is_cancelled`: whether the organiser cancelled the event;
+    - `registration_workshop_slots()`: its time slots that offer parallel workshops, each
+      with `.workshops.all()` (workshops have `title`, `capacity`, `time_slot_id`);
+    - `calendar_file()` / `cancellation_calendar_file(organizer)`: its dates as .ics bytes
+      (METHOD:PUBLISH / METHOD:CANCEL) for e-mail attachments and the personal link;
+    - classmethods `registration_ended_before(cutoff)` (a queryset of the events whose
+      last date ended before `cutoff`) and `registration_upcoming(now)` (the events with
+      registration that are not cancelled and start after `now`, annotated `first_start`).
+    """
+
+    registration_enabled = models.BooleanField(_("Anmeldung möglich"), default=False)
+    registration_opens_at = models.DateTimeField(
+        _("Anmeldung ab"), null=True, blank=True, help_text=_("Leer lassen: sofort.")
+    )
+    registration_deadline = models.DateTimeField(
+        _("Anmeldeschluss"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen: bis zum Beginn der Veranstaltung."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("Plätze"), null=True, blank=True, help_text=_("Leer lassen für unbegrenzt.")
+    )
+    waitlist_enabled = models.BooleanField(_("Warteliste"), default=True)
+    approval_required = models.BooleanField(
+        _("Anmeldungen müssen bestätigt werden"),
+        default=False,
+        help_text=_("Die Koordination bestätigt oder lehnt jede Anmeldung ab."),
+    )
+    # On by default: without it, anyone can register (and cancel) someone else's address,
+    # and that address gets the mails.
+    double_opt_in = models.BooleanField(
+        _("E-Mail-Adresse bestätigen lassen"),
+        default=True,
+        help_text=_("Der Platz wird reserviert, bis der Link in der E-Mail geklickt wird."),
+    )
+    double_opt_in_hold_hours = models.PositiveIntegerField(
+        _("Reservierung (Stunden)"), null=True, blank=True, default=48
+    )
+    confirmation_text = models.TextField(
+        _("Zusatztext der Bestätigung"),
+        blank=True,
+        help_text=_("Erscheint in der Bestätigungs-E-Mail, z. B. Hinweise zur Anreise."),
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("Erinnerung (Tage vorher)"),
+        null=True,
+        blank=True,
+        default=2,
+        help_text=_("Leer lassen: keine Erinnerung."),
+    )
+    coordinator_emails = models.TextField(
+        _("Benachrichtigung an"),
+        blank=True,
+        validators=[validate_email_list],
+        help_text=_("E-Mail-Adressen der Koordination, durch Komma getrennt (optional)."),
+    )
+    privacy_notice = models.TextField(
+        _("Datenschutzhinweise"), default=default_privacy_notice, blank=True
+    )
+    privacy_notice_version = models.CharField(
+        _("Version der Datenschutzhinweise"),
+        max_length=40,
+        default="1",
+        blank=True,
+        help_text=_(
+            "Bei jeder inhaltlichen Änderung erhöhen; wird mit der Einwilligung gespeichert."
+        ),
+    )
+
+    registration_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_enabled"),
+                FieldRowPanel(
+                    [FieldPanel("registration_opens_at"), FieldPanel("registration_deadline")]
+                ),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("waitlist_enabled")]),
+                FieldPanel("approval_required"),
+                FieldRowPanel(
+                    [FieldPanel("double_opt_in"), FieldPanel("double_opt_in_hold_hours")]
+                ),
+                FieldPanel("reminder_days_before"),
+                # The coordinators' notices name the registrants: only people who may
+                # see registrations may choose who gets them.
+                FieldPanel("coordinator_emails", permission="registrations.view_registration"),
+            ],
+            heading=_("Anmeldung"),
+        ),
+        FieldPanel("confirmation_text"),
+        InlinePanel("registration_questions", label=_("Frage"), heading=_("Zusätzliche Fragen")),
+        MultiFieldPanel(
+            [FieldPanel("privacy_notice"), FieldPanel("privacy_notice_version")],
+            heading=_("Datenschutz"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def hold_hours(self):
+        return self.double_opt_in_hold_hours or 48
+
+    @property
+    def notice_version(self):
+        """The version stored with each consent ("1" if the field was left empty)."""
+        return self.privacy_notice_version or "1"
+
+    @property
+    def effective_privacy_notice(self):
+        return self.privacy_notice or default_privacy_notice()
+
+    @cached_classmethod
+    def get_edit_handler(cls):
+        """The page's tabs with "Anmeldung" after the content (a page may still set its own
+        `edit_handler`)."""
+        if hasattr(cls, "edit_handler"):
+            return cls.edit_handler.bind_to_model(cls)
+        tabs = [
+            ObjectList(cls.content_panels, heading=_("Inhalt")),
+            ObjectList(cls.registration_panels, heading=_("Anmeldung")),
+            ObjectList(cls.promote_panels, heading=_("Veröffentlichung")),
+            ObjectList(cls.settings_panels, heading=_("Einstellungen")),
+        ]
+        return TabbedInterface(tabs, base_form_class=cls.base_form_class).bind_to_model(cls)
+
+    # ---- what the host page provides (see the class docstring)
+
+    def registration_start(self):
+        raise NotImplementedError
+
+    def registration_end(self):
+        raise NotImplementedError
+
+    def registration_workshop_slots(self):
+        raise NotImplementedError
+
+    def calendar_file(self):
+        raise NotImplementedError
+
+    def cancellation_calendar_file(self, organizer):
+        raise NotImplementedError
+
+    @classmethod
+    def registration_ended_before(cls, cutoff):
+        raise NotImplementedError
+
+    @classmethod
+    def registration_upcoming(cls, now):
+        raise NotImplementedError
+
+    # ---- routes of the page
+
+    @path("anmelden/", name="register")
+    def registration_form(self, request):
+        """The public registration form (GET) and its submission (POST)."""
+        from .views import registration_form_view
+
+        return registration_form_view(request, self)
+
+    @path("anmelden/gesendet/", name="registration_sent")
+    def registration_sent(self, request):
+        """After submitting with double opt-in: "please check your mail"."""
+        from .views import registration_sent_view
+
+        return registration_sent_view(request, self)
+
+
+class RegistrationQuestion(AbstractFormField):
+    """An extra question of an event's registration form (built with Wagtail's FormBuilder).
+
+    Questions about diet or accessibility needs are health data (Art. 9 DSGVO): flag them,
+    and the form asks for a separate explicit consent when one of them is answered.
+    """
+
+    page = ParentalKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="registration_questions"
+    )
+    is_health_data = models.BooleanField(
+        _("Gesundheitsdaten"),
+        default=False,
+        help_text=_(
+            "z. B. Ernährung, Allergien, Barrierefreiheit: braucht eine eigene Einwilligung."
+        ),
+    )
+
+    panels = AbstractFormField.panels + [FieldPanel("is_health_data")]
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("Frage")
+        verbose_name_plural = _("Fragen")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING_EMAIL = "pending_email", _("E-Mail-Bestätigung ausstehend")
+    PENDING_APPROVAL = "pending_approval", _("wartet auf Bestätigung")
+    CONFIRMED = "confirmed", _("bestätigt")
+    WAITLISTED = "waitlisted", _("Warteliste")
+    CANCELLED = "cancelled", _("storniert")
+    REJECTED = "rejected", _("abgelehnt")
+    EVENT_CANCELLED = "event_cancelled", _("abgesagt durch Veranstalter")
+
+
+ACTIVE_STATUSES = (
+    RegistrationStatus.PENDING_EMAIL,
+    RegistrationStatus.PENDING_APPROVAL,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+def new_secret():
+    return secrets.token_urlsafe(24)
+
+
+class Registration(models.Model):
+    """One person's registration for one event.
+
+    A seat is held by CONFIRMED and PENDING_APPROVAL registrations and by PENDING_EMAIL
+    ones whose `hold_expires_at` lies in the future (double opt-in). `secret` is part of
+    every personal link; replacing it revokes all links. After the retention period the
+    personal fields are blanked and `anonymised_at` is set; status, attendance and the
+    organisation's sector stay for the statistics.
+    """
+
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=RegistrationStatus.choices, db_index=True
+    )
+    first_name = models.CharField(_("Vorname"), max_length=100)
+    last_name = models.CharField(_("Nachname"), max_length=100)
+    email = models.EmailField(_("E-Mail"))
+    email_normalised = models.CharField(max_length=254, editable=False, db_index=True)
+    organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    organisation_sector = models.CharField(
+        _("Bereich"), max_length=200, blank=True, help_text=_("Bleibt nach der Anonymisierung.")
+    )
+    role = models.CharField(_("Funktion"), max_length=200, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    answers = models.JSONField(_("Antworten"), default=dict, blank=True)
+    language = models.CharField(_("Sprache"), max_length=10, default="de")
+
+    privacy_consent_at = models.DateTimeField(_("Einwilligung Datenschutz am"), null=True)
+    privacy_notice_version = models.CharField(
+        _("Version der Datenschutzhinweise"), max_length=40, blank=True
+    )
+    health_consent_at = models.DateTimeField(
+        _("Einwilligung Gesundheitsdaten am"), null=True, blank=True
+    )
+    health_consent_version = models.CharField(max_length=40, blank=True)
+
+    secret = models.CharField(max_length=64, default=new_secret, editable=False)
+    hold_expires_at = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    promoted_at = models.DateTimeField(_("nachgerückt am"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
+    attended = models.BooleanField(_("teilgenommen"), default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email_normalised"],
+                condition=Q(
+                    status__in=[s.value for s in ACTIVE_STATUSES], anonymised_at__isnull=True
+                ),
+                name="registration_one_active_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self):
+        if self.anonymised_at:
+            return str(_("anonymisiert"))
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_STATUSES
+
+    def workshops_display(self):
+        """The chosen workshops as one line (exports, attendance list)."""
+        return "; ".join(
+            f"{b.workshop.title} ({b.get_status_display()})"
+            for b in self.bookings.all()
+            if b.status != BookingStatus.CANCELLED
+        )
+
+    workshops_display.short_description = _("Workshops")
+
+    def answers_display(self):
+        return "; ".join(f"{key}: {value}" for key, value in (self.answers or {}).items())
+
+    answers_display.short_description = _("Antworten")
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("gewünscht")
+    CONFIRMED = "confirmed", _("bestätigt")
+    WAITLISTED = "waitlisted", _("Warteliste")
+    CANCELLED = "cancelled", _("storniert")
+
+
+class WorkshopBooking(models.Model):
+    """A registration's choice of one workshop in one time slot.
+
+    REQUESTED while the registration holds no seat (it waits for the event), CONFIRMED
+    when it counts against the workshop's capacity, WAITLISTED when the workshop was full.
+    `time_slot` is stored (redundantly) so the database can refuse two confirmed
+    workshops in the same slot.
+    """
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="bookings"
+    )
+    workshop = models.ForeignKey(
+        "events.Workshop",
+        verbose_name=_("Workshop"),
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
+    time_slot = models.ForeignKey(
+        "events.TimeSlot", on_delete=models.CASCADE, related_name="bookings"
+    )
+    status = models.CharField(_("Status"), max_length=20, choices=BookingStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Workshop-Buchung")
+        verbose_name_plural = _("Workshop-Buchungen")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "time_slot"],
+                condition=Q(status="confirmed"),
+                name="booking_one_confirmed_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "workshop"],
+                condition=~Q(status="cancelled"),
+                name="booking_one_active_per_workshop",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workshop} ({self.get_status_display()})"
+
+
+class EmailKind(models.TextChoices):
+    CONFIRM_EMAIL = "confirm_email", _("E-Mail-Adresse bestätigen")
+    CONFIRMATION = "confirmation", _("Anmeldebestätigung")
+    WAITLIST = "waitlist", _("Warteliste")
+    PENDING_APPROVAL = "pending_approval", _("Anmeldung eingegangen")
+    PROMOTION = "promotion", _("Nachgerückt")
+    WORKSHOP_PROMOTION = "workshop_promotion", _("Workshop: nachgerückt")
+    APPROVAL = "approval", _("Anmeldung bestätigt")
+    REJECTION = "rejection", _("Anmeldung abgelehnt")
+    CANCELLATION = "cancellation", _("Stornierung")
+    REMINDER = "reminder", _("Erinnerung")
+    EVENT_CANCELLED = "event_cancelled", _("Veranstaltung abgesagt")
+    COORDINATOR_NOTICE = "coordinator_notice", _("Benachrichtigung der Koordination")
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet")
+    SENT = "sent", _("gesendet")
+    FAILED = "failed", _("fehlgeschlagen")
+    SUPPRESSED = "suppressed", _("unterdrückt (zu viele E-Mails an diese Adresse)")
+
+
+class EmailMessage(models.Model):
+    """The outbox: one row per e-mail, written in the transaction that causes it.
+
+    The task `registrations.services.outbox.send_email_message` renders and sends it
+    after the commit and records the outcome. `last_error` holds only the exception
+    class and SMTP code, never an address or message text.
+    """
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("Anmeldung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("Veranstaltung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("Art"), max_length=30, choices=EmailKind.choices)
+    recipient = models.EmailField(_("Empfänger:in"), blank=True)
+    subject = models.CharField(_("Betreff"), max_length=255, blank=True)
+    status = models.CharField(
+        _("Status"),
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    last_error = models.CharField(_("letzter Fehler"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("erstellt am"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("letzter Versuch"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("E-Mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    def clean(self):
+        if "\n" in self.recipient or "\r" in self.recipient:
+            raise ValidationError({"recipient": _("Ungültige Adresse.")})

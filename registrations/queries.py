@@ -1,0 +1,148 @@
+"""Read-only questions about seats: who holds one, how many are left, whether an event
+takes registrations now. Nothing here writes.
+
+`annotate_counts` is the one function listings (calendar, home page, admin explorer,
+dashboard) use to show seat counts: one query for any number of events.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import BookingStatus, Registration, RegistrationStatus, WorkshopBooking
+
+SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_APPROVAL)
+
+
+def seat_holding_q(now=None, prefix=""):
+    """Registrations that occupy a seat: confirmed, awaiting approval, or a live hold."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status__in": SEAT_HOLDING}) | Q(
+        **{
+            f"{prefix}status": RegistrationStatus.PENDING_EMAIL,
+            f"{prefix}hold_expires_at__gt": now,
+        }
+    )
+
+
+def seats_taken(event, now=None, exclude_pk=None):
+    """The seats of `event` held now (by registrations other than `exclude_pk`)."""
+    qs = Registration.objects.filter(seat_holding_q(now), event=event)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.count()
+
+
+def workshop_seats_taken(workshop_ids):
+    """{workshop_id: confirmed bookings} for the given workshops (one query)."""
+    rows = (
+        WorkshopBooking.objects.filter(
+            workshop_id__in=list(workshop_ids), status=BookingStatus.CONFIRMED
+        )
+        .values("workshop_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["workshop_id"]: row["n"] for row in rows}
+
+
+def annotate_counts(events, now=None):
+    """An event queryset with `seats_taken`, `waitlisted` and `pending` (one query).
+
+    Each count is a correlated subquery, not a join: the queryset may join other rows
+    (e.g. `Min("dates__start")`) without multiplying the registrations per date.
+    """
+    now = now or timezone.now()
+    pending = Q(status__in=[RegistrationStatus.PENDING_APPROVAL, RegistrationStatus.PENDING_EMAIL])
+    return events.annotate(
+        seats_taken=_registration_count(seat_holding_q(now)),
+        waitlisted=_registration_count(Q(status=RegistrationStatus.WAITLISTED)),
+        pending=_registration_count(pending),
+    )
+
+
+def _registration_count(condition):
+    """The number of the outer event's registrations matching `condition` (a subquery)."""
+    rows = (
+        Registration.objects.filter(condition, event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+@dataclass
+class Availability:
+    """What the registration box shows and whether the form is offered."""
+
+    is_open: bool
+    message: str = ""
+    capacity: int | None = None
+    seats_left: int | None = None
+    waitlist: bool = False
+    deadline: object = None
+    opens_at: object = None
+    workshops_left: dict = field(default_factory=dict)
+
+
+def availability(event, now=None):
+    """Whether `event` takes registrations now, and the seats left (2 queries)."""
+    now = now or timezone.now()
+    if not event.registration_enabled:  # no query for events without registration
+        return Availability(
+            is_open=False, message=_("Für diese Veranstaltung ist keine Anmeldung möglich.")
+        )
+    start = event.registration_start()
+    deadline = event.registration_deadline or start
+    result = Availability(
+        is_open=False,
+        capacity=event.capacity,
+        deadline=deadline,
+        opens_at=event.registration_opens_at,
+    )
+    if event.is_cancelled:
+        result.message = _("Die Veranstaltung ist abgesagt; eine Anmeldung ist nicht möglich.")
+        return result
+    if start is None or start <= now:
+        result.message = _("Die Veranstaltung hat bereits begonnen oder ist vorbei.")
+        return result
+    if event.registration_opens_at and now < event.registration_opens_at:
+        result.message = _("Die Anmeldung ist noch nicht geöffnet.")
+        return result
+    if deadline and now >= deadline:
+        result.message = _("Der Anmeldeschluss ist vorbei.")
+        return result
+    if event.capacity is not None:
+        result.seats_left = max(event.capacity - seats_taken(event, now), 0)
+        if result.seats_left == 0:
+            if not event.waitlist_enabled:
+                result.message = _("Die Veranstaltung ist ausgebucht.")
+                return result
+            result.waitlist = True
+    result.is_open = True
+    return result
+
+
+def workshop_slots(event):
+    """[(time_slot, [workshop, ...])] of the slots with parallel workshops, each workshop
+    with `seats_left` (None = unlimited); 2 queries."""
+    slots = event.registration_workshop_slots()
+    workshops = [w for slot in slots for w in slot.workshops.all()]
+    taken = workshop_seats_taken(w.pk for w in workshops)
+    result = []
+    for slot in slots:
+        items = list(slot.workshops.all())
+        if not items:
+            continue
+        for workshop in items:
+            workshop.seats_left = (
+                None
+                if workshop.capacity is None
+                else max(workshop.capacity - taken.get(workshop.pk, 0), 0)
+            )
+        result.append((slot, items))
+    return result

@@ -1,0 +1,195 @@
+"""The outbox: queue, send, retry.
+
+Guarantees:
+
+- A mail is written as an `EmailMessage` row in the transaction that causes it
+  (`queue_email`) and handed to the task queue only after the commit: a rolled back
+  change never sends mail, and a failing mail server or queue never loses or blocks a
+  registration.
+- A person's own actions cannot flood an address: over `REGISTRATION_MAIL_LIMIT` a row is
+  recorded as suppressed and never sent.
+- Each message is sent at most once at a time (a compare-and-set claim with a lease), and
+  `last_error` holds only the exception class and SMTP code.
+
+`send_email_message` (a django-tasks task) never raises: a failure is recorded on the
+message (exception class and SMTP code only) and, when the backend can defer tasks (the
+database queue), the task re-enqueues itself with a growing delay. `manage.py
+retry_emails` covers everything else (the immediate backend, a lost queue entry).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+
+from .. import conf
+from ..models import EmailKind, EmailMessage, EmailStatus, split_email_list
+
+logger = logging.getLogger(__name__)
+
+
+# How long a claimed message belongs to the task sending it. Another task (a retry
+# handed to a second worker) may only take it over after that; SMTP times out in 20 s.
+SEND_LEASE = timedelta(minutes=2)
+
+
+def queue_email(kind, registration=None, *, event=None, recipient=None, throttle=False):
+    """Write an outbox row now and send it after the commit.
+
+    With `throttle` (mails a person's own action causes: registering, cancelling) a
+    recipient over `REGISTRATION_MAIL_LIMIT` gets no mail: the row is recorded as
+    suppressed and never sent (see `mail_limit_reached`); the action itself goes on.
+    """
+    from ..emails import subject_for
+
+    event = event or registration.event
+    recipient = recipient or registration.email
+    if "\n" in recipient or "\r" in recipient:
+        raise ValueError("invalid recipient")
+    suppressed = throttle and mail_limit_reached(recipient)
+    message = EmailMessage.objects.create(
+        registration=registration,
+        event=event,
+        kind=kind,
+        recipient=recipient,
+        subject=subject_for(kind, event)[:255],
+        status=EmailStatus.SUPPRESSED if suppressed else EmailStatus.QUEUED,
+    )
+    if suppressed:
+        logger.warning("E-mail %s suppressed: mail limit of its recipient reached", message.pk)
+    else:
+        transaction.on_commit(lambda: enqueue_email(message.pk))
+    return message
+
+
+def notify_coordinators(registration):
+    """A notice to each address in the event's `coordinator_emails` (never throttled)."""
+    for address in split_email_list(registration.event.coordinator_emails):
+        queue_email(EmailKind.COORDINATOR_NOTICE, registration, recipient=address)
+
+
+def mail_limit_reached(recipient, now=None):
+    """Mail bombing guard: has `recipient` had `REGISTRATION_MAIL_LIMIT` mails (not
+    counting suppressed ones and notices to the coordination) within its window?
+
+    Counted in the outbox itself (one query on `created_at`), so every process agrees
+    and the count includes mails of the current transaction.
+    """
+    limit = conf.limit("REGISTRATION_MAIL_LIMIT")
+    if not limit:
+        return False
+    count, window = limit
+    now = now or timezone.now()
+    recent = (
+        EmailMessage.objects.filter(
+            created_at__gte=now - timedelta(seconds=window), recipient__iexact=recipient.strip()
+        )
+        .exclude(status=EmailStatus.SUPPRESSED)
+        .exclude(kind=EmailKind.COORDINATOR_NOTICE)
+    )
+    return recent.count() >= count
+
+
+def enqueue_email(message_id, run_after=None):
+    """Hand a message to the task queue; if that fails, `retry_emails` picks it up."""
+    try:
+        task = send_email_message
+        if run_after is not None and task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(message_id)
+    except Exception as exc:  # the queue being down must never break a registration
+        logger.warning("Could not enqueue e-mail %s: %s", message_id, type(exc).__name__)
+
+
+def max_attempts():
+    return int(conf.get("REGISTRATION_EMAIL_MAX_ATTEMPTS"))
+
+
+def backoff(attempts):
+    """Wait before the next attempt: 5, 10, 20, 40 ... minutes."""
+    return timedelta(minutes=5 * 2 ** max(attempts - 1, 0))
+
+
+def describe_error(exc):
+    """Exception class and SMTP code, nothing else (messages may contain addresses)."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
+
+
+@task()
+def send_email_message(message_id):
+    """Send one outbox message once; returns its status."""
+    from ..emails import build_message
+
+    # No transaction around the SMTP conversation: on SQLite it would hold the write lock
+    # (and block registrations) for as long as the mail server takes.
+    # Claim the message with one conditional UPDATE (compare-and-set): a message that is
+    # being sent by another task (queued, attempted within the lease) is left alone, so
+    # two workers never send the same e-mail twice.
+    now = timezone.now()
+    claimable = (
+        Q(status=EmailStatus.FAILED)
+        | Q(last_attempt_at__isnull=True)
+        | Q(last_attempt_at__lt=now - SEND_LEASE)
+    )
+    claimed = (
+        EmailMessage.objects.filter(claimable, pk=message_id)
+        .exclude(status__in=[EmailStatus.SENT, EmailStatus.SUPPRESSED])
+        .exclude(recipient="")
+        .update(status=EmailStatus.QUEUED, attempts=F("attempts") + 1, last_attempt_at=now)
+    )
+    if not claimed:
+        return None
+    message = EmailMessage.objects.select_related("registration__event", "event").get(pk=message_id)
+    try:
+        build_message(message).send()
+    except Exception as exc:
+        message.status = EmailStatus.FAILED
+        message.last_error = describe_error(exc)
+        logger.warning("E-mail %s failed: %s", message.pk, message.last_error)
+    else:
+        message.status = EmailStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+    message.save(update_fields=["status", "sent_at", "last_error"])
+    if message.status == EmailStatus.FAILED and message.attempts < max_attempts():
+        backend = send_email_message.get_backend()
+        if backend.supports_defer:
+            run_after = timezone.now() + backoff(message.attempts)
+            send_email_message.using(run_after=run_after).enqueue(message.pk)
+    return message.status
+
+
+def retry_due(now=None):
+    """Re-enqueue failed messages whose backoff has passed and queued ones that seem lost.
+
+    Returns the number of messages handed to the queue.
+    """
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=int(conf.get("REGISTRATION_EMAIL_STALE_MINUTES")))
+    count = 0
+    candidates = EmailMessage.objects.filter(attempts__lt=max_attempts()).exclude(recipient="")
+    for message in candidates.filter(status__in=[EmailStatus.FAILED, EmailStatus.QUEUED]):
+        if message.status == EmailStatus.QUEUED:
+            due = (message.last_attempt_at or message.created_at) <= stale
+            if due and message.last_attempt_at is not None:
+                # Declared abandoned (its worker died): release the send lease so the new
+                # task may claim it; conditional, in case it was sent in the meantime.
+                due = bool(
+                    EmailMessage.objects.filter(
+                        pk=message.pk,
+                        status=EmailStatus.QUEUED,
+                        last_attempt_at=message.last_attempt_at,
+                    ).update(last_attempt_at=None)
+                )
+        else:
+            due = message.last_attempt_at is None or (
+                message.last_attempt_at + backoff(message.attempts) <= now
+            )
+        if due:
+            enqueue_email(message.pk)
+            count += 1
+    return count

@@ -1,0 +1,18 @@
+"""Personal links of registrations (signed tokens, see events.tokens)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "registration_links"
+
+urlpatterns = [
+    path("anmeldung/<str:token>/", views.registration_detail, name="registration_detail"),
+    path("anmeldung/<str:token>/abmelden/", views.registration_cancel, name="registration_cancel"),
+    path(
+        "anmeldung/<str:token>/bestaetigen/",
+        views.registration_confirm,
+        name="registration_confirm",
+    ),
+    path("anmeldung/<str:token>/kalender.ics", views.registration_ics, name="registration_ics"),
+]

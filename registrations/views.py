@@ -1,0 +1,301 @@
+"""Registration endpoints: the form on the event (a route of the page) and the personal
+links (`registrations/urls.py`). Views only turn service results and errors into responses.
+
+Redirects are root-relative (built from the request or `reverse`), never from the Site
+record, so they stay on the host and port the person uses. Personal pages (everything
+behind a token, and the page after submitting) are never cached or indexed
+(`personal_page`); their tokens are kept out of access logs by `registrations.log_redaction`.
+"""
+
+from functools import wraps
+
+from django.apps import apps
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import queries, spam
+from .emails import calendar_file
+from .errors import RegistrationError
+from .forms import RegistrationForm
+from .models import RegistrationStatus
+from .services import booking
+from .tokens import CONFIRM, InvalidToken, personal_path, read_token
+
+FORM_TEMPLATE = "registrations/registration_form.html"
+
+# The HTTP status of each refusal code (`RegistrationError.code`); 409 for any other.
+HTTP_STATUS = {
+    "closed": 409,
+    "full": 409,
+    "workshop_full": 409,
+    "duplicate": 409,
+    "expired": 409,
+    "ended": 409,
+    "inactive": 409,
+    "invalid": 409,
+}
+
+
+def http_status(error):
+    return HTTP_STATUS.get(error.code, 409)
+
+
+def organisation_suggestions():
+    """Titles of the live member organisations, for the form's suggestions (one query)."""
+    if not apps.is_installed("members"):
+        return []
+    member_page = apps.get_model("members", "MemberPage")
+    return list(member_page.objects.live().order_by("title").values_list("title", flat=True))
+
+
+def _form_context(request, event, form, info, error=None):
+    return {
+        "page": event,
+        "self": event,
+        "form": form,
+        "availability": info,
+        "error": error,
+        "organisations": organisation_suggestions(),
+        "honeypot": form[spam.HONEYPOT_FIELD] if form else None,
+    }
+
+
+def build_form(event, data=None):
+    questions = list(event.registration_questions.all())
+    return RegistrationForm(
+        data, event=event, slots=queries.workshop_slots(event), questions=questions
+    )
+
+
+def personal_page(view):
+    """Responses of personal pages: `Cache-Control: private, no-store` (no shared or
+    browser cache keeps them) and `X-Robots-Tag: noindex` (their templates also carry
+    `<meta name="robots" content="noindex">`)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private …
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _refusal(request, event, info, refused):
+    """The form again after a refusal before registering (spam trap, expired or too fast,
+    rate limit): with what the person typed, a fresh stamp and the reason."""
+    data = request.POST.copy()
+    data[spam.STAMP_FIELD] = spam.new_stamp(event)
+    data[spam.HONEYPOT_FIELD] = ""
+    form = build_form(event, data)
+    response = render(
+        request,
+        FORM_TEMPLATE,
+        _form_context(request, event, form, info, refused.message),
+        status=refused.status,
+    )
+    if refused.retry_after:
+        response["Retry-After"] = str(int(refused.retry_after))
+    return response
+
+
+def _count_refused(request):
+    """Count a refused submission; returns the 429 refusal once over the limit."""
+    try:
+        spam.count_refused(request)
+    except spam.SpamRefused as limited:
+        return limited
+    return None
+
+
+def _route_url(request, event, name):
+    """Root-relative URL of another route of `event`, from the form's own request path."""
+    own = event.reverse_subpage("register")
+    if request.path.endswith(own):
+        return request.path[: -len(own)] + event.reverse_subpage(name)
+    return event.get_url(request) + event.reverse_subpage(name)
+
+
+def _outcome_url(request, event, registration):
+    """Where the person goes after submitting: with double opt-in a "check your mail"
+    page without any token (the confirmation secret is only in the e-mail), else the
+    personal link's page with the outcome."""
+    if registration.status == RegistrationStatus.PENDING_EMAIL:
+        return _route_url(request, event, "registration_sent")
+    return personal_path(registration) + "?neu=1"
+
+
+@require_http_methods(["GET", "POST"])
+def registration_form_view(request, event):
+    """GET: the form (or why there is none). POST: register, then redirect (PRG) to the
+    outcome. Refusals before registering keep what was typed (`_refusal`); invalid input
+    counts only against the per-address limit for refused submissions."""
+    info = queries.availability(event)
+    if request.method == "GET":
+        form = build_form(event) if info.is_open else None
+        return render(request, FORM_TEMPLATE, _form_context(request, event, form, info))
+
+    if not info.is_open:
+        return render(
+            request,
+            FORM_TEMPLATE,
+            _form_context(request, event, None, info, info.message),
+            status=HTTP_STATUS["closed"],
+        )
+    form = build_form(event, request.POST)
+    try:
+        spam.check_form(request.POST, event)
+    except spam.SpamRefused as refused:
+        return _refusal(request, event, info, _count_refused(request) or refused)
+    if not form.is_valid():
+        limited = _count_refused(request)
+        if limited:
+            return _refusal(request, event, info, limited)
+        return render(request, FORM_TEMPLATE, _form_context(request, event, form, info), status=400)
+    try:
+        spam.count_submission(request, event, form.cleaned_data["email"])
+    except spam.SpamRefused as refused:
+        return _refusal(request, event, info, refused)
+    try:
+        registration = booking.register(
+            event,
+            form.registration_data(),
+            workshops=form.workshop_choices(),
+            language=getattr(request, "LANGUAGE_CODE", "de"),
+        )
+    except RegistrationError as error:
+        info = queries.availability(event)
+        form = build_form(event, request.POST) if info.is_open else None
+        if form is not None:
+            form.is_valid()
+        return render(
+            request,
+            FORM_TEMPLATE,
+            _form_context(request, event, form, info, error.message),
+            status=http_status(error),
+        )
+    return HttpResponseRedirect(_outcome_url(request, event, registration))
+
+
+@personal_page
+@require_http_methods(["GET"])
+def registration_sent_view(request, event):
+    """After submitting with double opt-in: "check your mail" (no token, no personal data)."""
+    return render(request, "registrations/registration_sent.html", {"page": event, "event": event})
+
+
+def _invalid_link(request):
+    return render(request, "registrations/registration_invalid.html", status=404)
+
+
+def _registration_or_404(request, token, purpose=None):
+    try:
+        if purpose:
+            return read_token(token, purpose=purpose)
+        return read_token(token)
+    except InvalidToken:
+        return None
+
+
+@personal_page
+@require_http_methods(["GET"])
+def registration_detail(request, token):
+    registration = _registration_or_404(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    event = registration.event
+    return render(
+        request,
+        "registrations/registration_detail.html",
+        {
+            "registration": registration,
+            "event": event,
+            "page": event,
+            "is_new": request.GET.get("neu") == "1",
+            "token": token,
+            "bookings": registration.bookings.exclude(status="cancelled")
+            .select_related("workshop", "time_slot")
+            .order_by("time_slot__start"),
+            "can_cancel": booking.self_cancel_refusal(registration) is None,
+            "can_download": registration.status == RegistrationStatus.CONFIRMED,
+        },
+    )
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, token):
+    """GET asks, POST cancels: a link preview or mail scanner never cancels anything.
+    Cancelling revokes the links sent so far; the redirect carries a new one."""
+    registration = _registration_or_404(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    refusal = booking.self_cancel_refusal(registration) if registration.is_active else None
+    if request.method == "POST" and registration.is_active and not refusal:
+        try:
+            registration = booking.cancel(registration)
+        except RegistrationError as error:
+            refusal = error.message
+        else:
+            messages.success(request, _("Ihre Anmeldung ist storniert."))
+            return HttpResponseRedirect(personal_path(registration))
+    return render(
+        request,
+        "registrations/registration_cancel.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "page": registration.event,
+            "refusal": refusal,
+        },
+        status=HTTP_STATUS["ended"] if refusal and request.method == "POST" else 200,
+    )
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def registration_confirm(request, token):
+    """Double opt-in: GET shows a button, POST confirms the e-mail address. Takes only
+    the confirm token, which only the e-mail to that address carries."""
+    registration = _registration_or_404(request, token, purpose=CONFIRM)
+    if registration is None:
+        return _invalid_link(request)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            registration = booking.confirm_email(registration)
+        except RegistrationError as exc:
+            error, status = exc.message, http_status(exc)
+        else:
+            return HttpResponseRedirect(personal_path(registration) + "?neu=1")
+    return render(
+        request,
+        "registrations/registration_confirm.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "page": registration.event,
+            "error": error,
+            "pending": registration.status == RegistrationStatus.PENDING_EMAIL,
+        },
+        status=status,
+    )
+
+
+@personal_page
+@require_http_methods(["GET"])
+def registration_ics(request, token):
+    """The event as a calendar file, for people with a confirmed seat."""
+    registration = _registration_or_404(request, token)
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        return _invalid_link(request)
+    response = HttpResponse(
+        calendar_file(registration.event), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response
