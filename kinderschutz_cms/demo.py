@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
-from .models import ContentPage, HomePage, NetworkSettings
+from .models import ContentPage, NetworkHomePage, NetworkSettings
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "kinderschutz"  # noqa: S105 - demo only, printed by `make demo`
@@ -102,12 +102,12 @@ def build_site(stdout=None, base_url=None):
     """
     hostname, port = site_address(base_url or settings.WAGTAILADMIN_BASE_URL)
     root = Page.get_first_root_node()
-    home = HomePage.objects.first()
+    home = NetworkHomePage.objects.first()
     if home is None:
         # Replace Wagtail's welcome page, if the initial migration made one.
         Page.objects.filter(depth=2, content_type__model="page").delete()
         root.refresh_from_db()
-        home = HomePage(
+        home = NetworkHomePage(
             title="Netzwerk Kinderschutz Landkreis Musterland",
             slug="start",
             intro=(

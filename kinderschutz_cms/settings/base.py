@@ -77,6 +77,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                # kinderschutz_base_template: the frame the plugin pages extend.
+                "kinderschutz_cms.context_processors.plugin",
             ],
         },
     },

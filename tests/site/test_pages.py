@@ -1,7 +1,7 @@
 import pytest
 from wagtail.test.utils import WagtailTestUtils  # noqa: F401  (helpers used by app tests)
 
-from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
+from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,8 @@ def test_content_page_shows_body_blocks(client, home_page):
 
 
 def test_content_page_can_only_live_below_home_or_content_pages():
-    assert ContentPage.allowed_parent_page_models() == [HomePage, ContentPage]
-    assert HomePage.max_count == 1
+    assert ContentPage.allowed_parent_page_models() == [NetworkHomePage, ContentPage]
+    assert NetworkHomePage.max_count == 1
 
 
 def test_unknown_url_gives_404_not_500(client, home_page):
