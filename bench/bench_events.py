@@ -31,7 +31,8 @@ def _measure(size):
     from django.core.cache import cache
     from django.test import Client
 
-    from events import demo, ical, listing
+    from demo import events as demo
+    from events import ical, listing
     from events.models import EventPage
 
     home, hostname = _site(size)

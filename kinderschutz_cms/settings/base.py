@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "members",
     "events",
     "news",
+    # The demo network and `load_demo_data` (standalone site and tests only; not in the wheel).
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -223,7 +223,7 @@ def test_header_search_has_a_visible_label_matching_its_name(client, home_page):
 
 
 def test_demo_reporting_page_links_the_police_number(client, home_page):
-    from kinderschutz_cms.demo import BODIES
+    from demo.site import BODIES
 
     page = ContentPage(title="Meldewege", slug="meldewege", body=BODIES["meldewege"])
     home_page.add_child(instance=page)

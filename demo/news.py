@@ -16,7 +16,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from .models import NewsIndexPage, NewsPage
+from news.models import NewsIndexPage, NewsPage
 
 # Dark backgrounds: the white lettering on them has a contrast of at least 7:1.
 COLOURS = ["#0a4b68", "#5a2a6e", "#1e5e2f", "#7a3b00", "#8a1c1c", "#2d3e50"]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
-from .models import ContentPage, NetworkHomePage, NetworkSettings
+from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "kinderschutz"  # noqa: S105 - demo only, printed by `make demo`

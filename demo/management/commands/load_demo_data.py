@@ -4,10 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from events import demo as events_demo
-from kinderschutz_cms import demo as site_demo
-from members import demo as members_demo
-from news import demo as news_demo
+from demo import events as events_demo
+from demo import members as members_demo
+from demo import news as news_demo
+from demo import site as site_demo
 
 
 class Command(BaseCommand):

@@ -12,8 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .choices import ProviderKind
-from .models import AgreementPage, ContactPerson, MemberIndexPage, MemberPage, Sector, Signatory
+from members.choices import ProviderKind
+from members.models import (
+    AgreementPage,
+    ContactPerson,
+    MemberIndexPage,
+    MemberPage,
+    Sector,
+    Signatory,
+)
 
 INDEX_SLUG = "netzwerkpartner"
 AGREEMENT_SLUG = "kooperationsvereinbarung"

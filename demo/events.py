@@ -11,8 +11,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .choices import EventFormat, EventStatus, TimeSlotKind
-from .models import (
+from events.choices import EventFormat, EventStatus, TimeSlotKind
+from events.models import (
     Audience,
     EventDate,
     EventIndexPage,
@@ -501,8 +501,8 @@ PARTICIPANTS = [
 def _registrations(index):
     """Demo registrations through the registration service (idempotent): the first
     training fills up and has a waitlist, a few others have some seats taken."""
-    from .models import Registration
-    from .registration import RegistrationError, confirm_email, register
+    from events.models import Registration
+    from events.registration import RegistrationError, confirm_email, register
 
     if Registration.objects.filter(event__in=EventPage.objects.child_of(index)).exists():
         return 0
