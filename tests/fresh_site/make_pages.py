@@ -5,22 +5,24 @@ from datetime import timedelta
 
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from home.models import HomePage
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from events.models import EventDate, EventIndexPage, TrainingPage
-from home.models import HomePage
 from kinderschutz_cms.models import NetworkHomePage
 from members.models import MemberIndexPage, MemberPage, Sector
 from news.models import NewsIndexPage, NewsPage
 
 assert HomePage.objects.exists(), "wagtail start's home page is missing"
 root = Page.get_first_root_node()
-network = root.add_child(instance=NetworkHomePage(title="Netzwerk Frischhausen", slug="netzwerk"))
+network = NetworkHomePage(title="Netzwerk Frischhausen", slug="netzwerk")
+root.add_child(instance=network)
 Site.objects.create(hostname="netzwerk.localhost", port=80, root_page=network)
 
-calendar = network.add_child(instance=EventIndexPage(title="Veranstaltungen", slug="veranstaltungen"))
+calendar = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
+network.add_child(instance=calendar)
 start = timezone.now().replace(microsecond=0) + timedelta(days=20)
 training = TrainingPage(
     title="Gewichtige Anhaltspunkte erkennen",
@@ -32,7 +34,8 @@ training.dates = [EventDate(start=start, end=start + timedelta(hours=6), sort_or
 calendar.add_child(instance=training)
 training.save_revision().publish()
 
-directory = network.add_child(instance=MemberIndexPage(title="Netzwerkpartner", slug="netzwerkpartner"))
+directory = MemberIndexPage(title="Netzwerkpartner", slug="netzwerkpartner")
+network.add_child(instance=directory)
 directory.add_child(
     instance=MemberPage(
         title="Kita Sonnenschein",
@@ -44,7 +47,8 @@ directory.add_child(
 png = io.BytesIO()
 PILImage.new("RGB", (64, 36), "#2a6f97").save(png, "PNG")
 image = get_image_model().objects.create(title="Plenum", file=ImageFile(png, name="plenum.png"))
-news = network.add_child(instance=NewsIndexPage(title="Aktuelles", slug="aktuelles"))
+news = NewsIndexPage(title="Aktuelles", slug="aktuelles")
+network.add_child(instance=news)
 news.add_child(
     instance=NewsPage(
         title="Neue Fortbildungen",
