@@ -37,7 +37,7 @@ step "applying the README section"
 
 cd "$WORK/site"
 export DJANGO_SETTINGS_MODULE=hostsite.settings.dev PYTHONDONTWRITEBYTECODE=1
-step "migrate"
+step "migrate (its system checks: no model or reverse-accessor clash with home.HomePage)"
 "$VENV_PY" manage.py migrate --noinput >/dev/null
 step "creating the pages"
 "$VENV_PY" manage.py shell < "$HERE/make_pages.py"
