@@ -1,11 +1,14 @@
 """The wheel carries each app's templates, static files and compiled catalogues, and
 neither the demo app nor the standalone site's frame. Usage: check_wheel.py WHEEL"""
 
+import re
 import sys
 import zipfile
 
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-APPS = ["kinderschutz_cms", "members", "events", "news"]
+# Every app in the wheel (a top-level folder with apps.py) ships its catalogue and migrations.
+APPS = sorted({name.split("/")[0] for name in names if re.fullmatch(r"[a-z_]+/apps\.py", name)})
+assert {"kinderschutz_cms", "members", "events", "news"} <= set(APPS), APPS
 expected = [
     "kinderschutz_cms/templates/kinderschutz_cms/network_home_page.html",
     "kinderschutz_cms/templates/kinderschutz_cms/includes/form_field.html",
@@ -24,7 +27,8 @@ unwanted = sorted(
     name for name in names if name.split("/")[0] in {"demo", "templates", "tests", "locale"}
 )
 print(
-    f"wheel: {len(names)} files, {sum(n.endswith('.html') for n in names)} templates, "
+    f"wheel: {len(names)} files, apps {', '.join(APPS)}, "
+    f"{sum(n.endswith('.html') for n in names)} templates, "
     f"{sum(n.endswith('.mo') for n in names)} catalogues"
 )
 if missing or unwanted:
