@@ -17,7 +17,16 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # One catalogue per shipped app, plus locale/ for the standalone site's frame.
 APPS = ["kinderschutz_cms", "members", "events", "news"]
 CATALOGUE_DIRS = ["locale", *(f"{app}/locale" for app in APPS)]
-IGNORE = [".venv", "node_modules", "tests", "bench", "scripts", "media", "static_collected"]
+IGNORE = [
+    ".venv",
+    "node_modules",
+    "tests",
+    "bench",
+    "scripts",
+    "media",
+    "static_collected",
+    "build",
+]
 
 
 def catalogue_msgids(path):
@@ -37,7 +46,7 @@ def check():
     Runs makemessages in place and puts the committed files back afterwards."""
     os.chdir(ROOT)
     pos = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
-    pos = [p for p in pos if ".venv" not in p.parts and "node_modules" not in p.parts]
+    pos = [p for p in pos if not {".venv", "node_modules", "build"} & set(p.parts)]
     saved = {p: p.read_bytes() for p in pos}
     before = {p: catalogue_msgids(p) for p in pos}
     try:

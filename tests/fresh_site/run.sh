@@ -21,7 +21,12 @@ step "building the wheel"
 VENV_PY="$WORK/venv/bin/python"
 quiet() { "$@" >"$WORK/log" 2>&1 || { cat "$WORK/log"; exit 1; }; }
 quiet "$VENV_PY" -m pip install --upgrade pip
-quiet "$VENV_PY" -m pip wheel --no-deps -w "$WORK/dist" "$ROOT"
+# From a copy of the working tree, so that no build/ folder is left in it.
+mkdir "$WORK/src"
+tar -C "$ROOT" --exclude=./.git --exclude=./.venv --exclude=./node_modules --exclude=./build \
+    --exclude='*.egg-info' --exclude=./media --exclude='./db.sqlite3*' \
+    --exclude=./static_collected --exclude=./test-artifacts -cf - . | tar -C "$WORK/src" -xf -
+quiet "$VENV_PY" -m pip wheel --no-deps -w "$WORK/dist" "$WORK/src"
 WHEEL=$(ls "$WORK"/dist/kinderschutz_cms-*.whl)
 "$VENV_PY" "$HERE/check_wheel.py" "$WHEEL"
 
