@@ -10,7 +10,7 @@ DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: serve-prod help install demo test test-fast test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
+.PHONY: serve-prod help install demo test test-fast test-fresh-site test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ test: ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL (print
 
 test-fast: $(STAMP) ## Tests on SQLite without the browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-fresh-site: ## The README's "existing Wagtail site" steps on a wheel and a `wagtail start` site
+	@$(TIMED) "fresh site from the wheel" bash tests/fresh_site/run.sh
 
 bench: $(STAMP) ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python bench/run_all.py

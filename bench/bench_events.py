@@ -17,10 +17,10 @@ SIZES = (10, 1000)
 def _site(size):
     from wagtail.models import Page, Site
 
-    from kinderschutz_cms.models import HomePage
+    from kinderschutz_cms.models import NetworkHomePage
 
     root = Page.get_first_root_node()
-    home = HomePage(title=f"Netzwerk {size}", slug=f"netzwerk-{size}")
+    home = NetworkHomePage(title=f"Netzwerk {size}", slug=f"netzwerk-{size}")
     root.add_child(instance=home)
     hostname = f"bench{size}.test"
     Site.objects.create(hostname=hostname, port=80, root_page=home, is_default_site=False)
@@ -31,7 +31,8 @@ def _measure(size):
     from django.core.cache import cache
     from django.test import Client
 
-    from events import demo, ical, listing
+    from demo import events as demo
+    from events import ical, listing
     from events.models import EventPage
 
     home, hostname = _site(size)

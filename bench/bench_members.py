@@ -20,8 +20,8 @@ def run():
     setup_django()
     from django.test import Client
 
-    from kinderschutz_cms.demo import build_site
-    from members import demo
+    from demo import members as demo
+    from demo.site import build_site
 
     home = build_site()
     index = demo.build_index(home)

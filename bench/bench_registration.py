@@ -28,7 +28,7 @@ THREADS = 50
 STAMP_RE = re.compile(r'name="form_started" value="([^"]+)"')
 
 SETUP = f"""
-from kinderschutz_cms.demo import build_site
+from demo.site import build_site
 from events.models import EventIndexPage, TrainingPage, EventDate
 from django.utils import timezone
 from datetime import timedelta

@@ -427,14 +427,15 @@ class Client:
 
 BASE_TREE = """
 from wagtail.models import Page, Site
-from kinderschutz_cms.models import HomePage
+from kinderschutz_cms.models import NetworkHomePage
 from events.models import EventIndexPage
 root = Page.get_first_root_node()
-home = HomePage.objects.first()
+home = NetworkHomePage.objects.first()
 if home is None:
     Page.objects.filter(depth=2).delete()
     root.refresh_from_db()
-    home = root.add_child(instance=HomePage(title="Netzwerk Kinderschutz Lastland", slug="start"))
+    home = NetworkHomePage(title="Netzwerk Kinderschutz Lastland", slug="start")
+    home = root.add_child(instance=home)
     Site.objects.all().delete()
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
 if not EventIndexPage.objects.exists():

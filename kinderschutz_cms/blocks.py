@@ -1,7 +1,8 @@
 """StreamField blocks shared by every app's pages.
 
-Each block renders through its own template under templates/blocks/, so a page template
-only loops over `page.body`.
+Each block renders through its own template under
+kinderschutz_cms/templates/kinderschutz_cms/blocks/, so a page template only loops over
+`page.body`.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ class HeadingBlock(blocks.StructBlock):
     class Meta:
         icon = "title"
         label = _("Überschrift")
-        template = "blocks/heading_block.html"
+        template = "kinderschutz_cms/blocks/heading_block.html"
 
 
 class DocumentLinkBlock(blocks.StructBlock):
@@ -35,7 +36,7 @@ class DocumentLinkBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("Dokument")
-        template = "blocks/document_link_block.html"
+        template = "kinderschutz_cms/blocks/document_link_block.html"
 
 
 class ContactBlock(blocks.StructBlock):
@@ -51,7 +52,7 @@ class ContactBlock(blocks.StructBlock):
     class Meta:
         icon = "user"
         label = _("Kontakt")
-        template = "blocks/contact_block.html"
+        template = "kinderschutz_cms/blocks/contact_block.html"
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -61,12 +62,12 @@ class BodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         label=_("Text"),
         features=["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"],
-        template="blocks/paragraph_block.html",
+        template="kinderschutz_cms/blocks/paragraph_block.html",
         icon="pilcrow",
     )
-    image = ImageBlock(label=_("Bild"), template="blocks/image_block.html")
+    image = ImageBlock(label=_("Bild"), template="kinderschutz_cms/blocks/image_block.html")
     document = DocumentLinkBlock()
     contact = ContactBlock()
 
     class Meta:
-        template = "blocks/body_block.html"
+        template = "kinderschutz_cms/blocks/body_block.html"

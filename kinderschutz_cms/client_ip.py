@@ -21,14 +21,14 @@ own, an IPv6 address by its /64 network (one connection usually gets a whole /64
 
 import ipaddress
 
-from django.conf import settings
+from . import conf
 
 UNKNOWN = "unknown"
 
 
 def trusted_proxy_count() -> int:
     try:
-        return max(int(getattr(settings, "KINDERSCHUTZ_TRUSTED_PROXY_COUNT", 0) or 0), 0)
+        return max(int(conf.get("KINDERSCHUTZ_TRUSTED_PROXY_COUNT") or 0), 0)
     except (TypeError, ValueError):
         return 0
 

@@ -13,16 +13,17 @@ reachable under its own hostname, so its record is right by necessity, and links
 pages start with its root URL.
 """
 
-from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page, Site
+
+from . import conf
 
 
 def base_url(site: Site | None = None) -> str:
     """The public address (scheme, host, port) for links without a request."""
     if site is not None and not site.is_default_site:
         return site.root_url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return (conf.get("WAGTAILADMIN_BASE_URL") or "").rstrip("/")
 
 
 def absolute_url(location: str, request: HttpRequest | None = None, site: Site | None = None):

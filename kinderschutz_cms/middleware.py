@@ -9,11 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-DEFAULT_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+from . import conf
 
 
 class ContentSecurityPolicyMiddleware:
@@ -21,10 +17,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
-        self.exempt_prefixes = tuple(
-            getattr(settings, "CONTENT_SECURITY_POLICY_EXEMPT_PREFIXES", ("/admin/",))
-        )
+        self.policy = conf.get("CONTENT_SECURITY_POLICY")
+        self.exempt_prefixes = tuple(conf.get("CONTENT_SECURITY_POLICY_EXEMPT_PREFIXES"))
 
     def __call__(self, request):
         response = self.get_response(request)

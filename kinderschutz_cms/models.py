@@ -28,7 +28,7 @@ def _page_link(verbose_name):
     )
 
 
-class HomePage(Page):
+class NetworkHomePage(Page):
     """The network's front page: name, purpose and what is next.
 
     One installation may host several networks: each is a Wagtail Site whose root page is
@@ -88,7 +88,7 @@ class ContentPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
-    parent_page_types = ["kinderschutz_cms.HomePage", "kinderschutz_cms.ContentPage"]
+    parent_page_types = ["kinderschutz_cms.NetworkHomePage", "kinderschutz_cms.ContentPage"]
 
     class Meta:
         verbose_name = _("Inhaltsseite")

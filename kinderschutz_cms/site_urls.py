@@ -11,7 +11,7 @@ from django.views.i18n import set_language
 from . import views
 
 urlpatterns = [
-    path("suche/", views.search, name="search"),
+    path("suche/", views.search, name="kinderschutz_search"),  # no clash with a host's "search"
     # The language switch in the header: Django's view stores the choice in a cookie.
     path("sprache/", set_language, name="set_language"),
     path("", include("registrations.urls")),

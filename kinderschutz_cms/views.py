@@ -29,4 +29,4 @@ def search(request):
         "pagination_query": urlencode({"q": query, "kind": kind}),
         "max_query_length": site_search.MAX_QUERY_LENGTH,
     }
-    return TemplateResponse(request, "search/search.html", context)
+    return TemplateResponse(request, "kinderschutz_cms/search/search.html", context)

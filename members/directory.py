@@ -21,10 +21,10 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from taggit.models import Tag
 
+from . import conf
 from .forms import DirectoryFilterForm
 from .models import ContactPerson, MemberPage, MemberServiceTag, Sector
 
-PER_PAGE = 20
 MAX_SEARCH_WORDS = 10
 
 _GERMAN_SORT = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
@@ -150,7 +150,7 @@ def directory_context(index_page, params):
     form = DirectoryFilterForm(params, **filter_options(members))
     filters = form.active_filters()
     ids = alphabetical_ids(filter_members(members, **filters))
-    paginator = Paginator(ids, PER_PAGE)
+    paginator = Paginator(ids, conf.get("KINDERSCHUTZ_MEMBERS_PER_PAGE"))
     page_obj = paginator.get_page(params.get("page"))
     page_obj.object_list = load_members(page_obj.object_list)
     return {

@@ -63,7 +63,7 @@ class MemberIndexPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
-    parent_page_types = ["kinderschutz_cms.HomePage"]
+    parent_page_types = ["kinderschutz_cms.NetworkHomePage"]
     subpage_types = ["members.MemberPage", "members.AgreementPage"]
 
     class Meta:
@@ -275,7 +275,7 @@ class AgreementPage(Page):
         index.FilterField("next_review"),
     ]
 
-    parent_page_types = ["kinderschutz_cms.HomePage", "members.MemberIndexPage"]
+    parent_page_types = ["kinderschutz_cms.NetworkHomePage", "members.MemberIndexPage"]
     subpage_types = []
 
     class Meta:

@@ -10,11 +10,11 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-FEED_LENGTH = 20
+from . import conf
 
 
 class NewsRssFeed(Feed):
-    """The latest `FEED_LENGTH` articles of one index (RSS 2.0)."""
+    """The latest `KINDERSCHUTZ_NEWS_FEED_LENGTH` articles of one index (RSS 2.0)."""
 
     def __init__(self, index_page):
         self.index_page = index_page
@@ -33,7 +33,7 @@ class NewsRssFeed(Feed):
         return self.index_page.intro or self.index_page.title
 
     def items(self):
-        return list(self.index_page.articles()[:FEED_LENGTH])
+        return list(self.index_page.articles()[: conf.get("KINDERSCHUTZ_NEWS_FEED_LENGTH")])
 
     def item_title(self, item):
         return item.title

@@ -26,13 +26,14 @@ from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock
 
+from . import conf
+
 ALT_TEXT_REQUIRED = _(
     "Bitte beschreiben Sie das Bild in einem Alternativtext (für Menschen, die das Bild "
     "nicht sehen können)."
 )
 # The rendition every list shows; prefetched with the articles.
 LIST_RENDITION = "fill-640x360"
-ARTICLES_PER_PAGE = 10
 MAX_TAG_LENGTH = 100
 
 
@@ -44,7 +45,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
-    parent_page_types = ["kinderschutz_cms.HomePage"]
+    parent_page_types = ["kinderschutz_cms.NetworkHomePage"]
     subpage_types = ["news.NewsPage"]
 
     class Meta:
@@ -76,7 +77,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         tags = list(self.used_tags())
         current_tag = next((t for t in tags if t.slug == tag), None)
         articles = self.articles(tag=current_tag.slug if current_tag else None)
-        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        paginator = Paginator(articles, conf.get("KINDERSCHUTZ_NEWS_PER_PAGE"))
         context.update(
             articles=paginator.get_page(request.GET.get("page")),
             tags=tags,

@@ -1,8 +1,11 @@
 """Refresh the English message catalogues from the German source strings, then compile.
 
 German is the source language of this project: msgids are German, and each catalogue
-under <app>/locale/en/ and locale/en/ holds the English translation. Run `make messages`
-after changing user-facing strings, translate the new entries, run it again to compile.
+holds the English translation. Extraction is per app: makemessages puts a string into the
+catalogue of the app whose folder holds the file (<app>/locale/en/, shipped in the wheel
+with the app's templates); strings of the standalone site's frame (top-level templates/)
+go to locale/en/. Run `make messages` after changing user-facing strings, translate the
+new entries, run it again to compile. `--check` fails when a catalogue is stale.
 """
 
 import os
@@ -11,14 +14,19 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CATALOGUE_DIRS = [
-    "locale",
-    "members/locale",
-    "events/locale",
-    "registrations/locale",
-    "news/locale",
+# One catalogue per shipped app, plus locale/ for the standalone site's frame.
+APPS = ["kinderschutz_cms", "members", "events", "registrations", "news"]
+CATALOGUE_DIRS = ["locale", *(f"{app}/locale" for app in APPS)]
+IGNORE = [
+    ".venv",
+    "node_modules",
+    "tests",
+    "bench",
+    "scripts",
+    "media",
+    "static_collected",
+    "build",
 ]
-IGNORE = [".venv", "node_modules", "tests", "bench", "scripts", "media", "static_collected"]
 
 
 def catalogue_msgids(path):
@@ -38,7 +46,7 @@ def check():
     Runs makemessages in place and puts the committed files back afterwards."""
     os.chdir(ROOT)
     pos = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
-    pos = [p for p in pos if ".venv" not in p.parts and "node_modules" not in p.parts]
+    pos = [p for p in pos if not {".venv", "node_modules", "build"} & set(p.parts)]
     saved = {p: p.read_bytes() for p in pos}
     before = {p: catalogue_msgids(p) for p in pos}
     try:

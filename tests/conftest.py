@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page, Site
 
-from kinderschutz_cms.models import HomePage
+from kinderschutz_cms.models import NetworkHomePage
 
 
 def ensure_wagtail_tree():
@@ -31,7 +31,7 @@ def home_page(db):
     root = Page.get_first_root_node()
     Page.objects.filter(depth=2).delete()
     root.refresh_from_db()
-    home = HomePage(title="Netzwerk Kinderschutz Testland", slug="start")
+    home = NetworkHomePage(title="Netzwerk Kinderschutz Testland", slug="start")
     root.add_child(instance=home)
     Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)

@@ -42,7 +42,7 @@ class EventIndexPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
-    parent_page_types = ["kinderschutz_cms.HomePage"]
+    parent_page_types = ["kinderschutz_cms.NetworkHomePage"]
     subpage_types = ["events.TrainingPage", "events.FachtagPage", "events.NetworkMeetingPage"]
 
     per_page = 20

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "events",
     "registrations",
     "news",
+    # The demo network and `load_demo_data` (standalone site and tests only; not in the wheel).
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -78,6 +80,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                # kinderschutz_base_template: the frame the plugin pages extend.
+                "kinderschutz_cms.context_processors.plugin",
             ],
         },
     },

@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
+from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
 from tests.events.factories import at, make_event, make_fachtag, make_venue
 from tests.events.factories import make_index as make_event_index
 from tests.members.factories import (
@@ -41,7 +41,7 @@ class Target:
 
 @dataclass
 class SiteData:
-    home: HomePage
+    home: NetworkHomePage
     footer_pages: dict
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from events import demo
+from demo import events as demo
 from events.choices import EventStatus
 from events.models import EventDate, EventPage, FachtagPage, Workshop
 

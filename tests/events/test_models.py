@@ -2,8 +2,14 @@
 
 import pytest
 
-from events.models import EventIndexPage, EventPage, FachtagPage, NetworkMeetingPage, TrainingPage
-from kinderschutz_cms.models import HomePage
+from events.models import (
+    EventIndexPage,
+    EventPage,
+    FachtagPage,
+    NetworkMeetingPage,
+    TrainingPage,
+)
+from kinderschutz_cms.models import NetworkHomePage
 
 from .factories import make_event
 
@@ -11,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_page_tree_rules(home_page, index):
-    assert EventIndexPage.allowed_parent_page_models() == [HomePage]
+    assert EventIndexPage.allowed_parent_page_models() == [NetworkHomePage]
     assert EventIndexPage.can_create_at(home_page)
     assert not EventIndexPage.can_create_at(index)
     for model in (TrainingPage, FachtagPage, NetworkMeetingPage):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from members import demo
+from demo import members as demo
 from members.agreements import current_agreement, unsigned_members
 from members.models import (
     AgreementPage,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.test.utils import WagtailPageTestCase
 
-from kinderschutz_cms.models import ContentPage, HomePage
+from kinderschutz_cms.models import ContentPage, NetworkHomePage
 from members.models import (
     AgreementPage,
     ContactPerson,
@@ -18,17 +18,17 @@ from .factories import MemberPageFactory, sector
 
 class PageTypeRules(WagtailPageTestCase):
     def test_directory_lives_below_the_home_page(self):
-        self.assertAllowedParentPageTypes(MemberIndexPage, {HomePage})
-        self.assertCanCreateAt(HomePage, MemberIndexPage)
+        self.assertAllowedParentPageTypes(MemberIndexPage, {NetworkHomePage})
+        self.assertCanCreateAt(NetworkHomePage, MemberIndexPage)
         self.assertCanNotCreateAt(ContentPage, MemberIndexPage)
 
     def test_members_only_in_the_directory_and_without_children(self):
         self.assertAllowedParentPageTypes(MemberPage, {MemberIndexPage})
-        self.assertCanNotCreateAt(HomePage, MemberPage)
+        self.assertCanNotCreateAt(NetworkHomePage, MemberPage)
         self.assertAllowedSubpageTypes(MemberPage, set())
 
     def test_agreements_below_home_or_directory(self):
-        self.assertAllowedParentPageTypes(AgreementPage, {HomePage, MemberIndexPage})
+        self.assertAllowedParentPageTypes(AgreementPage, {NetworkHomePage, MemberIndexPage})
         self.assertAllowedSubpageTypes(MemberIndexPage, {MemberPage, AgreementPage})
         self.assertAllowedSubpageTypes(AgreementPage, set())
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.directory import PER_PAGE
+from members.conf import DEFAULTS
 
 from .factories import (
     AgreementPageFactory,
@@ -18,6 +18,7 @@ from .factories import (
     sector,
 )
 
+PER_PAGE = DEFAULTS["KINDERSCHUTZ_MEMBERS_PER_PAGE"]
 URL = "/netzwerkpartner/"
 
 

@@ -2,9 +2,9 @@ import pytest
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from kinderschutz_cms import demo as site_demo
+from demo import news as demo
+from demo import site as site_demo
 from kinderschutz_cms.models import ContentPage
-from news import demo
 from news.models import NewsPage
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from kinderschutz_cms.models import ContentPage, HomePage
+from kinderschutz_cms.models import ContentPage, NetworkHomePage
 from news.models import ALT_TEXT_REQUIRED, NewsIndexPage, NewsPage
 
 from .factories import ImageFactory, make_article
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_page_tree_rules():
-    assert NewsIndexPage.allowed_parent_page_models() == [HomePage]
+    assert NewsIndexPage.allowed_parent_page_models() == [NetworkHomePage]
     assert NewsIndexPage.allowed_subpage_models() == [NewsPage]
     assert NewsPage.allowed_parent_page_models() == [NewsIndexPage]
     assert NewsPage.allowed_subpage_models() == []

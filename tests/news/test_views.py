@@ -4,12 +4,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kinderschutz_cms.models import ContentPage
-from news.models import ARTICLES_PER_PAGE
+from news.conf import DEFAULTS
 
 from .factories import make_article
 
 pytestmark = pytest.mark.django_db
 
+ARTICLES_PER_PAGE = DEFAULTS["KINDERSCHUTZ_NEWS_PER_PAGE"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -107,7 +107,7 @@ def test_failed_registration_lists_links_to_fields_and_says_so_in_the_title(
     ]
     assert "z. B. name@beispiel.de" in summary
     assert "z. B. Kita Sonnenschein" in summary
-    assert '<script src="/static/js/site.js" defer></script>' in html
+    assert '<script src="/static/kinderschutz_cms/js/site.js" defer></script>' in html
 
 
 def test_unfailed_registration_form_has_no_error_title(client, home_page, registration_settings):
@@ -124,7 +124,8 @@ def test_site_script_is_allowed_by_the_content_security_policy(client, home_page
 
     policy = response.headers.get("Content-Security-Policy", "")
     assert "script-src 'self'" in policy
-    assert '<script src="/static/js/site.js" defer></script>' in response.content.decode()
+    script = '<script src="/static/kinderschutz_cms/js/site.js" defer></script>'
+    assert script in response.content.decode()
 
 
 # --- Results announced: calendar ----------------------------------------------------------
@@ -222,7 +223,7 @@ def test_header_search_has_a_visible_label_matching_its_name(client, home_page):
 
 
 def test_demo_reporting_page_links_the_police_number(client, home_page):
-    from kinderschutz_cms.demo import BODIES
+    from demo.site import BODIES
 
     page = ContentPage(title="Meldewege", slug="meldewege", body=BODIES["meldewege"])
     home_page.add_child(instance=page)

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Site
 
-from kinderschutz_cms import demo
+from demo import site as demo
 
 pytestmark = pytest.mark.django_db
 

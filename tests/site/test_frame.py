@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 
 from kinderschutz_cms.models import ContentPage, NetworkSettings
 
+FORM_FIELD = "kinderschutz_cms/includes/form_field.html"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -72,8 +74,8 @@ def test_form_field_include_ties_label_help_and_errors_to_the_input():
     form = ExampleForm(data={"sector": "x"})
     form.is_valid()
 
-    html = render_to_string("includes/form_field.html", {"field": form["name"]}) + render_to_string(
-        "includes/form_field.html", {"field": form["note"]}
+    html = render_to_string(FORM_FIELD, {"field": form["name"]}) + render_to_string(
+        FORM_FIELD, {"field": form["note"]}
     )
 
     assert '<label for="id_name">Name <span class="required">(Pflichtfeld)</span></label>' in html
@@ -88,7 +90,7 @@ def test_form_field_include_groups_radios_in_a_fieldset():
     form = ExampleForm(data={"sector": "x"})
     form.is_valid()
 
-    html = render_to_string("includes/form_field.html", {"field": form["sector"]})
+    html = render_to_string("kinderschutz_cms/includes/form_field.html", {"field": form["sector"]})
 
     assert '<fieldset aria-describedby="id_sector_error">' in html
     assert "<legend>Bereich" in html
@@ -99,7 +101,7 @@ def test_form_field_include_puts_checkbox_before_its_label():
     form = ExampleForm(data={})
     form.is_valid()
 
-    html = render_to_string("includes/form_field.html", {"field": form["consent"]})
+    html = render_to_string("kinderschutz_cms/includes/form_field.html", {"field": form["consent"]})
 
     assert html.index('type="checkbox"') < html.index('<label for="id_consent">')
     assert 'aria-describedby="id_consent_error"' in html
@@ -109,7 +111,7 @@ def test_error_summary_links_to_fields():
     form = ExampleForm(data={})
     form.is_valid()
 
-    html = render_to_string("includes/error_summary.html", {"form": form})
+    html = render_to_string("kinderschutz_cms/includes/error_summary.html", {"form": form})
 
     assert 'role="alert"' in html
     assert '<a href="#id_name">Name: ' in html

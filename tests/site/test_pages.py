@@ -2,7 +2,7 @@ import pytest
 from wagtail.models import Page
 from wagtail.test.utils import WagtailTestUtils  # noqa: F401  (helpers used by app tests)
 
-from kinderschutz_cms.models import ContentPage, HomePage, NetworkSettings
+from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,10 @@ def test_content_page_shows_body_blocks(client, home_page):
 
 
 def test_content_page_can_only_live_below_home_or_content_pages():
-    assert ContentPage.allowed_parent_page_models() == [HomePage, ContentPage]
+    assert ContentPage.allowed_parent_page_models() == [NetworkHomePage, ContentPage]
     # One home page per Site root (several networks), never inside another network.
-    assert HomePage.max_count is None
-    assert HomePage.allowed_parent_page_models() == [Page]
+    assert NetworkHomePage.max_count is None
+    assert NetworkHomePage.allowed_parent_page_models() == [Page]
 
 
 def test_unknown_url_gives_404_not_500(client, home_page):
