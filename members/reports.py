@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
+from kinderschutz_cms.compat import page_permission_policy
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .agreements import agreements_due_for_review, current_agreement, unsigned_members
@@ -27,7 +26,7 @@ REPORT_PERMISSIONS = ["add", "change", "publish"]
 
 def may_see_reports(user):
     """Whoever may add, edit or publish pages may see the reports (as Wagtail's page reports)."""
-    return policy_registry.get_by_type(Page).user_has_any_permission(user, REPORT_PERMISSIONS)
+    return page_permission_policy().user_has_any_permission(user, REPORT_PERMISSIONS)
 
 
 class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
@@ -37,7 +36,7 @@ class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
 
     @cached_property
     def permission_policy(self):
-        return policy_registry.get_by_type(Page)
+        return page_permission_policy()
 
 
 def _page_edit_column(label, accessor="title", id_accessor="pk"):

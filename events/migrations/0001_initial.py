@@ -16,8 +16,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
@@ -37,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='EventIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('intro', models.TextField(blank=True, verbose_name='Einleitung')),
             ],
             options={
@@ -49,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='EventPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('teaser', models.TextField(blank=True, help_text='Ein, zwei Sätze für Listen und Kalender.', verbose_name='Kurzbeschreibung')),
                 ('description', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('document', 7), ('contact', 14)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Überschrift', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Überschrift 2'), ('h3', 'Überschrift 3')], 'label': 'Ebene'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'icon': 'pilcrow', 'label': 'Text', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Bild', 'template': 'blocks/image_block.html'}), 5: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Dokument'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Linktext', 'max_length': 200, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('document', 5), ('title', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Überschrift', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Name', 'max_length': 200}), 10: ('wagtail.blocks.CharBlock', (), {'label': 'Funktion', 'max_length': 200, 'required': False}), 11: ('wagtail.blocks.CharBlock', (), {'label': 'Telefon', 'max_length': 50, 'required': False}), 12: ('wagtail.blocks.EmailBlock', (), {'label': 'E-Mail', 'required': False}), 13: ('wagtail.blocks.TextBlock', (), {'label': 'Hinweis, z. B. Erreichbarkeit', 'required': False}), 14: ('wagtail.blocks.StructBlock', [[('heading', 8), ('name', 9), ('function', 10), ('phone', 11), ('email', 12), ('note', 13)]], {})}, verbose_name='Beschreibung')),
                 ('event_format', models.CharField(choices=[('in_person', 'Präsenz'), ('online', 'Online'), ('hybrid', 'Hybrid')], default='in_person', max_length=20, verbose_name='Format')),
@@ -62,7 +61,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('scheduled', 'findet statt'), ('cancelled', 'abgesagt'), ('postponed', 'verschoben')], default='scheduled', max_length=20, verbose_name='Status')),
                 ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='abgesagt am')),
                 ('audiences', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='events', to='events.audience', verbose_name='Zielgruppen')),
-                ('organiser_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Veranstalter (Mitgliedsorganisation)')),
+                ('organiser_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Veranstalter (Mitgliedsorganisation)')),
             ],
             options={
                 'verbose_name': 'Veranstaltung',

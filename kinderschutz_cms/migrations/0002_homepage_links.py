@@ -9,28 +9,28 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('kinderschutz_cms', '0001_initial'),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='homepage',
             name='agreement_page',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Kooperationsvereinbarung“'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Kooperationsvereinbarung“'),
         ),
         migrations.AddField(
             model_name='homepage',
             name='calendar_page',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Veranstaltungen“'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Veranstaltungen“'),
         ),
         migrations.AddField(
             model_name='homepage',
             name='directory_page',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Netzwerkpartner“ (Verzeichnis)'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Netzwerkpartner“ (Verzeichnis)'),
         ),
         migrations.AddField(
             model_name='homepage',
             name='news_page',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Aktuelles“'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Aktuelles“'),
         ),
     ]
