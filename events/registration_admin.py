@@ -48,6 +48,7 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from kinderschutz_cms.compat import permission_policy_for
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from . import registration as service
@@ -467,7 +468,7 @@ class RegistrationBulkAction(SnippetBulkAction):
         )
 
     def check_perm(self, registration):
-        return self.permission_policy.user_has_permission_for_instance(
+        return permission_policy_for(self.model).user_has_permission_for_instance(
             self.request.user, "change", registration
         )
 

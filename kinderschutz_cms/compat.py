@@ -11,23 +11,36 @@ from wagtail import VERSION as WAGTAIL_VERSION
 WAGTAIL_8 = WAGTAIL_VERSION >= (8, 0)
 
 
-def page_permission_policy():
-    """The permission policy Wagtail uses for pages.
+_registered_policies = {}
+
+
+def permission_policy_for(model):
+    """The permission policy Wagtail's admin applies to `model`.
 
     Wagtail 8 looks it up in `wagtail.permissions.policy_registry` (a site may register its
-    own); Wagtail 7.4 has no registry, only the module-level `page_permission_policy`.
+    own); Wagtail 7.4 has no registry: a policy given to `register_permission_policy` below,
+    else the page policy for pages, else a plain `ModelPermissionPolicy`.
     """
     if WAGTAIL_8:
-        from wagtail.models import Page
         from wagtail.permissions import policy_registry
 
-        return policy_registry.get_by_type(Page)
-    from wagtail.permissions import page_permission_policy as policy
+        return policy_registry.get_by_type(model)
+    from wagtail.models import Page
+    from wagtail.permission_policies import ModelPermissionPolicy
+    from wagtail.permissions import page_permission_policy
 
-    return policy
+    if model in _registered_policies:
+        return _registered_policies[model]
+    if issubclass(model, Page):
+        return page_permission_policy
+    return ModelPermissionPolicy(model)
 
 
-_registered_policies = {}
+def page_permission_policy():
+    """The permission policy Wagtail uses for pages."""
+    from wagtail.models import Page
+
+    return permission_policy_for(Page)
 
 
 def register_permission_policy(model, policy):
