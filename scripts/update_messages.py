@@ -12,7 +12,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CATALOGUE_DIRS = ["locale", "members/locale", "events/locale", "news/locale"]
-IGNORE = [".venv", "node_modules", "tests", "bench", "scripts", "media", "static_collected"]
+IGNORE = [".venv", ".nox", "node_modules", "tests", "bench", "scripts", "media", "static_collected"]
 
 
 def catalogue_msgids(path):
@@ -32,7 +32,7 @@ def check():
     Runs makemessages in place and puts the committed files back afterwards."""
     os.chdir(ROOT)
     pos = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
-    pos = [p for p in pos if ".venv" not in p.parts and "node_modules" not in p.parts]
+    pos = [p for p in pos if not {".venv", ".nox", "node_modules"}.intersection(p.parts)]
     saved = {p: p.read_bytes() for p in pos}
     before = {p: catalogue_msgids(p) for p in pos}
     try:
