@@ -10,7 +10,7 @@ DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: serve-prod help install demo test test-fast test-fresh-site test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
+.PHONY: serve-prod help install demo test test-fast test-fresh-site test-matrix test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,15 +61,26 @@ test-postgres: $(STAMP) ## Run the suite (without browser tests) on a throwaway 
 	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 TIMED := bash scripts/timed.sh
+# The suite minus the browser and the many-threads concurrency tests runs on two processes
+# (pytest-xdist: each worker has its own SQLite file or PostgreSQL database); the
+# concurrency tests run alone afterwards, so that they measure locking, not a busy machine.
+NOT_SLOW := not browser and not concurrency
 
-test: ## Everything CI runs: lint, checks, tests on SQLite and PostgreSQL (prints each part's time)
+test: ## Everything CI runs: lint, checks, tests on SQLite, PostgreSQL and Wagtail 7.4 (prints times)
 	@$(TIMED) "system packages" $(MAKE) --no-print-directory system-deps
 	@$(TIMED) "python packages" $(MAKE) --no-print-directory install
 	@$(TIMED) "lint" $(MAKE) --no-print-directory lint
 	@$(TIMED) "checks" $(MAKE) --no-print-directory check
 	@$(TIMED) "npm test tools" sh -c "bash scripts/ensure-vnu.sh >/dev/null"
-	@$(TIMED) "suite on SQLite (with browser)" $(BIN)/pytest $(PYTEST_ARGS)
-	@$(TIMED) "suite on PostgreSQL" bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	@$(TIMED) "suite on SQLite (two processes)" $(BIN)/pytest -m "$(NOT_SLOW)" -n 2 $(PYTEST_ARGS)
+	@$(TIMED) "concurrency on SQLite" $(BIN)/pytest -m "concurrency and not browser" $(PYTEST_ARGS)
+	@$(TIMED) "browser tests (Chromium)" $(BIN)/pytest -m browser $(PYTEST_ARGS)
+	@$(TIMED) "suite on PostgreSQL" bash scripts/with-postgres.sh sh -c '$(BIN)/pytest -m "$(NOT_SLOW)" -n 2 $(PYTEST_ARGS) && $(BIN)/pytest -m "concurrency and not browser" $(PYTEST_ARGS)'
+	@$(TIMED) "fresh site from the wheel" bash tests/fresh_site/run.sh
+	@$(TIMED) "older combinations (Wagtail 7.4 LTS + Django 5.2)" $(MAKE) --no-print-directory test-matrix
+
+test-matrix: $(STAMP) ## Older supported Wagtail/Django pairs (noxfile.py): suite without browser, fresh site
+	$(BIN)/nox --no-color -s oldest $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 test-fast: $(STAMP) ## Tests on SQLite without the browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
@@ -84,4 +95,4 @@ messages: $(STAMP) ## Update the English .po files from the German source string
 	$(BIN)/python scripts/update_messages.py
 
 clean: ## Remove the virtualenv, the demo database and media
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media static_collected
+	rm -rf $(VENV) .nox db.sqlite3 db.sqlite3-* media static_collected

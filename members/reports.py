@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page, Site
-from wagtail.permissions import policy_registry
+from wagtail.models import Site
 
+from kinderschutz_cms.compat import page_permission_policy
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 from kinderschutz_cms.sites import in_site
 
@@ -34,13 +34,12 @@ REPORT_PERMISSIONS = ["add", "change", "publish"]
 
 def may_see_reports(user):
     """Whoever may add, edit or publish pages may see the reports (as Wagtail's page reports)."""
-    return policy_registry.get_by_type(Page).user_has_any_permission(user, REPORT_PERMISSIONS)
+    return page_permission_policy().user_has_any_permission(user, REPORT_PERMISSIONS)
 
 
 def permitted_pages(user):
     """The pages `user` may add below, edit or publish: what the reports may list."""
-    policy = policy_registry.get_by_type(Page)
-    return policy.instances_user_has_any_permission_for(user, REPORT_PERMISSIONS)
+    return page_permission_policy().instances_user_has_any_permission_for(user, REPORT_PERMISSIONS)
 
 
 def visible_sites(user):
@@ -91,7 +90,7 @@ class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
 
     @cached_property
     def permission_policy(self):
-        return policy_registry.get_by_type(Page)
+        return page_permission_policy()
 
     def permitted(self, queryset):
         lookup = f"{self.page_field}__in" if self.page_field else "pk__in"

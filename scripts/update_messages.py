@@ -19,6 +19,7 @@ APPS = ["kinderschutz_cms", "members", "events", "registrations", "news"]
 CATALOGUE_DIRS = ["locale", *(f"{app}/locale" for app in APPS)]
 IGNORE = [
     ".venv",
+    ".nox",
     "node_modules",
     "tests",
     "bench",
@@ -46,7 +47,7 @@ def check():
     Runs makemessages in place and puts the committed files back afterwards."""
     os.chdir(ROOT)
     pos = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
-    pos = [p for p in pos if not {".venv", "node_modules", "build"} & set(p.parts)]
+    pos = [p for p in pos if not {".venv", ".nox", "node_modules", "build"} & set(p.parts)]
     saved = {p: p.read_bytes() for p in pos}
     before = {p: catalogue_msgids(p) for p in pos}
     try:

@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(
     p
     for p in ROOT.glob("**/locale/en/LC_MESSAGES/django.po")
-    if ".venv" not in p.parts and "node_modules" not in p.parts
+    if not {".venv", ".nox", "node_modules"}.intersection(p.parts)
 )
 
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext not installed")

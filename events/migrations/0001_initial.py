@@ -17,8 +17,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
@@ -38,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='EventIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('intro', models.TextField(blank=True, verbose_name='Einleitung')),
             ],
             options={
@@ -50,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='EventPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('registration_enabled', models.BooleanField(default=False, verbose_name='Anmeldung möglich')),
                 ('registration_opens_at', models.DateTimeField(blank=True, help_text='Leer lassen: sofort.', null=True, verbose_name='Anmeldung ab')),
                 ('registration_deadline', models.DateTimeField(blank=True, help_text='Leer lassen: bis zum Beginn der Veranstaltung.', null=True, verbose_name='Anmeldeschluss')),
@@ -77,7 +76,7 @@ class Migration(migrations.Migration):
                 ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='abgesagt am')),
                 ('cancellation_message', models.TextField(blank=True, help_text='Steht in der Absage-E-Mail an alle Angemeldeten, wenn die Veranstaltung als „abgesagt“ veröffentlicht wird (optional).', verbose_name='Absagegrund / Nachricht an Teilnehmende')),
                 ('audiences', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='events', to='events.audience', verbose_name='Zielgruppen')),
-                ('organiser_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Veranstalter (Mitgliedsorganisation)')),
+                ('organiser_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Veranstalter (Mitgliedsorganisation)')),
             ],
             options={
                 'verbose_name': 'Veranstaltung',

@@ -13,7 +13,8 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+
+from kinderschutz_cms.compat import RegisteredPolicyMixin, register_permission_policy
 
 from . import views
 from .models import SecurityEvent, SecurityEventKind
@@ -73,8 +74,8 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return self.user_has_permission(user, action)
 
 
-register_permission_policy(AccessAttempt, ReadOnlyPolicy(AccessAttempt), exact_class=True)
-register_permission_policy(SecurityEvent, ReadOnlyPolicy(SecurityEvent), exact_class=True)
+register_permission_policy(AccessAttempt, ReadOnlyPolicy(AccessAttempt))
+register_permission_policy(SecurityEvent, ReadOnlyPolicy(SecurityEvent))
 
 
 class UnlockColumn(Column):
@@ -86,7 +87,7 @@ class UnlockColumn(Column):
         return context
 
 
-class LockoutViewSet(ModelViewSet):
+class LockoutViewSet(RegisteredPolicyMixin, ModelViewSet):
     """Accounts and addresses locked right now; "Sperre aufheben" lifts both."""
 
     model = AccessAttempt
@@ -123,7 +124,7 @@ class SecurityEventFilterSet(WagtailFilterSet):
         fields = ["kind", "username"]
 
 
-class SecurityEventViewSet(ModelViewSet):
+class SecurityEventViewSet(RegisteredPolicyMixin, ModelViewSet):
     """The audit list: logins, failures, lock-outs and 2FA changes (no codes)."""
 
     model = SecurityEvent

@@ -11,15 +11,14 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
         migrations.CreateModel(
             name='ContentPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('intro', models.TextField(blank=True, verbose_name='Einleitung')),
                 ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('document', 7), ('contact', 14)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Überschrift', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Überschrift 2'), ('h3', 'Überschrift 3')], 'label': 'Ebene'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'icon': 'pilcrow', 'label': 'Text', 'template': 'kinderschutz_cms/blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Bild', 'template': 'kinderschutz_cms/blocks/image_block.html'}), 5: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Dokument'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Linktext', 'max_length': 200, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('document', 5), ('title', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Überschrift', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Name', 'max_length': 200}), 10: ('wagtail.blocks.CharBlock', (), {'label': 'Funktion', 'max_length': 200, 'required': False}), 11: ('wagtail.blocks.CharBlock', (), {'label': 'Telefon', 'max_length': 50, 'required': False}), 12: ('wagtail.blocks.EmailBlock', (), {'label': 'E-Mail', 'required': False}), 13: ('wagtail.blocks.TextBlock', (), {'label': 'Hinweis, z. B. Erreichbarkeit', 'required': False}), 14: ('wagtail.blocks.StructBlock', [[('heading', 8), ('name', 9), ('function', 10), ('phone', 11), ('email', 12), ('note', 13)]], {})}, verbose_name='Inhalt')),
             ],
@@ -32,13 +31,13 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='NetworkHomePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('intro', models.TextField(blank=True, help_text='Zweck des Netzwerks in zwei, drei Sätzen.', verbose_name='Einleitung')),
                 ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('document', 7), ('contact', 14)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Überschrift', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Überschrift 2'), ('h3', 'Überschrift 3')], 'label': 'Ebene'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'icon': 'pilcrow', 'label': 'Text', 'template': 'kinderschutz_cms/blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Bild', 'template': 'kinderschutz_cms/blocks/image_block.html'}), 5: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Dokument'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Linktext', 'max_length': 200, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('document', 5), ('title', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Überschrift', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Name', 'max_length': 200}), 10: ('wagtail.blocks.CharBlock', (), {'label': 'Funktion', 'max_length': 200, 'required': False}), 11: ('wagtail.blocks.CharBlock', (), {'label': 'Telefon', 'max_length': 50, 'required': False}), 12: ('wagtail.blocks.EmailBlock', (), {'label': 'E-Mail', 'required': False}), 13: ('wagtail.blocks.TextBlock', (), {'label': 'Hinweis, z. B. Erreichbarkeit', 'required': False}), 14: ('wagtail.blocks.StructBlock', [[('heading', 8), ('name', 9), ('function', 10), ('phone', 11), ('email', 12), ('note', 13)]], {})}, verbose_name='Inhalt')),
-                ('agreement_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Kooperationsvereinbarung“')),
-                ('calendar_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Veranstaltungen“')),
-                ('directory_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Netzwerkpartner“ (Verzeichnis)')),
-                ('news_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Aktuelles“')),
+                ('agreement_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Kooperationsvereinbarung“')),
+                ('calendar_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Veranstaltungen“')),
+                ('directory_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Netzwerkpartner“ (Verzeichnis)')),
+                ('news_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Aktuelles“')),
             ],
             options={
                 'verbose_name': 'Startseite',
@@ -64,11 +63,11 @@ class Migration(migrations.Migration):
                 ('police_phone', models.CharField(default='110', max_length=50, verbose_name='Polizei')),
                 ('medical_hotline_phone', models.CharField(blank=True, default='0800 19 210 00', help_text='Bundesweite Beratung für medizinisches Fachpersonal.', max_length=50, verbose_name='Medizinische Kinderschutzhotline')),
                 ('footer_note', wagtail.fields.RichTextField(blank=True, verbose_name='Fußzeile, Zusatztext')),
-                ('accessibility_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Erklärung zur Barrierefreiheit')),
-                ('easy_language_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Leichte Sprache')),
-                ('imprint_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Impressum')),
-                ('privacy_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Datenschutz')),
-                ('reporting_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='Seite „Meldewege“')),
+                ('accessibility_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Erklärung zur Barrierefreiheit')),
+                ('easy_language_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Leichte Sprache')),
+                ('imprint_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Impressum')),
+                ('privacy_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Datenschutz')),
+                ('reporting_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='Seite „Meldewege“')),
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
             options={

@@ -15,6 +15,8 @@ from wagtail import hooks
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from kinderschutz_cms.compat import permission_policy_for
+
 from ..errors import RegistrationError
 from ..models import (
     Registration,
@@ -118,7 +120,7 @@ class RegistrationBulkAction(SnippetBulkAction):
         )
 
     def check_perm(self, registration):
-        return self.permission_policy.user_has_permission_for_instance(
+        return permission_policy_for(self.model).user_has_permission_for_instance(
             self.request.user, "change", registration
         )
 

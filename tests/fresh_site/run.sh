@@ -31,7 +31,9 @@ WHEEL=$(ls "$WORK"/dist/kinderschutz_cms-*.whl)
 "$VENV_PY" "$HERE/check_wheel.py" "$WHEEL"
 
 step "installing the wheel into a fresh virtualenv"
-quiet "$VENV_PY" -m pip install "$WHEEL"
+# WAGTAIL_SPEC (e.g. "wagtail==7.4.*", set by the nox matrix) picks the Wagtail of the site.
+quiet "$VENV_PY" -m pip install "$WHEEL" ${WAGTAIL_SPEC:+"$WAGTAIL_SPEC"}
+"$VENV_PY" -c "import django, wagtail; print('  Wagtail', wagtail.__version__, 'Django', django.get_version())"
 
 step "wagtail start hostsite"
 mkdir "$WORK/site"
