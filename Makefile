@@ -41,9 +41,10 @@ serve: $(STAMP) ## Serve the existing database without reloading demo data
 system-deps: ## Install the Debian packages the tests use (PostgreSQL, Chromium, Java, gettext)
 	@bash scripts/system-deps.sh
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, template indentation (djhtml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	git ls-files '*.html' | xargs $(BIN)/djhtml --check
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .

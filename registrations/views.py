@@ -17,6 +17,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kinderschutz_cms.sites import site_pages_q
+
 from . import queries, spam
 from .emails import calendar_file
 from .errors import RegistrationError
@@ -44,12 +46,14 @@ def http_status(error):
     return HTTP_STATUS.get(error.code, 409)
 
 
-def organisation_suggestions():
-    """Titles of the live member organisations, for the form's suggestions (one query)."""
+def organisation_suggestions(event):
+    """Titles of the live member organisations of the event's own network (site), for the
+    form's suggestions (one query; another network's members are not offered)."""
     if not apps.is_installed("members"):
         return []
     member_page = apps.get_model("members", "MemberPage")
-    return list(member_page.objects.live().order_by("title").values_list("title", flat=True))
+    members = member_page.objects.live().filter(site_pages_q(event))
+    return list(members.order_by("title").values_list("title", flat=True))
 
 
 def _form_context(request, event, form, info, error=None):
@@ -59,7 +63,7 @@ def _form_context(request, event, form, info, error=None):
         "form": form,
         "availability": info,
         "error": error,
-        "organisations": organisation_suggestions(),
+        "organisations": organisation_suggestions(event),
         "honeypot": form[spam.HONEYPOT_FIELD] if form else None,
     }
 

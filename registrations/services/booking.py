@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kinderschutz_cms.sites import site_pages_q
+
 from .. import queries
 from ..errors import AlreadyRegistered, RegistrationError
 from ..models import (
@@ -84,14 +86,14 @@ def _check_open(event, now):
         raise RegistrationError(info.message, code="closed")
 
 
-def _sector_of(organisation):
-    """The sector of the member organisation with this exact name, or "" (one query;
-    nothing when the members app is not installed)."""
+def _sector_of(event, organisation):
+    """The sector of the member organisation of the event's own network (site) with this
+    exact name, or "" (one query; nothing when the members app is not installed)."""
     if not organisation or not apps.is_installed("members"):
         return ""
     member = (
         apps.get_model("members", "MemberPage")
-        .objects.filter(title__iexact=organisation.strip())
+        .objects.filter(site_pages_q(event), title__iexact=organisation.strip())
         .select_related("sector")
         .first()
     )
@@ -114,7 +116,7 @@ def register(event, data, *, workshops=None, language=None, now=None):
     workshops = workshops or {}
     email = normalise_email(data["email"])
     # Looked up before the lock is taken: the lock is held only for counting and writing.
-    data = {**data, "organisation_sector": _sector_of(data.get("organisation", ""))}
+    data = {**data, "organisation_sector": _sector_of(event, data.get("organisation", ""))}
     try:
         with locking.locked_event(event.pk) as locked:
             _check_open(locked, now)

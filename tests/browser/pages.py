@@ -19,10 +19,10 @@ from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSetting
 from tests.events.factories import at, make_event, make_fachtag, make_venue
 from tests.events.factories import make_index as make_event_index
 from tests.members.factories import (
-    AgreementPageFactory,
-    MemberIndexPageFactory,
-    SignatoryFactory,
+    make_agreement,
+    make_member_index,
     make_members,
+    make_signatory,
 )
 from tests.news.factories import make_article, make_index
 from tests.registration.factories import (
@@ -156,7 +156,7 @@ def _directory(site):
 
     if existing := MemberIndexPage.objects.first():
         return existing
-    index = MemberIndexPageFactory(parent=site.home, show_in_menus=True)
+    index = make_member_index(parent=site.home, show_in_menus=True)
     make_members(index, 25)
     return index
 
@@ -176,9 +176,9 @@ def member_page(site):
 
 def agreement_page(site):
     index = _directory(site)
-    agreement = AgreementPageFactory(parent=site.home, slug="kooperationsvereinbarung-test")
+    agreement = make_agreement(parent=site.home, slug="kooperationsvereinbarung-test")
     for member in index.get_children().specific()[:5]:
-        SignatoryFactory(page=agreement, member=member)
+        make_signatory(page=agreement, member=member)
     return Target(agreement.url)
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from .factories import MemberIndexPageFactory
+from .factories import make_member_index
 
 
 @pytest.fixture
 def index_page(home_page):
-    return MemberIndexPageFactory(parent=home_page)
+    return make_member_index(parent=home_page)

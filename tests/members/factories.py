@@ -1,11 +1,10 @@
-"""Factories for the members app: pages via wagtail-factories, child rows via factory_boy."""
+"""Builders for member tests: `make_*` functions that save (pages live, below a parent),
+`build_*` functions that do not; the style of every other test package."""
 
 import datetime
+import itertools
 
-import factory
-import wagtail_factories
 from django.utils.text import slugify
-from factory.django import DjangoModelFactory
 
 from members.models import (
     AgreementPage,
@@ -16,6 +15,8 @@ from members.models import (
     Signatory,
 )
 
+_numbers = itertools.count(1)
+
 
 def sector(slug):
     """One of the sectors the data migration preloads (made again after a flush by a
@@ -23,50 +24,53 @@ def sector(slug):
     return Sector.objects.get_or_create(slug=slug, defaults={"name": slug.capitalize()})[0]
 
 
-class MemberIndexPageFactory(wagtail_factories.PageFactory):
-    title = "Netzwerkpartner"
-    slug = "netzwerkpartner"
-
-    class Meta:
-        model = MemberIndexPage
+def _add_page(parent, page):
+    """Add `page` below `parent` (live, no revision), as the other builders do."""
+    parent.add_child(instance=page)
+    return page
 
 
-class MemberPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"Einrichtung {n:04d}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.title))
-    sector = factory.LazyFunction(lambda: sector("sonstige"))
-    provider_name = "Diakonisches Werk Testland e. V."
-    town = "Musterstadt"
-    postcode = "31134"
-
-    class Meta:
-        model = MemberPage
+def make_member_index(parent, **fields):
+    fields = {"title": "Netzwerkpartner", "slug": "netzwerkpartner", **fields}
+    return _add_page(parent, MemberIndexPage(**fields))
 
 
-class AgreementPageFactory(wagtail_factories.PageFactory):
-    title = "Kooperationsvereinbarung Kinderschutz"
-    slug = factory.Sequence(lambda n: f"vereinbarung-{n}")
-    version = "1.0"
-    valid_from = datetime.date(2021, 4, 1)
-
-    class Meta:
-        model = AgreementPage
-
-
-class ContactPersonFactory(DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"Kontakt {n}")
-    function = "Leitung"
-
-    class Meta:
-        model = ContactPerson
+def build_member(**fields):
+    """An unsaved member page with the usual test values (for validation tests)."""
+    n = next(_numbers)
+    fields.setdefault("title", f"Einrichtung {n:04d}")
+    fields.setdefault("slug", slugify(fields["title"]))
+    fields.setdefault("provider_name", "Diakonisches Werk Testland e. V.")
+    fields.setdefault("town", "Musterstadt")
+    fields.setdefault("postcode", "31134")
+    if "sector" not in fields and "sector_id" not in fields:
+        fields["sector"] = sector("sonstige")
+    return MemberPage(**fields)
 
 
-class SignatoryFactory(DjangoModelFactory):
-    signed_on = datetime.date(2021, 5, 1)
-    signed_by_name = "Anna Leitung"
+def make_member(parent, **fields):
+    return _add_page(parent, build_member(**fields))
 
-    class Meta:
-        model = Signatory
+
+def make_agreement(parent, **fields):
+    fields = {
+        "title": "Kooperationsvereinbarung Kinderschutz",
+        "slug": f"vereinbarung-{next(_numbers)}",
+        "version": "1.0",
+        "valid_from": datetime.date(2021, 4, 1),
+        **fields,
+    }
+    return _add_page(parent, AgreementPage(**fields))
+
+
+def make_contact(**fields):
+    fields = {"name": f"Kontakt {next(_numbers)}", "function": "Leitung", **fields}
+    return ContactPerson.objects.create(**fields)
+
+
+def make_signatory(**fields):
+    fields = {"signed_on": datetime.date(2021, 5, 1), "signed_by_name": "Anna Leitung", **fields}
+    return Signatory.objects.create(**fields)
 
 
 def make_members(index, count, *, start=0, isef_every=3, sector_slugs=("schule", "sonstige")):

@@ -13,10 +13,10 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from members.models import AgreementPage, MemberPage
 
 from .factories import (
-    AgreementPageFactory,
-    ContactPersonFactory,
-    MemberPageFactory,
-    SignatoryFactory,
+    make_agreement,
+    make_contact,
+    make_member,
+    make_signatory,
     sector,
 )
 
@@ -91,8 +91,8 @@ def test_member_form_rejects_bad_postcode_and_missing_sector_in_german(admin_cli
 
 
 def test_edit_member_changes_contact_persons(admin_client, index_page):
-    member = MemberPageFactory(parent=index_page, title="Kita Pusteblume", slug="kita-pusteblume")
-    old = ContactPersonFactory(page=member, name="Alte Leitung", sort_order=0)
+    member = make_member(parent=index_page, title="Kita Pusteblume", slug="kita-pusteblume")
+    old = make_contact(page=member, name="Alte Leitung", sort_order=0)
     data = member_form(
         title="Kita Pusteblume",
         slug="kita-pusteblume",
@@ -114,9 +114,9 @@ def test_edit_member_changes_contact_persons(admin_client, index_page):
 
 
 def test_create_agreement_with_signatories_through_the_admin(admin_client, home_page, index_page):
-    school = MemberPageFactory(parent=index_page, title="Grundschule", sector=sector("schule"))
-    kita = MemberPageFactory(parent=index_page, title="Kita", sector=sector("schule"))
-    old = AgreementPageFactory(parent=home_page, slug="v1")
+    school = make_member(parent=index_page, title="Grundschule", sector=sector("schule"))
+    kita = make_member(parent=index_page, title="Kita", sector=sector("schule"))
+    old = make_agreement(parent=home_page, slug="v1")
     data = nested_form_data(
         {
             "title": "Kooperationsvereinbarung Kinderschutz",
@@ -209,19 +209,19 @@ def test_admin_menu_has_network_group_and_reports(admin_client):
 
 @pytest.fixture
 def signed_network(home_page, index_page):
-    v1 = AgreementPageFactory(parent=home_page, slug="v1", valid_from=datetime.date(2021, 4, 1))
-    v2 = AgreementPageFactory(
+    v1 = make_agreement(parent=home_page, slug="v1", valid_from=datetime.date(2021, 4, 1))
+    v2 = make_agreement(
         parent=home_page, slug="v2", version="2.0", valid_from=datetime.date(2025, 4, 1),
         supersedes=v1, next_review=timezone.localdate() + datetime.timedelta(days=20),
     )  # fmt: skip
-    signed = MemberPageFactory(parent=index_page, title="Unterschrieben", sector=sector("schule"))
-    old = MemberPageFactory(parent=index_page, title="Nur Fassung 1", sector=sector("schule"))
-    never = MemberPageFactory(
+    signed = make_member(parent=index_page, title="Unterschrieben", sector=sector("schule"))
+    old = make_member(parent=index_page, title="Nur Fassung 1", sector=sector("schule"))
+    never = make_member(
         parent=index_page, title="Nie", sector=sector("gesundheitswesen"), email="nie@example.org"
     )
-    SignatoryFactory(page=v2, member=signed)
-    SignatoryFactory(page=v1, member=old, signed_on=datetime.date(2021, 6, 7))
-    ContactPersonFactory(page=never, name="Miriam Husemann", is_isef=True)
+    make_signatory(page=v2, member=signed)
+    make_signatory(page=v1, member=old, signed_on=datetime.date(2021, 6, 7))
+    make_contact(page=never, name="Miriam Husemann", is_isef=True)
     return {"v1": v1, "v2": v2, "signed": signed, "old": old, "never": never}
 
 
@@ -261,13 +261,13 @@ def test_unsigned_members_report_and_csv(admin_client, signed_network):
 
 
 def test_unsigned_members_report_without_current_agreement(admin_client, index_page):
-    MemberPageFactory(parent=index_page, title="Allein")
+    make_member(parent=index_page, title="Allein")
     html = admin_client.get(reverse("members_unsigned:index")).content.decode()
     assert "Es gibt keine aktuelle Kooperationsvereinbarung." in html
 
 
 def test_reviews_due_report_and_csv(admin_client, home_page, signed_network):
-    AgreementPageFactory(
+    make_agreement(
         parent=home_page, slug="spaeter", title="Später",
         next_review=timezone.localdate() + datetime.timedelta(days=200),
     )  # fmt: skip
@@ -312,7 +312,7 @@ def test_editors_with_page_permissions_see_the_reports(client, django_user_model
 
 
 def test_same_member_cannot_sign_one_version_twice(admin_client, home_page, index_page):
-    member = MemberPageFactory(parent=index_page, title="Doppelt")
+    member = make_member(parent=index_page, title="Doppelt")
     data = nested_form_data(
         {
             "title": "Vereinbarung",
@@ -338,10 +338,10 @@ def test_same_member_cannot_sign_one_version_twice(admin_client, home_page, inde
 
 
 def test_edit_agreement_adds_a_signatory(admin_client, home_page, index_page):
-    first = MemberPageFactory(parent=index_page, title="Erste")
-    second = MemberPageFactory(parent=index_page, title="Zweite")
-    agreement = AgreementPageFactory(parent=home_page, slug="vereinbarung", version="1.0")
-    existing = SignatoryFactory(page=agreement, member=first, signed_on=datetime.date(2021, 5, 1))
+    first = make_member(parent=index_page, title="Erste")
+    second = make_member(parent=index_page, title="Zweite")
+    agreement = make_agreement(parent=home_page, slug="vereinbarung", version="1.0")
+    existing = make_signatory(page=agreement, member=first, signed_on=datetime.date(2021, 5, 1))
     data = nested_form_data(
         {
             "title": agreement.title,
@@ -395,10 +395,10 @@ def test_report_csv_has_a_bom_and_neutralises_formulas(
     admin_client, signed_network, report, column
 ):
     """Every report's CSV goes through the admin's one export path (kinderschutz_cms.exports)."""
-    MemberPageFactory.create(parent=signed_network["never"].get_parent(), title=FORMULA)
+    make_member(parent=signed_network["never"].get_parent(), title=FORMULA)
     signed_network["v2"].title = FORMULA
     signed_network["v2"].save()
-    ContactPersonFactory(page=signed_network["never"], name=FORMULA, is_isef=True)
+    make_contact(page=signed_network["never"], name=FORMULA, is_isef=True)
 
     response = admin_client.get(reverse(report), {"export": "csv"})
 

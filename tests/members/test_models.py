@@ -13,7 +13,7 @@ from members.models import (
     Sector,
 )
 
-from .factories import MemberPageFactory, sector
+from .factories import build_member, make_member, sector
 
 
 class PageTypeRules(WagtailPageTestCase):
@@ -44,7 +44,7 @@ def test_data_migration_preloads_twelve_sectors_in_order():
 
 
 def test_member_keeps_services_and_contact_persons(index_page):
-    member = MemberPageFactory(parent=index_page, title="Kita Sonnenschein")
+    member = make_member(parent=index_page, title="Kita Sonnenschein")
     member.services.add("Kinder 0–3 Jahre", "Elternberatung")
     member.contact_persons.add(ContactPerson(name="Aylin Demir", is_isef=True))
     member.save()
@@ -57,7 +57,7 @@ def test_member_keeps_services_and_contact_persons(index_page):
 
 
 def test_postcode_must_have_five_digits(index_page):
-    member = MemberPageFactory.build(title="Praxis", slug="praxis", postcode="3113")
+    member = build_member(title="Praxis", slug="praxis", postcode="3113")
     member.sector = sector("gesundheitswesen")
     with pytest.raises(ValidationError) as error:
         member.clean_fields(exclude=["path", "depth", "url_path", "content_type", "locale"])

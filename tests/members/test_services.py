@@ -9,10 +9,10 @@ from members import agreements, directory
 from members.models import MemberPage
 
 from .factories import (
-    AgreementPageFactory,
-    ContactPersonFactory,
-    MemberPageFactory,
-    SignatoryFactory,
+    make_agreement,
+    make_contact,
+    make_member,
+    make_signatory,
     sector,
 )
 
@@ -22,8 +22,8 @@ TODAY = datetime.date(2026, 6, 15)
 @pytest.fixture
 def versions(home_page):
     """v1.0 from 2021 and v2.0 from 2025 that supersedes it."""
-    v1 = AgreementPageFactory(parent=home_page, version="1.0", valid_from=datetime.date(2021, 4, 1))
-    v2 = AgreementPageFactory(
+    v1 = make_agreement(parent=home_page, version="1.0", valid_from=datetime.date(2021, 4, 1))
+    v2 = make_agreement(
         parent=home_page, version="2.0", valid_from=datetime.date(2025, 4, 1), supersedes=v1
     )
     return v1, v2
@@ -62,12 +62,12 @@ def test_current_agreement_takes_one_query(home_page, versions, django_assert_nu
 
 def test_unsigned_members_are_live_members_without_signature(home_page, index_page, versions):
     v1, v2 = versions
-    signed = MemberPageFactory(parent=index_page, title="Hat unterschrieben")
-    only_old = MemberPageFactory(parent=index_page, title="Nur alte Fassung")
-    never = MemberPageFactory(parent=index_page, title="Nie unterschrieben")
-    draft = MemberPageFactory(parent=index_page, title="Entwurf", live=False)
-    SignatoryFactory(page=v2, member=signed)
-    SignatoryFactory(page=v1, member=only_old)
+    signed = make_member(parent=index_page, title="Hat unterschrieben")
+    only_old = make_member(parent=index_page, title="Nur alte Fassung")
+    never = make_member(parent=index_page, title="Nie unterschrieben")
+    draft = make_member(parent=index_page, title="Entwurf", live=False)
+    make_signatory(page=v2, member=signed)
+    make_signatory(page=v1, member=only_old)
 
     assert list(agreements.unsigned_members(home_page, v2)) == [never, only_old]
     assert list(agreements.unsigned_members(home_page, v1)) == [signed, never]
@@ -75,10 +75,10 @@ def test_unsigned_members_are_live_members_without_signature(home_page, index_pa
 
 
 def test_reviews_due_within_window_or_overdue(home_page):
-    overdue = AgreementPageFactory(parent=home_page, next_review=TODAY - datetime.timedelta(days=1))
-    soon = AgreementPageFactory(parent=home_page, next_review=TODAY + datetime.timedelta(days=30))
-    later = AgreementPageFactory(parent=home_page, next_review=TODAY + datetime.timedelta(days=200))
-    AgreementPageFactory(parent=home_page, next_review=None)
+    overdue = make_agreement(parent=home_page, next_review=TODAY - datetime.timedelta(days=1))
+    soon = make_agreement(parent=home_page, next_review=TODAY + datetime.timedelta(days=30))
+    later = make_agreement(parent=home_page, next_review=TODAY + datetime.timedelta(days=200))
+    make_agreement(parent=home_page, next_review=None)
 
     assert list(agreements.agreements_due_for_review(TODAY, within_days=90)) == [overdue, soon]
     assert list(agreements.agreements_due_for_review(TODAY, within_days=365)) == [
@@ -90,11 +90,11 @@ def test_reviews_due_within_window_or_overdue(home_page):
 
 
 def test_reviews_skip_replaced_and_expired_versions(home_page):
-    old = AgreementPageFactory(parent=home_page, next_review=TODAY - datetime.timedelta(days=400))
-    new = AgreementPageFactory(
+    old = make_agreement(parent=home_page, next_review=TODAY - datetime.timedelta(days=400))
+    new = make_agreement(
         parent=home_page, supersedes=old, next_review=TODAY + datetime.timedelta(days=10)
     )
-    AgreementPageFactory(
+    make_agreement(
         parent=home_page,
         next_review=TODAY - datetime.timedelta(days=3),
         valid_until=TODAY - datetime.timedelta(days=1),
@@ -106,16 +106,14 @@ def test_reviews_skip_replaced_and_expired_versions(home_page):
 
 def test_signatory_overview_groups_by_sector_newest_first(index_page, versions):
     _v1, v2 = versions
-    school = MemberPageFactory(parent=index_page, title="Grundschule", sector=sector("schule"))
-    kita = MemberPageFactory(parent=index_page, title="Kita", sector=sector("kindertagesbetreuung"))
-    kita2 = MemberPageFactory(
-        parent=index_page, title="Kita 2", sector=sector("kindertagesbetreuung")
-    )
-    hidden = MemberPageFactory(parent=index_page, title="Offline", live=False)
-    SignatoryFactory(page=v2, member=school, signed_on=datetime.date(2025, 6, 1))
-    SignatoryFactory(page=v2, member=kita, signed_on=datetime.date(2025, 4, 2))
-    SignatoryFactory(page=v2, member=kita2, signed_on=datetime.date(2025, 7, 9))
-    SignatoryFactory(page=v2, member=hidden, signed_on=datetime.date(2025, 8, 1))
+    school = make_member(parent=index_page, title="Grundschule", sector=sector("schule"))
+    kita = make_member(parent=index_page, title="Kita", sector=sector("kindertagesbetreuung"))
+    kita2 = make_member(parent=index_page, title="Kita 2", sector=sector("kindertagesbetreuung"))
+    hidden = make_member(parent=index_page, title="Offline", live=False)
+    make_signatory(page=v2, member=school, signed_on=datetime.date(2025, 6, 1))
+    make_signatory(page=v2, member=kita, signed_on=datetime.date(2025, 4, 2))
+    make_signatory(page=v2, member=kita2, signed_on=datetime.date(2025, 7, 9))
+    make_signatory(page=v2, member=hidden, signed_on=datetime.date(2025, 8, 1))
 
     overview = agreements.signatory_overview(v2)
 
@@ -129,9 +127,9 @@ def test_signatory_overview_groups_by_sector_newest_first(index_page, versions):
 
 def test_signatures_of_member_newest_first(index_page, versions):
     v1, v2 = versions
-    member = MemberPageFactory(parent=index_page)
-    SignatoryFactory(page=v1, member=member, signed_on=datetime.date(2021, 5, 1))
-    SignatoryFactory(page=v2, member=member, signed_on=datetime.date(2025, 5, 1))
+    member = make_member(parent=index_page)
+    make_signatory(page=v1, member=member, signed_on=datetime.date(2021, 5, 1))
+    make_signatory(page=v2, member=member, signed_on=datetime.date(2025, 5, 1))
     assert [s.page for s in agreements.signatures_of(member)] == [v2, v1]
 
 
@@ -147,17 +145,17 @@ def test_german_sort_key_puts_umlauts_with_their_base_letter():
 
 
 def test_filter_members_combines_filters(index_page):
-    a = MemberPageFactory(
+    a = make_member(
         parent=index_page, title="Erziehungsberatung", town="Lindenau", district="Oberdorf",
         sector=sector("beratungsstellen"),
     )  # fmt: skip
-    b = MemberPageFactory(
+    b = make_member(
         parent=index_page, title="Suchtberatung", town="Lindenau",
         sector=sector("beratungsstellen"),
     )  # fmt: skip
-    c = MemberPageFactory(parent=index_page, title="Kita", town="Musterstadt")
-    ContactPersonFactory(page=a, is_isef=True)
-    ContactPersonFactory(page=b, is_isef=False)
+    c = make_member(parent=index_page, title="Kita", town="Musterstadt")
+    make_contact(page=a, is_isef=True)
+    make_contact(page=b, is_isef=False)
     a.services.add("Elternberatung")
     a.save()
     members = MemberPage.objects.all()

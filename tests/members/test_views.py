@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from members.conf import DEFAULTS
 
 from .factories import (
-    AgreementPageFactory,
-    ContactPersonFactory,
-    MemberPageFactory,
-    SignatoryFactory,
+    make_agreement,
+    make_contact,
+    make_member,
     make_members,
+    make_signatory,
     sector,
 )
 
@@ -31,25 +31,25 @@ def listed(response):
 @pytest.fixture
 def network(index_page):
     """Four members that differ in every filterable way."""
-    kita = MemberPageFactory(
+    kita = make_member(
         parent=index_page, title="Kita Sonnenschein", sector=sector("kindertagesbetreuung"),
         town="Musterstadt", district="Nordstadt", provider_name="Kinderhilfe Nord gGmbH",
     )  # fmt: skip
-    ebs = MemberPageFactory(
+    ebs = make_member(
         parent=index_page, title="Erziehungsberatungsstelle", sector=sector("beratungsstellen"),
         town="Lindenau", description="<p>Beratung für Eltern und Jugendliche.</p>",
     )  # fmt: skip
-    ambulanz = MemberPageFactory(
+    ambulanz = make_member(
         parent=index_page, title="Ärztliche Kinderschutzambulanz",
         sector=sector("gesundheitswesen"), town="Musterstadt", district="Altstadt",
     )  # fmt: skip
-    polizei = MemberPageFactory(
+    polizei = make_member(
         parent=index_page, title="Polizeistation Lindenau",
         sector=sector("polizei-und-ordnungsbehoerden"), town="Lindenau",
     )  # fmt: skip
-    MemberPageFactory(parent=index_page, title="Entwurf einer Praxis", live=False)
-    ContactPersonFactory(page=ebs, name="Olena Petrenko", is_isef=True)
-    ContactPersonFactory(page=kita, name="Sabine Kita", is_isef=False)
+    make_member(parent=index_page, title="Entwurf einer Praxis", live=False)
+    make_contact(page=ebs, name="Olena Petrenko", is_isef=True)
+    make_contact(page=kita, name="Sabine Kita", is_isef=False)
     kita.services.add("Kinder 0–3 Jahre", "Elternberatung")
     kita.save()
     ebs.services.add("Elternberatung", "Jugendliche")
@@ -184,13 +184,13 @@ def test_member_page_shows_contacts_and_signed_agreements(client, home_page, net
     ebs.phone = "05121 309-77"
     ebs.email = "ebs@example.org"
     ebs.save()
-    ContactPersonFactory(page=ebs, name="Frank Albers", languages="Deutsch, Polnisch")
-    v1 = AgreementPageFactory(parent=home_page, slug="v1", version="1.0")
-    v2 = AgreementPageFactory(
+    make_contact(page=ebs, name="Frank Albers", languages="Deutsch, Polnisch")
+    v1 = make_agreement(parent=home_page, slug="v1", version="1.0")
+    v2 = make_agreement(
         parent=home_page, slug="v2", version="2.0", valid_from=datetime.date(2025, 4, 1)
     )
-    SignatoryFactory(page=v1, member=ebs, signed_on=datetime.date(2021, 5, 3))
-    SignatoryFactory(page=v2, member=ebs, signed_on=datetime.date(2025, 6, 30))
+    make_signatory(page=v1, member=ebs, signed_on=datetime.date(2021, 5, 3))
+    make_signatory(page=v2, member=ebs, signed_on=datetime.date(2025, 6, 30))
 
     response = client.get("/netzwerkpartner/erziehungsberatungsstelle/")
 
@@ -214,14 +214,14 @@ def test_member_page_without_signature(client, network):
 def test_agreement_page_counts_signatories_by_sector_newest_first(
     client, home_page, network, django_assert_max_num_queries
 ):
-    v1 = AgreementPageFactory(parent=home_page, slug="kooperationsvereinbarung-2021")
-    v2 = AgreementPageFactory(
+    v1 = make_agreement(parent=home_page, slug="kooperationsvereinbarung-2021")
+    v2 = make_agreement(
         parent=home_page, slug="kooperationsvereinbarung", version="2.0",
         valid_from=datetime.date(2025, 4, 1), supersedes=v1,
     )  # fmt: skip
-    SignatoryFactory(page=v2, member=network["kita"], signed_on=datetime.date(2025, 4, 10))
-    SignatoryFactory(page=v2, member=network["ebs"], signed_on=datetime.date(2025, 9, 1))
-    SignatoryFactory(page=v2, member=network["polizei"], signed_on=datetime.date(2025, 5, 1))
+    make_signatory(page=v2, member=network["kita"], signed_on=datetime.date(2025, 4, 10))
+    make_signatory(page=v2, member=network["ebs"], signed_on=datetime.date(2025, 9, 1))
+    make_signatory(page=v2, member=network["polizei"], signed_on=datetime.date(2025, 5, 1))
 
     client.get("/kooperationsvereinbarung/")
     with django_assert_max_num_queries(15):
@@ -255,16 +255,16 @@ def test_member_page_queries_do_not_grow_with_contacts_or_signatures(client, hom
             assert client.get(member.url).status_code == 200
         return len(ctx.captured_queries)
 
-    small = MemberPageFactory(parent=index_page, title="Klein")
-    big = MemberPageFactory(parent=index_page, title="Groß")
-    ContactPersonFactory(page=small)
+    small = make_member(parent=index_page, title="Klein")
+    big = make_member(parent=index_page, title="Groß")
+    make_contact(page=small)
     for _ in range(5):
-        ContactPersonFactory(page=big, is_isef=True)
+        make_contact(page=big, is_isef=True)
     for n in range(3):
-        agreement = AgreementPageFactory(parent=home_page, version=f"{n}.0")
-        SignatoryFactory(page=agreement, member=big)
+        agreement = make_agreement(parent=home_page, version=f"{n}.0")
+        make_signatory(page=agreement, member=big)
         if n == 0:
-            SignatoryFactory(page=agreement, member=small)
+            make_signatory(page=agreement, member=small)
     small.services.add("A")
     small.save()
     big.services.add("A", "B", "C", "D")
@@ -280,11 +280,11 @@ def test_agreement_page_queries_do_not_grow_with_signatories(client, home_page, 
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    small = AgreementPageFactory(parent=home_page, slug="klein")
-    large = AgreementPageFactory(parent=home_page, slug="gross")
+    small = make_agreement(parent=home_page, slug="klein")
+    large = make_agreement(parent=home_page, slug="gross")
     members = make_members(index_page, 30, sector_slugs=("schule", "polizei-und-ordnungsbehoerden"))
-    SignatoryFactory(page=small, member=members[0])
+    make_signatory(page=small, member=members[0])
     for member in members:
-        SignatoryFactory(page=large, member=member)
+        make_signatory(page=large, member=member)
 
     assert queries("/klein/") == queries("/gross/")

@@ -1,14 +1,23 @@
 """Factories for news pages: an index below the home page and articles with an image."""
 
 import datetime
+import io
 
-import wagtail_factories
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
 
 from news.models import NewsIndexPage, NewsPage
 
 
-class ImageFactory(wagtail_factories.ImageFactory):
-    title = "Foto vom Fachtag"
+def make_image(title="Foto vom Fachtag", size=(640, 480)):
+    """A saved Wagtail image holding a real (small, generated) JPEG."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (40, 90, 160)).save(buffer, format="JPEG")
+    image = get_image_model()(title=title)
+    image.file = ImageFile(buffer, name="fachtag.jpg")
+    image.save()
+    return image
 
 
 def make_index(home, **fields):
@@ -25,7 +34,7 @@ def make_article(index, title="Fachtag Kinderschutz 2026: Rückblick", tags=(), 
     fields.setdefault("date", datetime.date(2026, 3, 12))
     fields.setdefault("teaser", "Rund 150 Fachkräfte diskutierten über Schutzkonzepte.")
     if "image" not in fields:
-        fields["image"] = ImageFactory()
+        fields["image"] = make_image()
     fields.setdefault("image_alt", "Teilnehmer:innen im Plenum des Fachtags")
     article = NewsPage(title=title, **{k: v for k, v in fields.items() if k != "slug"})
     if fields["slug"]:

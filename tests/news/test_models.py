@@ -7,7 +7,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from kinderschutz_cms.models import ContentPage, NetworkHomePage
 from news.models import ALT_TEXT_REQUIRED, NewsIndexPage, NewsPage
 
-from .factories import ImageFactory, make_article
+from .factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_page_tree_rules():
 
 
 def test_article_without_alt_text_is_refused_with_german_message(news_index):
-    article = NewsPage(title="Neu", teaser="Kurz.", image=ImageFactory(), image_alt="   ")
+    article = NewsPage(title="Neu", teaser="Kurz.", image=make_image(), image_alt="   ")
 
     with pytest.raises(ValidationError) as error:
         news_index.add_child(instance=article)
@@ -39,7 +39,7 @@ def test_article_without_image_is_refused(news_index):
 
 
 def test_admin_form_explains_missing_alt_text(admin_client, news_index):
-    image = ImageFactory()
+    image = make_image()
     url = f"/admin/pages/add/news/newspage/{news_index.pk}/"
     data = nested_form_data(
         {

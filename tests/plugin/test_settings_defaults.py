@@ -13,7 +13,7 @@ from django.test import override_settings
 from kinderschutz_cms import links
 from members import conf as members_conf
 from news import conf as news_conf
-from tests.members.factories import MemberIndexPageFactory, make_members
+from tests.members.factories import make_member_index, make_members
 from tests.news.factories import make_article, make_index
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_plugin_pages_default_to_base_html(client, home_page):
 
 def test_directory_page_size_is_a_setting(client, home_page):
     assert members_conf.DEFAULTS["KINDERSCHUTZ_MEMBERS_PER_PAGE"] == 20
-    make_members(MemberIndexPageFactory(parent=home_page), 7)
+    make_members(make_member_index(parent=home_page), 7)
     with override_settings(KINDERSCHUTZ_MEMBERS_PER_PAGE=5):
         response = client.get("/netzwerkpartner/")
     assert len(response.context["members"]) == 5

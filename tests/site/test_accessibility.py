@@ -15,8 +15,8 @@ from members.models import MemberPage
 from tests.events.factories import at, make_event, make_fachtag
 from tests.events.factories import make_index as make_event_index
 from tests.members.factories import (
-    AgreementPageFactory,
-    MemberIndexPageFactory,
+    make_agreement,
+    make_member_index,
     make_members,
 )
 from tests.registration.factories import form_data, make_registration_event, register_url
@@ -166,7 +166,7 @@ def test_month_filter_that_could_not_be_applied_says_so_above_the_list(client, c
 
 @pytest.fixture
 def directory(home_page):
-    index = MemberIndexPageFactory(parent=home_page)
+    index = make_member_index(parent=home_page)
     make_members(index, 5)
     return index
 
@@ -195,7 +195,7 @@ def test_directory_filter_errors_use_the_summary_with_links(client, directory):
 
 
 def test_search_counts_the_partners_the_directory_shows(client, directory, home_page):
-    AgreementPageFactory(parent=home_page, title="Kooperationsvereinbarung für jedes Mitglied")
+    make_agreement(parent=home_page, title="Kooperationsvereinbarung für jedes Mitglied")
     directory.title = "Jedes Mitglied im Überblick"
     directory.save_revision().publish()
 

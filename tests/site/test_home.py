@@ -134,16 +134,16 @@ def test_home_query_count_does_not_grow_with_events(
 
 def test_member_stats_count_signatories_of_the_current_agreement(home_page):
     from tests.members.factories import (
-        AgreementPageFactory,
-        MemberIndexPageFactory,
-        SignatoryFactory,
+        make_agreement,
+        make_member_index,
         make_members,
+        make_signatory,
     )
 
-    directory = MemberIndexPageFactory(parent=home_page)
+    directory = make_member_index(parent=home_page)
     members = make_members(directory, 4)
-    agreement = AgreementPageFactory(parent=home_page, valid_from=datetime.date(2021, 1, 1))
+    agreement = make_agreement(parent=home_page, valid_from=datetime.date(2021, 1, 1))
     for member in members[:3]:
-        SignatoryFactory(page=agreement, member=member)
+        make_signatory(page=agreement, member=member)
 
     assert home.member_stats(home_page) == home.MemberStats(members=4, signatories=3)

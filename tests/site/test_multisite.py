@@ -26,11 +26,11 @@ from members.models import AgreementPage
 from tests.events.factories import make_event
 from tests.events.factories import make_index as make_calendar
 from tests.members.factories import (
-    AgreementPageFactory,
-    ContactPersonFactory,
-    MemberIndexPageFactory,
-    MemberPageFactory,
-    SignatoryFactory,
+    make_agreement,
+    make_contact,
+    make_member,
+    make_member_index,
+    make_signatory,
 )
 from tests.news.factories import make_article
 from tests.news.factories import make_index as make_news_index
@@ -43,13 +43,13 @@ SOON = timezone.localdate() + datetime.timedelta(days=20)
 def build_network(home_page, name, *, members, signed, version, valid_from, news_date):
     """Directory, agreement with signatories, calendar with an event, news with an
     article: every title carries the network's `name` ("Alpha", "Beta")."""
-    directory = MemberIndexPageFactory(parent=home_page)
+    directory = make_member_index(parent=home_page)
     pages = [
-        MemberPageFactory(parent=directory, title=f"{name} Einrichtung {i}", slug=f"e-{i}")
+        make_member(parent=directory, title=f"{name} Einrichtung {i}", slug=f"e-{i}")
         for i in range(1, members + 1)
     ]
-    ContactPersonFactory(page=pages[0], name=f"IseF {name}", is_isef=True)
-    agreement = AgreementPageFactory(
+    make_contact(page=pages[0], name=f"IseF {name}", is_isef=True)
+    agreement = make_agreement(
         parent=home_page,
         title=f"Vereinbarung {name}",
         slug="kooperationsvereinbarung",
@@ -58,7 +58,7 @@ def build_network(home_page, name, *, members, signed, version, valid_from, news
         next_review=SOON,
     )
     for member in pages[:signed]:
-        SignatoryFactory(page=agreement, member=member)
+        make_signatory(page=agreement, member=member)
     calendar = make_calendar(home_page)
     event = make_event(calendar, f"Fortbildung {name}")
     news = make_news_index(home_page)
@@ -327,3 +327,23 @@ def test_footer_and_reporting_paths_are_the_sites_own_settings(client, networks)
     html_b = get(client, HOST_B, "/netzwerkpartner/").content.decode()
     assert "05121 111" in html_a and "05121 222" not in html_a
     assert "05121 222" in html_b and "05121 111" not in html_b
+
+
+def test_registration_form_suggests_and_matches_only_its_own_sites_members(networks, client):
+    """The organisation suggestions on the registration form, and the sector a registration
+    takes from a member of that name, come from the event's own network only."""
+    from registrations.models import Registration
+    from registrations.services import booking
+    from tests.registration.factories import make_registration_event, register_url, service_data
+
+    a, b = networks
+    event = make_registration_event(a["calendar"], title="Anmeldung Alpha")
+    html = get(client, HOST_A, register_url(event)).content.decode()
+    suggestions = html.split('id="organisation-suggestions"', 1)[1].split("</datalist>", 1)[0]
+    assert "Alpha Einrichtung 1" in suggestions
+    assert "Beta" not in suggestions
+
+    own = booking.register(event, service_data(organisation=a["members"][0].title))
+    other = booking.register(event, service_data(organisation=b["members"][0].title))
+    assert Registration.objects.get(pk=own.pk).organisation_sector == str(a["members"][0].sector)
+    assert Registration.objects.get(pk=other.pk).organisation_sector == ""

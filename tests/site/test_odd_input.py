@@ -9,7 +9,7 @@ answer is a normal page (200) or, where a page cannot honour the request, a 400.
 import pytest
 
 from tests.events.factories import at, make_audience, make_event, make_index
-from tests.members.factories import MemberIndexPageFactory, MemberPageFactory
+from tests.members.factories import make_member, make_member_index
 from tests.news.factories import make_article
 from tests.news.factories import make_index as make_news_index
 
@@ -45,8 +45,8 @@ def site_with_content(home_page):
     index = make_index(home_page)
     make_event(index, "Bald", audiences=[make_audience()])
     make_event(index, "Vorbei", dates=[(at(-20, 9), at(-20, 12))], organiser_name="Verein")
-    directory = MemberIndexPageFactory(parent=home_page)
-    MemberPageFactory(parent=directory, title="Erziehungsberatung", district="Nord")
+    directory = make_member_index(parent=home_page)
+    make_member(parent=directory, title="Erziehungsberatung", district="Nord")
     news = make_news_index(home_page)
     make_article(news, tags=["schutzkonzepte"])
     return home_page
