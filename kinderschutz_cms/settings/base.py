@@ -106,7 +106,8 @@ def database_from_env(default_sqlite_path):
         config.setdefault("OPTIONS", {}).update(
             {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Seconds a writer waits for SQLite's one write lock (SQLITE_BUSY_TIMEOUT).
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             }
         )
