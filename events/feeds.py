@@ -127,14 +127,10 @@ def calendar_chunks(dates, version, *, name, base_url, language):
             )
         head = cal.to_ical()
         tz = ical.calendar_timezone()
-        urls = {}
 
         def entries():
             for row in listing.feed_rows(dates):
-                url = urls.get(row.slug)
-                if url is None:
-                    url = urls[row.slug] = f"{base_url}{iri_to_uri(row.slug)}/"
-                yield ical.entry(row, url=url, tz=tz)
+                yield ical.entry(row, url=f"{base_url}{iri_to_uri(row.slug)}/", tz=tz)
 
         yield from ical_writer.calendar_chunks(head, entries())
 
@@ -154,9 +150,10 @@ def calendar_response(
     """
     token = feed_cache.generation()  # before any query: see feed_cache.store
     # The bytes also depend on the language (translated words) and on the site's address
-    # (absolute URLs), so both are part of the version.
+    # and the calendar's path (absolute URLs of its events), so these are part of the version.
     language = get_language()
     extra_version = f"{extra_version}|{language}|{request.scheme}://{request.get_host()}"
+    extra_version += f"|{parent.url_path}"
     extra_version += f"|{ical.FORMAT_VERSION}"  # how the bytes are written
     version = listing.feed_version(dates)
     etag, last_modified = _validators(version, extra_version)

@@ -218,7 +218,7 @@ FEED_ROW_FIELDS = (
 )
 
 
-def feed_rows(dates, chunk_size=2000) -> Iterator[FeedRow]:
+def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
     """The plain values of `dates` (by start) for `ical`: 2 queries, whatever the size.
 
     One query for the audiences' names, one for the dates with their event, venue, the

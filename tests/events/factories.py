@@ -3,15 +3,13 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from wagtail.models import Page
 
+from demo.bulk_events import add_trainings
 from events.models import (
     Audience,
     EventDate,
     EventIndexPage,
-    EventPage,
     FachtagPage,
     Speaker,
     TimeSlot,
@@ -81,55 +79,8 @@ def make_event(
 
 
 def make_many_events(index, count, *, venue=None, audiences=()):
-    """`count` live trainings below `index`, each with two dates (days 1..count and 40
-    days later), inserted in bulk: a few seconds for 1,000, where `make_event` takes
-    minutes. Rows as Wagtail writes them for published pages, without revisions."""
-    now = timezone.now()
-    content_type = ContentType.objects.get_for_model(TrainingPage)
-    start = index.numchild + 1
-    pages = Page.objects.bulk_create(
-        Page(
-            title=f"Fortbildung {number}",
-            draft_title=f"Fortbildung {number}",
-            slug=f"fortbildung-{number}",
-            path=Page._get_path(index.path, index.depth + 1, start + number),
-            depth=index.depth + 1,
-            numchild=0,
-            url_path=f"{index.url_path}fortbildung-{number}/",
-            content_type=content_type,
-            locale_id=index.locale_id,
-            live=True,
-            first_published_at=now,
-            last_published_at=now,
-        )
-        for number in range(count)
-    )
-    Page.objects.filter(pk=index.pk).update(numchild=index.numchild + count)
-    index.numchild += count
-    if not pages[0].pk:  # backends that return no ids from bulk inserts
-        pages = list(Page.objects.filter(path__in=[page.path for page in pages]).order_by("path"))
-    for page in pages:
-        for model in (EventPage, TrainingPage):
-            # Only this model's own table (the page row exists): save_base(raw=True).
-            row = model(
-                page_ptr_id=page.pk,
-                **({"eventpage_ptr_id": page.pk} if model is TrainingPage else {}),
-            )
-            if model is EventPage:
-                row.venue = venue
-            row.save_base(raw=True)
-    EventDate.objects.bulk_create(
-        EventDate(page_id=page.pk, start=at(days, 9), end=at(days, 12), sort_order=order)
-        for number, page in enumerate(pages)
-        for order, days in enumerate((number + 1, number + 40))
-    )
-    through = EventPage.audiences.through
-    through.objects.bulk_create(
-        through(eventpage_id=page.pk, audience_id=audience.pk)
-        for page in pages
-        for audience in audiences
-    )
-    return pages
+    """`count` live trainings with two dates each, inserted in bulk (`demo.bulk_events`)."""
+    return add_trainings(index, count, venue=venue, audiences=audiences)
 
 
 def make_fachtag(index, title="Fachtag Kinderschutz 2026", **kwargs):
