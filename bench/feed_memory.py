@@ -1,15 +1,18 @@
 """Peak memory of building one calendar feed, measured in a process of its own.
 
 Run by bench_events.py: `python bench/feed_memory.py HOST PATH` with DATABASE_URL set to
-the benchmark's database. Prints JSON: the process's peak RSS (getrusage) after Django is
-set up, after the feed was built and consumed (streamed or not), and the difference,
-i.e. what building the feed added to the peak, in MiB; and the bytes of the feed.
+the benchmark's database. Prints JSON, in MiB: `build`, the peak of memory allocated while
+the feed was built and consumed (streamed or not), as tracemalloc counts it from just
+before the request, i.e. the build's own; `rss`, the process's peak RSS (getrusage) at
+the end, which also holds Python, Django and SQLite's page cache and WAL index; and the
+feed's size.
 """
 
 import json
 import os
 import resource
 import sys
+import tracemalloc
 
 
 def peak_mib():
@@ -31,13 +34,15 @@ def main(host, path):
         # Warm up (imports, routing, the version query) without building: "*" matches.
         assert client.get(path, HTTP_IF_NONE_MATCH="*").status_code == 304
         cache.clear()
-        before = peak_mib()
+        tracemalloc.start()
         response = client.get(path)
         assert response.status_code == 200, response.status_code
         chunks = response.streaming_content if response.streaming else [response.content]
         size = sum(len(chunk) for chunk in chunks)
-        after = peak_mib()
-    print(json.dumps({"before": before, "after": after, "build": after - before, "bytes": size}))
+        del response, chunks
+        build = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    print(json.dumps({"build": build, "rss": peak_mib(), "size": size / 2**20}))
 
 
 if __name__ == "__main__":
