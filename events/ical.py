@@ -33,6 +33,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -66,44 +67,109 @@ def plain_text(value):
     return text.strip()
 
 
-def location_of(event):
+class FeedRow(NamedTuple):
+    """The plain values one VEVENT is made of: one date and its event, venue and audiences.
+
+    `events.listing.feed_rows` fetches them for a whole feed without model instances;
+    `row_of` takes them from an `EventDate` with its page (files of single events).
+    """
+
+    uid: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    date_title: str
+    note: str
+    sequence: int
+    date_modified: datetime | None
+    page_id: int
+    slug: str
+    title: str
+    status: str
+    teaser: str
+    event_format: str
+    published_at: datetime | None
+    type_label: str
+    venue_lines: tuple[str, ...]
+    audiences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One VEVENT as values: what `event_component` and `events.ical_writer` write."""
+
+    uid: str
+    stamp: datetime  # UTC; DTSTAMP and LAST-MODIFIED
+    sequence: int
+    start: date | datetime  # a date for all-day entries, else in the calendar's zone
+    end: date | datetime
+    summary: str
+    status: str
+    location: str
+    url: str
+    description: str
+    categories: tuple[str, ...]
+
+
+def row_of(event_date):
+    """The `FeedRow` of an `EventDate` whose `page` carries venue and audiences."""
+    event = event_date.page
+    return FeedRow(
+        uid=event_date.uid,
+        start=event_date.start,
+        end=event_date.end,
+        all_day=event_date.all_day,
+        date_title=event_date.title,
+        note=event_date.note,
+        sequence=event_date.sequence,
+        date_modified=event_date.last_modified,
+        page_id=event.pk,
+        slug=event.slug,
+        title=event.title,
+        status=event.status,
+        teaser=event.teaser,
+        event_format=event.event_format,
+        published_at=event.last_published_at,
+        type_label=str(event.type_label),
+        venue_lines=tuple(event.venue.address_lines()) if event.venue_id and event.venue else (),
+        audiences=tuple(audience.name for audience in event.audiences.all()),
+    )
+
+
+def location_of(row):
     """LOCATION: venue name, room and address; "Online" for online events."""
-    venue_text = ", ".join(event.venue.address_lines()) if event.venue_id and event.venue else ""
-    if event.event_format == EventFormat.ONLINE:
+    venue_text = ", ".join(row.venue_lines)
+    if row.event_format == EventFormat.ONLINE:
         return _("Online")
-    if event.event_format == EventFormat.HYBRID:
+    if row.event_format == EventFormat.HYBRID:
         return f"{venue_text} / {_('Online')}" if venue_text else _("Online")
     return venue_text
 
 
-def categories_of(event):
-    """CATEGORIES: the event type, then the audiences (prefetched)."""
-    return [str(event.type_label), *(audience.name for audience in event.audiences.all())]
+def modified_at(row):
+    stamps = [row.date_modified, row.published_at]
+    stamp = max(stamp for stamp in stamps if stamp) if any(stamps) else timezone.now()
+    return stamp.astimezone(UTC)
 
 
-def modified_at(event_date, event):
-    stamps = [event_date.last_modified, event.last_published_at]
-    return max(stamp for stamp in stamps if stamp) if any(stamps) else timezone.now()
-
-
-def summary_of(event_date, event):
-    summary = event.title
-    if event_date.title:
-        summary = f"{summary}: {event_date.title}"
-    if event.status == EventStatus.CANCELLED:
+def summary_of(row):
+    summary = row.title
+    if row.date_title:
+        summary = f"{summary}: {row.date_title}"
+    if row.status == EventStatus.CANCELLED:
         summary = _("Abgesagt: %(title)s") % {"title": summary}
-    elif event.status == EventStatus.POSTPONED:
+    elif row.status == EventStatus.POSTPONED:
         summary = _("Verschoben: %(title)s") % {"title": summary}
     return summary
 
 
-def description_of(event_date, event, url):
+def description_of(row, url):
     parts = []
-    if event.status == EventStatus.CANCELLED:
+    if row.status == EventStatus.CANCELLED:
         parts.append(_("Diese Veranstaltung ist abgesagt."))
-    elif event.status == EventStatus.POSTPONED:
+    elif row.status == EventStatus.POSTPONED:
         parts.append(_("Diese Veranstaltung wird verschoben; der neue Termin folgt."))
-    for text in (event.teaser, event_date.note):
+    for text in (row.teaser, row.note):
         if text := plain_text(text):
             parts.append(text)
     if url:
@@ -111,41 +177,58 @@ def description_of(event_date, event, url):
     return "\n\n".join(parts)
 
 
-def build_event(event_date, *, url):
-    """One VEVENT for one date; `event_date.page` must carry venue and audiences."""
-    event = event_date.page
-    tz = calendar_timezone()
-    component = Event()
-    stamp = modified_at(event_date, event)
-    component.add("uid", event_date.uid)
-    component.add("dtstamp", stamp)
-    component.add("last-modified", stamp)
-    component.add("sequence", event_date.sequence)
-    if event_date.all_day:
-        first = timezone.localtime(event_date.start, tz).date()
-        last = max(timezone.localtime(event_date.end, tz).date(), first)
-        component.add("dtstart", first)
-        component.add("dtend", last + timedelta(days=1))
+def entry(row, *, url, tz=None):
+    """The `Entry` of one `FeedRow`: every rule of the module docstring in one place."""
+    tz = tz or calendar_timezone()
+    if row.all_day:
+        first = timezone.localtime(row.start, tz).date()
+        last = max(timezone.localtime(row.end, tz).date(), first)
+        start, end = first, last + timedelta(days=1)
     else:
-        component.add("dtstart", timezone.localtime(event_date.start, tz))
-        component.add("dtend", timezone.localtime(event_date.end, tz))
-    component.add("summary", summary_of(event_date, event))
-    component.add("status", STATUS_MAP.get(event.status, "CONFIRMED"))
-    if location := location_of(event):
-        component.add("location", location)
-    if url:
-        component.add("url", url)
-    component.add("description", description_of(event_date, event, url))
-    component.add("categories", categories_of(event))
+        start, end = timezone.localtime(row.start, tz), timezone.localtime(row.end, tz)
+    return Entry(
+        uid=row.uid,
+        stamp=modified_at(row),
+        sequence=row.sequence,
+        start=start,
+        end=end,
+        summary=summary_of(row),
+        status=STATUS_MAP.get(row.status, "CONFIRMED"),
+        location=location_of(row),
+        url=url,
+        description=description_of(row, url),
+        categories=(row.type_label, *row.audiences),
+    )
+
+
+def event_component(item: Entry) -> Event:
+    """One VEVENT as an icalendar component (the reference `ical_writer` is tested against)."""
+    component = Event()
+    component.add("uid", item.uid)
+    component.add("dtstamp", item.stamp)
+    component.add("last-modified", item.stamp)
+    component.add("sequence", item.sequence)
+    component.add("dtstart", item.start)
+    component.add("dtend", item.end)
+    component.add("summary", item.summary)
+    component.add("status", item.status)
+    if item.location:
+        component.add("location", item.location)
+    if item.url:
+        component.add("url", item.url)
+    component.add("description", item.description)
+    component.add("categories", list(item.categories))
     component.add("transp", "OPAQUE")
     return component
 
 
-def build_calendar(event_dates, *, name, page_url, description=""):
-    """A VCALENDAR with one VEVENT per date, its VTIMEZONE and subscription hints.
+def build_event(event_date, *, url):
+    """One VEVENT for one date; `event_date.page` must carry venue and audiences."""
+    return event_component(entry(row_of(event_date), url=url))
 
-    `page_url(event)` returns the absolute URL of an event page (the caller knows the site).
-    """
+
+def calendar_header(name, description=""):
+    """The VCALENDAR with its properties (name, subscription hints), no components yet."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -158,20 +241,38 @@ def build_calendar(event_dates, *, name, page_url, description=""):
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
+    return cal
+
+
+def calendar_timezone_for(first_start, last_start):
+    """The VTIMEZONE for events starting from `first_start` to `last_start` (aware)."""
+    # The rules are checked against the zone for the years around the events.
+    return timezone_component(
+        settings.TIME_ZONE, first_start.date().year - 1, last_start.date().year + 1
+    )
+
+
+def build_calendar(event_dates, *, name, page_url, description=""):
+    """A VCALENDAR with one VEVENT per date, its VTIMEZONE and subscription hints.
+
+    `page_url(event)` returns the absolute URL of an event page (the caller knows the site).
+    For single events and messages; whole feeds are written by `events.ical_writer`, which
+    gives the same bytes from plain values.
+    """
+    cal = calendar_header(name, description)
     first = last = None
     urls = {}
+    tz = calendar_timezone()
     for event_date in event_dates:
         event = event_date.page
         if event.pk not in urls:
             urls[event.pk] = page_url(event)
-        cal.add_component(build_event(event_date, url=urls[event.pk]))
-        start = event_date.start.date()
+        cal.add_component(event_component(entry(row_of(event_date), url=urls[event.pk], tz=tz)))
+        start = event_date.start
         first = start if first is None or start < first else first
         last = start if last is None or start > last else last
     if first is not None:
-        # The rules are checked against the zone for the years around the events.
-        vtimezone = timezone_component(settings.TIME_ZONE, first.year - 1, last.year + 1)
-        cal.subcomponents.insert(0, vtimezone)
+        cal.subcomponents.insert(0, calendar_timezone_for(first, last))
     return cal
 
 

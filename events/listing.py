@@ -12,15 +12,29 @@ because all listed fields live on the `EventPage` table.
 """
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from .choices import EventStatus
 from .forms import COORDINATION
+from .ical import FeedRow
 from .models import (
     Audience,
     EventDate,
@@ -29,6 +43,7 @@ from .models import (
     NetworkMeetingPage,
     TrainingPage,
 )
+from .models.venues import address_lines
 
 TYPE_MODELS = {
     "fortbildung": TrainingPage,
@@ -159,11 +174,131 @@ def with_feed_data(dates):
     )
 
 
+class JoinedIds(Aggregate):
+    """The values of an integer column joined by commas, in no particular order
+    (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s::text, ',')",
+            **extra_context,
+        )
+
+
+FEED_ROW_FIELDS = (
+    "uid",
+    "start",
+    "end",
+    "all_day",
+    "title",
+    "note",
+    "sequence",
+    "last_modified",
+    "page_id",
+    "page__slug",
+    "page__title",
+    "page__status",
+    "page__teaser",
+    "page__event_format",
+    "page__last_published_at",
+    "page__content_type__app_label",
+    "page__content_type__model",
+    "page__venue__name",
+    "page__venue__room",
+    "page__venue__street",
+    "page__venue__postcode",
+    "page__venue__town",
+    "audience_ids",
+)
+
+
+def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
+    """The plain values of `dates` (by start) for `ical`: 2 queries, whatever the size.
+
+    One query for the audiences' names, one for the dates with their event, venue, the
+    event's type (content type) and audience ids (a subquery), read through a cursor in
+    chunks of `chunk_size` rows: no model instances, and memory bounded by the chunk.
+    """
+    audience_names = dict(Audience.objects.values_list("pk", "name"))
+    audience_order = {pk: position for position, pk in enumerate(audience_names)}
+    audience_ids = Subquery(
+        EventPage.audiences.through.objects.filter(eventpage_id=OuterRef("page_id"))
+        .order_by()
+        .values("eventpage_id")
+        .annotate(ids=JoinedIds("audience_id"))
+        .values("ids")
+    )
+    rows = (
+        dates.annotate(audience_ids=audience_ids)
+        .order_by("start", "pk")
+        .values_list(*FEED_ROW_FIELDS)
+    )
+    type_labels = {}
+    for (
+        uid,
+        start,
+        end,
+        all_day,
+        date_title,
+        note,
+        sequence,
+        date_modified,
+        page_id,
+        slug,
+        title,
+        status,
+        teaser,
+        event_format,
+        published_at,
+        app_label,
+        model_name,
+        *venue,
+        joined_ids,
+    ) in rows.iterator(chunk_size=chunk_size):
+        if (app_label, model_name) not in type_labels:
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:  # a page class no longer installed
+                model = EventPage
+            type_labels[app_label, model_name] = str(model._meta.verbose_name)
+        ids = sorted(
+            (int(pk) for pk in joined_ids.split(",")) if joined_ids else (),
+            key=audience_order.__getitem__,
+        )
+        yield FeedRow(
+            uid=uid,
+            start=start,
+            end=end,
+            all_day=all_day,
+            date_title=date_title,
+            note=note,
+            sequence=sequence,
+            date_modified=date_modified,
+            page_id=page_id,
+            slug=slug,
+            title=title,
+            status=status,
+            teaser=teaser,
+            event_format=event_format,
+            published_at=published_at,
+            type_label=type_labels[app_label, model_name],
+            venue_lines=tuple(address_lines(*venue)) if venue[0] is not None else (),
+            audiences=tuple(audience_names[pk] for pk in ids),
+        )
+
+
 def feed_version(dates):
     """One aggregate query that changes whenever the feed's content can have changed.
 
     Count and id sum catch added/removed dates and unpublished events, the maxima catch
     edits of dates, of the events (every publish sets `last_published_at`) and of venues.
+    The first and last start give the years of the VTIMEZONE before any date is read.
     """
     return dates.order_by().aggregate(
         count=Count("pk"),
@@ -171,6 +306,12 @@ def feed_version(dates):
         dates_modified=Max("last_modified"),
         events_published=Max("page__last_published_at"),
         venues_modified=Max("page__venue__updated_at"),
+        first_start=Min("start"),
+        last_start=Max("start"),
+        # When the same rows give another feed by time alone (`feeds.valid_until`).
+        first_end=Min("end"),
+        cancelled_from=Min("page__cancelled_at", filter=Q(page__status=EventStatus.CANCELLED)),
+        expires=Min("page__expire_at"),
     )
 
 

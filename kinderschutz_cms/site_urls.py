@@ -15,4 +15,5 @@ urlpatterns = [
     # The language switch in the header: Django's view stores the choice in a cookie.
     path("sprache/", set_language, name="set_language"),
     path("", include("registrations.urls")),
+    path("", include("events.urls")),  # calendar files answered from the cache
 ]

@@ -99,6 +99,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     @path("ical/", name="feed")
     def feed(self, request):
+        from ..feed_cache import normalised_query
         from ..feeds import calendar_response
         from ..forms import EventFilterForm
         from ..listing import apply_filters, feed_dates, visible_events
@@ -113,6 +114,7 @@ class EventIndexPage(RoutablePageMixin, Page):
             name=name,
             parent=self,
             extra_version=f"{name}|{form.normalized_query()}",
+            query=normalised_query(request),
         )
 
 
@@ -335,6 +337,7 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
             parent=self.get_parent(),
             extra_version=f"{self.title}|{self.url_path}",
             filename=f"{self.slug}.ics",
+            gate=self,
         )
 
 

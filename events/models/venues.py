@@ -47,8 +47,13 @@ class Venue(index.Indexed, models.Model):
 
     def address_lines(self):
         """Name, room, street and town as non-empty lines (for pages and LOCATION)."""
-        town = " ".join(part for part in (self.postcode, self.town) if part)
-        return [line for line in (self.name, self.room, self.street, town) if line]
+        return address_lines(self.name, self.room, self.street, self.postcode, self.town)
+
+
+def address_lines(name, room, street, postcode, town):
+    """A venue's non-empty address lines from its plain values (`Venue.address_lines`)."""
+    town = " ".join(part for part in (postcode, town) if part)
+    return [line for line in (name, room, street, town) if line]
 
 
 class Audience(models.Model):

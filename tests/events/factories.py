@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from demo.bulk_events import add_trainings
 from events.models import (
     Audience,
     EventDate,
@@ -75,6 +76,11 @@ def make_event(
         page.save_revision().publish()
         page.refresh_from_db()
     return page
+
+
+def make_many_events(index, count, *, venue=None, audiences=()):
+    """`count` live trainings with two dates each, inserted in bulk (`demo.bulk_events`)."""
+    return add_trainings(index, count, venue=venue, audiences=audiences)
 
 
 def make_fachtag(index, title="Fachtag Kinderschutz 2026", **kwargs):
