@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Left, Length, TruncMonth
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from .choices import EventStatus
 from .forms import COORDINATION
@@ -72,6 +74,40 @@ def organiser_choices(index, coordination_label):
             seen.add(value)
             choices.append((value, label))
     return [choices[0], *sorted(choices[1:], key=lambda choice: choice[1].lower())]
+
+
+def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
+    """(year, month) pairs, in order, of the months in which the calendar's upcoming
+    events (or, with `archive`, its past ones) take place: the choices of the month
+    filter. One query; a date that spans months counts for each of them."""
+    now = now or timezone.now()
+    # `visible_events` without `.public()`, which costs a query of its own: a page under a
+    # view restriction is left out by a correlated subquery instead.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Left(OuterRef("page__path"), Length("page__path"))
+    )
+    dates = EventDate.objects.filter(
+        Q(page__expire_at__isnull=True) | Q(page__expire_at__gt=now),
+        page__path__startswith=index.path,
+        page__depth=index.depth + 1,
+        page__live=True,
+    ).exclude(Exists(restricted))
+    dates = dates.filter(end__lt=now) if archive else dates.filter(end__gte=now)
+    tz = timezone.get_current_timezone()
+    rows = (
+        dates.annotate(first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz))
+        .order_by()
+        .values_list("first", "last")
+        .distinct()
+    )
+    months = set()
+    for first, last in rows:
+        first, last = timezone.localtime(first, tz), timezone.localtime(last, tz)
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            months.add((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(months, reverse=archive)
 
 
 def apply_filters(events, filters):

@@ -58,8 +58,10 @@ def applied_filters(form):
         if isinstance(field, forms.BooleanField):
             parts.append(str(field.label))
             continue
-        if isinstance(field, forms.ChoiceField):
-            value = _choice_label(field.choices, value)
+        # A text field shown as a list (the calendar's month) reads like a choice field.
+        choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None)
+        if choices:
+            value = _choice_label(choices, value)
         else:
             value = f"„{value}“"
         parts.append(f"{field.label}: {value}")
