@@ -60,10 +60,7 @@ def applied_filters(form):
             continue
         # A text field shown as a list (the calendar's month) reads like a choice field.
         choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None)
-        if choices:
-            value = _choice_label(choices, value)
-        else:
-            value = f"„{value}“"
+        value = _choice_label(choices, value) if choices else f"„{value}“"
         parts.append(f"{field.label}: {value}")
     return ", ".join(parts)
 
