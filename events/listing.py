@@ -154,12 +154,15 @@ def with_listing_data(events, dates_from=None):
 
 
 def upcoming_events(index, filters=None, now=None):
-    """Events with a date that has not ended, once each, by their next date."""
+    """Events with a date that has not ended, once each, by their next date, with the
+    seats taken (`registrations.queries.annotate_counts`: subqueries of the same query)."""
+    from registrations.queries import annotate_counts
+
     now = now or timezone.now()
     events = apply_filters(visible_events(index, now), filters or {})
     events = events.annotate(next_start=Min("dates__start", filter=Q(dates__end__gte=now)))
     events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
-    return with_listing_data(events, dates_from=now)
+    return with_listing_data(annotate_counts(events, now), dates_from=now)
 
 
 def past_events(index, filters=None, now=None):

@@ -314,3 +314,29 @@ def test_bad_month_in_the_url_is_a_clear_german_message(client, index, month):
     assert "Diesen Monat gibt es nicht. Bitte wählen Sie einen Monat aus der Liste." in html
     # The error summary sits above the filter grid, not in one of its cells.
     assert html.index('class="error-summary"') < html.index('<form class="filter-form"')
+
+
+def card_of(html, title):
+    start = html.index(f">{title}</a>")
+    return html[start : html.index("</li>", start)]
+
+
+def test_calendar_shows_seats_left_like_the_home_page(client, index):
+    from registrations.services import booking
+    from tests.registration.factories import service_data
+
+    seats = {"registration_enabled": True, "double_opt_in": False, "online_access_link": ""}
+    make_event(index, "Frei", capacity=3, waitlist_enabled=True, **seats)
+    full = make_event(index, "Voll", capacity=1, waitlist_enabled=True, **seats)
+    closed = make_event(index, "Voll ohne Warteliste", capacity=1, waitlist_enabled=False, **seats)
+    for event in (full, closed):
+        booking.register(event, service_data())
+    make_event(index, "Ohne Anmeldung")
+
+    html = client.get(index.url).content.decode()
+
+    assert "noch 3 Plätze frei" in card_of(html, "Frei")
+    assert "ausgebucht, Warteliste" in card_of(html, "Voll")
+    closed_card = card_of(html, "Voll ohne Warteliste")
+    assert "ausgebucht<" in closed_card and "ausgebucht, Warteliste" not in closed_card
+    assert "badge" not in card_of(html, "Ohne Anmeldung")
