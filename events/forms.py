@@ -1,9 +1,12 @@
 """The calendar's filter form (German labels; bad input is reported, never a 500) and the
 Fachtag's admin form (programme rules)."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import RegexValidator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -43,21 +46,26 @@ class EventFilterForm(forms.Form):
     monat = forms.CharField(
         label=_("Monat"),
         required=False,
-        max_length=7,
         validators=[
             RegexValidator(
-                r"^\d{4}-(0[1-9]|1[0-2])$",
-                _("Bitte geben Sie den Monat als JJJJ-MM an, z. B. 2026-03."),
+                r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+                _("Diesen Monat gibt es nicht. Bitte wählen Sie einen Monat aus der Liste."),
             )
         ],
-        help_text=_("Format JJJJ-MM, z. B. 2026-03"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 7}),
+        widget=forms.Select,
     )
     veranstalter = forms.ChoiceField(label=_("Veranstalter"), required=False)
 
-    def __init__(self, data=None, *, audiences=None, organisers=None, with_month=True, **kwargs):
+    def __init__(
+        self, data=None, *, audiences=None, organisers=None, months=(), with_month=True, **kwargs
+    ):
         """Without `audiences`/`organisers` (the feed), those two take any short text:
-        an unknown value simply matches nothing, and the feed saves two queries."""
+        an unknown value simply matches nothing, and the feed saves two queries.
+
+        `months`: (year, month) pairs offered in the month list (`listing.event_months`).
+        A well-formed month from a shared link that is not among them is still applied
+        and added to the list, so the list shows what the results are filtered by.
+        """
         super().__init__(data, **kwargs)
         for name, choices, empty in (
             ("zielgruppe", audiences, _("Alle Zielgruppen")),
@@ -72,6 +80,17 @@ class EventFilterForm(forms.Form):
         self.is_feed = not with_month
         if not with_month:
             del self.fields["monat"]
+        else:
+            self.fields["monat"].widget.choices = self._month_choices(months)
+
+    def _month_choices(self, months):
+        values = [f"{year:04}-{month:02}" for year, month in months]
+        asked = (self.data.get("monat") or "") if self.is_bound else ""
+        if asked not in values and _month_of(asked):
+            values = sorted([*values, asked], reverse=bool(values) and values[0] > values[-1])
+        return [("", _("Alle Monate"))] + [
+            (value, date_format(_month_of(value), "YEAR_MONTH_FORMAT")) for value in values
+        ]
 
     def clean_monat(self):
         month = self.cleaned_data["monat"]
@@ -130,6 +149,16 @@ class FachtagPageForm(WagtailAdminPageForm):
                         % {"kind": TimeSlotKind.WORKSHOPS.label},
                     )
         return cleaned_data
+
+
+def _month_of(value):
+    """The first day of the month `value` ("YYYY-MM" within `MONTH_YEARS`), or None."""
+    if len(value) != 7 or value[4] != "-" or not (digits := value[:4] + value[5:]).isascii():
+        return None
+    if not digits.isdigit():
+        return None
+    year, month = int(value[:4]), int(value[5:])
+    return date(year, month, 1) if year in MONTH_YEARS and 1 <= month <= 12 else None
 
 
 def _kept_forms(formset):

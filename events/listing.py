@@ -22,6 +22,7 @@ from django.db.models import (
     Aggregate,
     CharField,
     Count,
+    Exists,
     Max,
     Min,
     OuterRef,
@@ -30,7 +31,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import Left, Length, TruncMonth
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from .choices import EventStatus
 from .forms import COORDINATION
@@ -89,6 +92,40 @@ def organiser_choices(index, coordination_label):
     return [choices[0], *sorted(choices[1:], key=lambda choice: choice[1].lower())]
 
 
+def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
+    """(year, month) pairs, in order, of the months in which the calendar's upcoming
+    events (or, with `archive`, its past ones) take place: the choices of the month
+    filter. One query; a date that spans months counts for each of them."""
+    now = now or timezone.now()
+    # `visible_events` without `.public()`, which costs a query of its own: a page under a
+    # view restriction is left out by a correlated subquery instead.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Left(OuterRef("page__path"), Length("page__path"))
+    )
+    dates = EventDate.objects.filter(
+        Q(page__expire_at__isnull=True) | Q(page__expire_at__gt=now),
+        page__path__startswith=index.path,
+        page__depth=index.depth + 1,
+        page__live=True,
+    ).exclude(Exists(restricted))
+    dates = dates.filter(end__lt=now) if archive else dates.filter(end__gte=now)
+    tz = timezone.get_current_timezone()
+    rows = (
+        dates.annotate(first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz))
+        .order_by()
+        .values_list("first", "last")
+        .distinct()
+    )
+    months = set()
+    for first, last in rows:
+        first, last = timezone.localtime(first, tz), timezone.localtime(last, tz)
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            months.add((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(months, reverse=archive)
+
+
 def apply_filters(events, filters):
     """Narrow an EventPage queryset by the cleaned filters of `EventFilterForm`."""
     if model := TYPE_MODELS.get(filters.get("typ")):
@@ -133,12 +170,15 @@ def with_listing_data(events, dates_from=None):
 
 
 def upcoming_events(index, filters=None, now=None):
-    """Events with a date that has not ended, once each, by their next date."""
+    """Events with a date that has not ended, once each, by their next date, with the
+    seats taken (`registrations.queries.annotate_counts`: subqueries of the same query)."""
+    from registrations.queries import annotate_counts
+
     now = now or timezone.now()
     events = apply_filters(visible_events(index, now), filters or {})
     events = events.annotate(next_start=Min("dates__start", filter=Q(dates__end__gte=now)))
     events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
-    return with_listing_data(events, dates_from=now)
+    return with_listing_data(annotate_counts(events, now), dates_from=now)
 
 
 def past_events(index, filters=None, now=None):

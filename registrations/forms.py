@@ -302,3 +302,48 @@ class RegistrationForm(forms.Form):
                 continue
             result[slot.pk] = int(value.removeprefix(WAITLIST_PREFIX))
         return result
+
+
+class WorkshopChangeForm(forms.Form):
+    """The personal page's choice of another workshop in one time slot.
+
+    One form per slot (`prefix` from the slot, so several fit on one page), its labels
+    like the registration form's: seats left, "ausgebucht, Warteliste", or shown but not
+    selectable when full without waitlist. Whether the change gets a seat or a waitlist
+    place the service decides under the lock (`services.workshops.change_workshop`).
+    """
+
+    def __init__(self, data=None, *, event, slot, workshops, current=None):
+        super().__init__(data, prefix=f"slot{slot.pk}", initial={"workshop": current})
+        self.slot = slot
+        choices, disabled = [], []
+        for workshop in workshops:
+            label = workshop.title
+            if workshop.pk == current:
+                label = _("%(title)s (Ihre Wahl)") % {"title": label}
+            elif workshop.seats_left == 0:
+                if event.waitlist_enabled:
+                    label = _("%(title)s – ausgebucht, Warteliste") % {"title": label}
+                else:
+                    label = _("%(title)s – ausgebucht") % {"title": label}
+                    disabled.append(str(workshop.pk))
+            elif workshop.seats_left is not None:
+                label = ngettext(
+                    "%(title)s (noch %(n)s Platz)",
+                    "%(title)s (noch %(n)s Plätze)",
+                    workshop.seats_left,
+                ) % {"title": label, "n": workshop.seats_left}
+            choices.append((str(workshop.pk), label))
+        self.fields["workshop"] = forms.ChoiceField(
+            label=f"{slot.start:%H:%M}–{slot.end:%H:%M} {slot.title}",
+            choices=choices,
+            widget=WorkshopSelect(disabled_values=disabled),
+            error_messages={"required": _("Bitte wählen Sie einen Workshop.")},
+        )
+        self.disabled_values = set(disabled)
+
+    def clean_workshop(self):
+        value = self.cleaned_data["workshop"]
+        if value in self.disabled_values:
+            raise ValidationError(_("Dieser Workshop ist ausgebucht."))
+        return int(value)

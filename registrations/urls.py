@@ -14,5 +14,10 @@ urlpatterns = [
         views.registration_confirm,
         name="registration_confirm",
     ),
+    path(
+        "anmeldung/<str:token>/workshop/",
+        views.registration_change_workshop,
+        name="registration_change_workshop",
+    ),
     path("anmeldung/<str:token>/kalender.ics", views.registration_ics, name="registration_ics"),
 ]

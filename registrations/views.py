@@ -22,9 +22,9 @@ from kinderschutz_cms.sites import site_pages_q
 from . import queries, spam
 from .emails import calendar_file
 from .errors import RegistrationError
-from .forms import RegistrationForm
+from .forms import RegistrationForm, WorkshopChangeForm
 from .models import RegistrationStatus
-from .services import booking
+from .services import booking, workshops
 from .tokens import CONFIRM, InvalidToken, personal_path, read_token
 
 FORM_TEMPLATE = "registrations/registration_form.html"
@@ -227,6 +227,7 @@ def registration_detail(request, token):
             .order_by("time_slot__start"),
             "can_cancel": booking.self_cancel_refusal(registration) is None,
             "can_download": registration.status == RegistrationStatus.CONFIRMED,
+            "workshop_forms": workshop_change_forms(registration),
         },
     )
 
@@ -303,3 +304,74 @@ def registration_ics(request, token):
     )
     response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
     return response
+
+
+# --------------------------------------------------------------------------- workshops
+
+
+def workshop_change_forms(registration, data=None):
+    """One `WorkshopChangeForm` per workshop slot of the event, or [] when the person may
+    not change now (`workshops.change_refusal`)."""
+    if workshops.change_refusal(registration) is not None:
+        return []
+    event = registration.event
+    slots = queries.workshop_slots(event)
+    if not slots:
+        return []
+    current = dict(
+        registration.bookings.exclude(status="cancelled").values_list("time_slot_id", "workshop_id")
+    )
+    return [
+        WorkshopChangeForm(
+            data, event=event, slot=slot, workshops=items, current=current.get(slot.pk)
+        )
+        for slot, items in slots
+    ]
+
+
+@personal_page
+@require_http_methods(["POST"])
+def registration_change_workshop(request, token):
+    """Choose another workshop in one slot (the form names the slot), then back to the
+    personal page (PRG) with what happened as a message."""
+    registration = _registration_or_404(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    change_forms = workshop_change_forms(registration, request.POST)
+    slot_id = request.POST.get("slot")
+    form = next((f for f in change_forms if slot_id == str(f.slot.pk)), None)
+    if form is None:
+        refusal = workshops.change_refusal(registration)
+        messages.error(request, refusal or _("Bitte wählen Sie einen Workshop aus der Liste."))
+    elif not form.is_valid():
+        messages.error(request, form.errors["workshop"][0])
+    elif form.cleaned_data["workshop"] == form.initial["workshop"]:
+        messages.info(request, _("Diesen Workshop haben Sie bereits gewählt."))
+    else:
+        try:
+            registration = workshops.change_workshop(
+                registration, form.slot.pk, form.cleaned_data["workshop"]
+            )
+        except RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _change_message(registration, form.slot.pk))
+    return HttpResponseRedirect(personal_path(registration) + "#workshops")
+
+
+def _change_message(registration, slot_id):
+    chosen = (
+        registration.bookings.exclude(status="cancelled")
+        .select_related("workshop")
+        .get(time_slot_id=slot_id)
+    )
+    title = {"title": chosen.workshop.title}
+    if chosen.status == "confirmed":
+        text = _("Sie haben jetzt einen Platz im Workshop „%(title)s“.") % title
+    elif chosen.status == "waitlisted":
+        text = (
+            _("Der Workshop „%(title)s“ ist ausgebucht: Sie stehen auf seiner Warteliste.") % title
+        )
+    else:
+        text = _("Ihre Wahl ist gespeichert: „%(title)s“.") % title
+    return text + " " + _("Wir haben Ihnen eine E-Mail geschickt.")

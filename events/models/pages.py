@@ -51,14 +51,15 @@ class EventIndexPage(RoutablePageMixin, Page):
         verbose_name = _("Veranstaltungskalender")
         verbose_name_plural = _("Veranstaltungskalender")
 
-    def filter_form(self, request):
+    def filter_form(self, request, *, archive=False):
         from ..forms import EventFilterForm
-        from ..listing import audience_choices, organiser_choices
+        from ..listing import audience_choices, event_months, organiser_choices
 
         return EventFilterForm(
             request.GET or None,
             audiences=audience_choices(),
             organisers=organiser_choices(self, _("Netzwerkkoordination")),
+            months=event_months(self, archive=archive),
         )
 
     def listing_context(self, request, *, archive):
@@ -66,7 +67,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         from ..feeds import webcal_url
         from ..listing import past_events, upcoming_events
 
-        form = self.filter_form(request)
+        form = self.filter_form(request, archive=archive)
         filters = form.filters()
         events = (past_events if archive else upcoming_events)(self, filters)
         page = Paginator(events, self.per_page).get_page(request.GET.get("seite"))

@@ -58,10 +58,9 @@ def applied_filters(form):
         if isinstance(field, forms.BooleanField):
             parts.append(str(field.label))
             continue
-        if isinstance(field, forms.ChoiceField):
-            value = _choice_label(field.choices, value)
-        else:
-            value = f"„{value}“"
+        # A text field shown as a list (the calendar's month) reads like a choice field.
+        choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None)
+        value = _choice_label(choices, value) if choices else f"„{value}“"
         parts.append(f"{field.label}: {value}")
     return ", ".join(parts)
 

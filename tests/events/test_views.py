@@ -1,5 +1,9 @@
 """The calendar page, the archive and the event pages, through the test client."""
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
@@ -10,6 +14,7 @@ from kinderschutz_cms.models import ContentPage
 from .factories import at, make_audience, make_event, make_fachtag, make_venue
 
 pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def titles(response):
@@ -92,7 +97,7 @@ def test_bad_input_gives_a_normal_page(client, index, query):
     assert response.status_code == 200
     assert titles(response) == ["Bald"]
     if "monat" in query:
-        assert "JJJJ-MM" in response.content.decode()
+        assert "Bitte wählen Sie einen Monat aus der Liste." in response.content.decode()
 
 
 def test_pagination(client, index):
@@ -121,7 +126,7 @@ def test_calendar_query_count_is_constant(client, index, size, django_assert_num
     ContentType.objects.clear_cache()
     client.get(index.url)  # warm caches (content types, settings) like a running site
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):  # 17, and the months of the month filter
         response = client.get(index.url, {"zielgruppe": "kita"})
     assert len(response.context["events"]) == min(size, 20)
 
@@ -224,3 +229,114 @@ def test_months_at_the_ends_of_the_range_filter(client, index, month):
     assert response.status_code == 200
     assert titles(response) == []
     assert not response.context["filter_form"].errors
+
+
+def month_options(html):
+    select = re.search(r'<select name="monat"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "the month filter is a list"
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+def test_month_filter_offers_the_months_that_have_events(client, index):
+    make_event(
+        index,
+        "März",
+        dates=[(datetime(2031, 3, 10, 9, tzinfo=BERLIN), datetime(2031, 3, 10, 12, tzinfo=BERLIN))],
+    )
+    make_event(
+        index,
+        "Silvester",
+        dates=[(datetime(2030, 12, 31, 18, tzinfo=BERLIN), datetime(2031, 1, 1, 2, tzinfo=BERLIN))],
+    )
+    make_event(index, "Vorbei", dates=[(at(-40, 9), at(-40, 12))])
+
+    html = client.get(index.url).content.decode()
+
+    assert month_options(html) == [
+        ("", "Alle Monate"),
+        ("2030-12", "Dezember 2030"),
+        ("2031-01", "Januar 2031"),
+        ("2031-03", "März 2031"),
+    ]
+    assert not re.search(r'<input[^>]*name="monat"', html)
+    archive = client.get(f"{index.url}archiv/").content.decode()
+    assert [value for value, _ in month_options(archive)] == ["", at(-40).strftime("%Y-%m")]
+    response = client.get(index.url, {"monat": "2031-03"})
+    assert titles(response) == ["März"]
+    html = response.content.decode()
+    assert '<option value="2031-03" selected>März 2031</option>' in html
+    assert "Gefiltert nach Monat: März 2031" in html
+
+
+def test_month_filter_options_cost_one_query(client, index, django_assert_num_queries):
+    for number in range(5):
+        make_event(
+            index, f"Termin {number}", dates=[(at(number * 31 + 1, 9), at(number * 31 + 1, 12))]
+        )
+    from events.listing import event_months
+
+    with django_assert_num_queries(1):
+        months = event_months(index)
+    assert len(months) >= 5
+
+
+def test_month_filter_leaves_out_private_events(client, index):
+    from wagtail.models import PageViewRestriction
+
+    make_event(index, "Öffentlich", dates=[(at(3, 9), at(3, 12))])
+    private = make_event(index, "Intern", dates=[(at(100, 9), at(100, 12))])
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+
+    html = client.get(index.url).content.decode()
+
+    assert [value for value, _ in month_options(html)] == ["", at(3).strftime("%Y-%m")]
+
+
+def test_month_from_a_shared_link_without_events_is_applied_and_shown(client, index):
+    make_event(index, "Bald")
+
+    response = client.get(index.url, {"monat": "2099-05"})
+
+    assert response.status_code == 200 and titles(response) == []
+    assert not response.context["filter_form"].errors
+    assert ("2099-05", "Mai 2099") in month_options(response.content.decode())
+    assert '<option value="2099-05" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize("month", ["2026-13", "März", "2026-3", "２０２６-03", "²０２６-03"])
+def test_bad_month_in_the_url_is_a_clear_german_message(client, index, month):
+    make_event(index, "Bald")
+
+    response = client.get(index.url, {"monat": month})
+
+    assert response.status_code == 200 and titles(response) == ["Bald"]
+    html = response.content.decode()
+    assert "Diesen Monat gibt es nicht. Bitte wählen Sie einen Monat aus der Liste." in html
+    # The error summary sits above the filter grid, not in one of its cells.
+    assert html.index('class="error-summary"') < html.index('<form class="filter-form"')
+
+
+def card_of(html, title):
+    start = html.index(f">{title}</a>")
+    return html[start : html.index("</li>", start)]
+
+
+def test_calendar_shows_seats_left_like_the_home_page(client, index):
+    from registrations.services import booking
+    from tests.registration.factories import service_data
+
+    seats = {"registration_enabled": True, "double_opt_in": False, "online_access_link": ""}
+    make_event(index, "Frei", capacity=3, waitlist_enabled=True, **seats)
+    full = make_event(index, "Voll", capacity=1, waitlist_enabled=True, **seats)
+    closed = make_event(index, "Voll ohne Warteliste", capacity=1, waitlist_enabled=False, **seats)
+    for event in (full, closed):
+        booking.register(event, service_data())
+    make_event(index, "Ohne Anmeldung")
+
+    html = client.get(index.url).content.decode()
+
+    assert "noch 3 Plätze frei" in card_of(html, "Frei")
+    assert "ausgebucht, Warteliste" in card_of(html, "Voll")
+    closed_card = card_of(html, "Voll ohne Warteliste")
+    assert "ausgebucht<" in closed_card and "ausgebucht, Warteliste" not in closed_card
+    assert "badge" not in card_of(html, "Ohne Anmeldung")

@@ -216,6 +216,35 @@ def test_too_fast_keeps_what_was_typed(client, open_event, settings):
     assert_form_kept(response, open_event)
 
 
+def test_too_fast_refusal_can_be_sent_again_as_shown(client, open_event, settings):
+    """The refused form, sent again as the browser would (its fields as rendered, with
+    the new stamp), registers once the person took the minimum time."""
+    settings.REGISTRATION_MIN_FILL_SECONDS = 1
+    html = post(client, open_event, **TYPED).content.decode()
+    resent = {
+        name: field_value(html, name) or ""
+        for name in [*TYPED, spam.STAMP_FIELD, spam.HONEYPOT_FIELD]
+    }
+    resent["privacy_consent"] = "on"
+    assert resent[spam.STAMP_FIELD]
+    time.sleep(1.1)
+
+    response = client.post(register_url(open_event), resent, REMOTE_ADDR=PROXY)
+
+    assert response.status_code == 302
+    assert Registration.objects.filter(email="erika.m@example.org").count() == 1
+
+
+def test_form_has_a_skip_link_to_its_first_field(client, open_event):
+    html = client.get(register_url(open_event)).content.decode()
+    links = re.findall(r'<a class="skip-link" href="([^"]+)">([^<]+)</a>', html)
+    assert links == [
+        ("#main", "Zum Inhalt springen"),
+        ("#id_first_name", "Zum Anmeldeformular springen"),
+    ]
+    assert 'id="id_first_name"' in html
+
+
 def test_expired_form_keeps_what_was_typed(client, open_event):
     response = post(client, open_event, **TYPED, **{spam.STAMP_FIELD: "abgelaufen"})
     assert response.status_code == 400

@@ -331,3 +331,28 @@ def test_full_event_without_waitlist_is_refused_with_its_status(client, index):
     response = post_registration(client, event, email="zweite@example.org")
     assert response.status_code == 409
     assert "ausgebucht" in response.content.decode()
+
+
+def test_form_and_personal_page_show_dates_place_and_format_at_the_top(client, index):
+    from events.choices import EventFormat
+    from tests.events.factories import make_venue
+
+    venue = make_venue(name="Kreishaus Musterstadt", town="Musterstadt")
+    event = make_registration_event(
+        index,
+        venue=venue,
+        event_format=EventFormat.HYBRID,
+        dates=[(at(20, 9), at(20, 12)), (at(27, 9), at(27, 12))],
+    )
+
+    def facts(html):
+        top = html[html.index("<h1") : html.index("</dl>", html.index('class="event-facts"'))]
+        assert "Termine" in top and "Kreishaus Musterstadt" in top and "Hybrid" in top
+        for day in (20, 27):
+            assert f'datetime="{at(day, 9).isoformat()}"' in top
+        return top
+
+    form = client.get(register_url(event)).content.decode()
+    assert facts(form).index("event-facts") < form.index('<form class="form"')
+    personal = follow_outcome(client, post_registration(client, event))
+    facts(personal)
