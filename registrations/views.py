@@ -146,7 +146,8 @@ def registration_form_view(request, event):
 
     # The seats are counted under the lock (`booking.register`); a full event without
     # waitlist is refused there ("full") and answered below like a closed one.
-    info = queries.availability(event, taken=None)
+    start = event.registration_start()
+    info = queries.availability(event, start=start, taken=None)
 
     if not info.is_open:
         return render(
@@ -175,6 +176,7 @@ def registration_form_view(request, event):
             form.registration_data(),
             workshops=form.workshop_choices(),
             language=getattr(request, "LANGUAGE_CODE", "de"),
+            start=start,
         )
     except RegistrationError as error:
         info = queries.availability(event)

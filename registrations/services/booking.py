@@ -66,6 +66,9 @@ STATE_EMAIL = {
 }
 
 
+_UNREAD = object()
+
+
 def _placement(event, now, exclude_pk=None, taken=None):
     """The status a new (or newly confirmed) registration gets, or an error if full.
     `taken`: the seats held, if already counted under the lock."""
@@ -92,20 +95,22 @@ def _sector_of(event, organisation):
     exact name, or "" (one query; nothing when the members app is not installed)."""
     if not organisation or not apps.is_installed("members"):
         return ""
-    member = (
+    sector = (
         apps.get_model("members", "MemberPage")
         .objects.filter(site_pages_q(event), title__iexact=organisation.strip())
-        .select_related("sector")
+        .order_by("path")
+        .values_list("sector__name", flat=True)
         .first()
     )
-    return str(member.sector)[:200] if member and member.sector else ""
+    return (sector or "")[:200]
 
 
-def register(event, data, *, workshops=None, language=None, now=None):
+def register(event, data, *, workshops=None, language=None, now=None, start=_UNREAD):
     """Register a person for `event`; returns the new `Registration`.
 
     `data` holds the cleaned form fields (first_name, last_name, email, organisation,
     role, phone, answers, health_consent). `workshops` maps time slot ids to workshop ids.
+    `start`: the event's first start (`registration_start()`), if the caller read it.
 
     Outcome: CONFIRMED, WAITLISTED, PENDING_APPROVAL, or PENDING_EMAIL (double opt-in;
     then the seat is held for `double_opt_in_hold_hours` if there was one). Raises
@@ -138,7 +143,8 @@ def register(event, data, *, workshops=None, language=None, now=None):
     email = normalise_email(data["email"])
     # Read before the lock is taken: the lock is held only for counting and writing.
     data = {**data, "organisation_sector": _sector_of(event, data.get("organisation", ""))}
-    start = event.registration_start()
+    if start is _UNREAD:
+        start = event.registration_start()
     suppressed = mail_limit_reached(data["email"].strip())
     try:
         with locking.locked_event(event.pk, workshops=False) as locked:
