@@ -105,9 +105,11 @@ def run():
         ]
         for thread in background:
             thread.start()
+        load_before = round(os.getloadavg()[0], 2)
         started = time.perf_counter()
         results = rush(stack, event_path, stats, submissions=SUBMISSIONS, clients=CLIENTS)
         rush_seconds = time.perf_counter() - started
+        load_after = round(os.getloadavg()[0], 2)
         stop.set()
         for thread in background:
             thread.join(60)
@@ -153,10 +155,13 @@ def run():
         figures += [
             Figure(
                 NAME,
-                f"rush: {SUBMISSIONS} submissions, {WORKERS} gunicorn workers",
+                f"rush duration: {SUBMISSIONS} people for {CAPACITY} seats, {WORKERS} gunicorn "
+                "workers (goal < 20 s)",
                 rush_seconds,
                 "s",
             ),
+            Figure(NAME, "machine load average (1 min) before the rush", load_before),
+            Figure(NAME, "machine load average (1 min) after the rush", load_after),
             Figure(NAME, "rush: registrations per second", len(results) / rush_seconds, "/s"),
             Figure(NAME, "rush: all requests per second", all_requests / rush_seconds, "req/s"),
             Figure(NAME, "rush: answered OK (302)", len(ok)),

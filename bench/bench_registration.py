@@ -56,6 +56,51 @@ print(qs.filter(status="confirmed").count(), qs.filter(status="waitlisted").coun
 """
 
 
+# One more registration POST, in-process on the same database with the production
+# settings, counting its statements (CaptureQueriesContext) and those between taking the
+# event lock and the commit (by wrapping `locking.locked_event`).
+QUERIES = """
+import contextlib
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from events.models import EventPage
+from registrations import spam
+from registrations.services import locking
+
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def statements(queries):
+    return [q for q in queries if not q["sql"].upper().startswith(CONTROL)]
+
+
+event = EventPage.objects.get(slug="bench-fortbildung")
+blocks = []
+original = locking.locked_event
+
+
+@contextlib.contextmanager
+def counting(*args, **kwargs):
+    start = len(connection.queries_log)
+    with original(*args, **kwargs) as locked:
+        yield locked
+        blocks.append(len(statements(list(connection.queries_log)[start:])))
+
+
+locking.locked_event = counting
+data = {
+    "first_name": "Bench", "last_name": "Zähler", "email": "count@example.org",
+    "organisation": "Jugendamt", "role": "Fachkraft", "privacy_consent": "on",
+    "form_started": spam.new_stamp(event), "website_url": "",
+}
+client = Client(HTTP_HOST="localhost", headers={"X-Forwarded-Proto": "https"})
+with CaptureQueriesContext(connection) as ctx:
+    response = client.post("%s", data)
+print("QUERIES", response.status_code, len(statements(ctx.captured_queries)), blocks[0])
+"""
+
+
 def _prepare_clients(base_url, path, n):
     def one(i):
         client = Client(base_url)
@@ -135,18 +180,29 @@ def run():
             int(x)
             for x in stack.manage("shell", "-c", COUNT).stdout.strip().splitlines()[-1].split()
         )
+        out = stack.manage("shell", "-c", QUERIES % form_path).stdout.strip().splitlines()
+        _, status, queries, locked = [x for x in out if x.startswith("QUERIES ")][-1].split()
+    reg_rate, plain_rate = SUBMISSIONS / reg_seconds, SUBMISSIONS / plain_seconds
     return [
         Figure(
             "registration",
+            "ratio registrations/s : plain form submissions/s (goal ≥ 0.8)",
+            reg_rate / plain_rate,
+            "×",
+        ),
+        Figure("registration", f"queries per registration POST (answered {status})", int(queries)),
+        Figure("registration", "statements inside the event lock", int(locked)),
+        Figure(
+            "registration",
             "registrations/s (200 concurrent, gunicorn -w 4, PostgreSQL)",
-            SUBMISSIONS / reg_seconds,
+            reg_rate,
             "1/s",
         ),
         Figure("registration", "registration POSTs answered 302", reg_statuses.count(302)),
         Figure(
             "registration",
             "plain form submissions/s (same server)",
-            SUBMISSIONS / plain_seconds,
+            plain_rate,
             "1/s",
         ),
         Figure("registration", "plain form POSTs answered 302", plain_statuses.count(302)),

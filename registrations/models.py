@@ -307,6 +307,11 @@ class Registration(models.Model):
     organisation's sector stay for the statistics.
     """
 
+    # Not in Wagtail's reference index: a registration's only reference (its event) is
+    # not a "usage" of the page, and indexing it costs a savepoint, a read and an insert
+    # inside the event lock on every registration (the same for bookings and e-mails).
+    wagtail_reference_index_ignore = True
+
     event = models.ForeignKey(
         "events.EventPage",
         verbose_name=_("Veranstaltung"),
@@ -417,6 +422,8 @@ class WorkshopBooking(models.Model):
     workshops in the same slot.
     """
 
+    wagtail_reference_index_ignore = True  # see Registration
+
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="bookings"
     )
@@ -482,6 +489,8 @@ class EmailMessage(models.Model):
     after the commit and records the outcome. `last_error` holds only the exception
     class and SMTP code, never an address or message text.
     """
+
+    wagtail_reference_index_ignore = True  # see Registration
 
     registration = models.ForeignKey(
         Registration,

@@ -12,7 +12,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import BookingStatus, Registration, RegistrationStatus, WorkshopBooking
+from .models import (
+    ACTIVE_STATUSES,
+    BookingStatus,
+    Registration,
+    RegistrationStatus,
+    WorkshopBooking,
+)
 
 SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_APPROVAL)
 
@@ -34,6 +40,44 @@ def seats_taken(event, now=None, exclude_pk=None):
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.count()
+
+
+@dataclass
+class SeatState:
+    """What a registration needs to know under the event lock (`seat_state`)."""
+
+    taken: int  # seats held now
+    expired_holds: int  # double opt-in holds that ran out but still hold their row
+    already_registered: bool  # the e-mail address has an active registration
+
+
+def expired_holds_q(now):
+    return Q(
+        status=RegistrationStatus.PENDING_EMAIL,
+        hold_expires_at__isnull=False,
+        hold_expires_at__lte=now,
+    )
+
+
+def seat_state(event, now=None, email_normalised=None):
+    """Seats held, expired holds and whether `email_normalised` is actively registered
+    for `event`: one query (conditional counts over the event's registrations)."""
+    now = now or timezone.now()
+    counts = {
+        "taken": Count("pk", filter=seat_holding_q(now)),
+        "expired_holds": Count("pk", filter=expired_holds_q(now)),
+    }
+    if email_normalised:
+        counts["same_email"] = Count(
+            "pk",
+            filter=Q(email_normalised=email_normalised, status__in=ACTIVE_STATUSES),
+        )
+    row = Registration.objects.filter(event=event).aggregate(**counts)
+    return SeatState(
+        taken=row["taken"] or 0,
+        expired_holds=row["expired_holds"] or 0,
+        already_registered=bool(row.get("same_email")),
+    )
 
 
 def workshop_seats_taken(workshop_ids):
@@ -89,14 +133,23 @@ class Availability:
     workshops_left: dict = field(default_factory=dict)
 
 
-def availability(event, now=None):
-    """Whether `event` takes registrations now, and the seats left (2 queries)."""
+_UNKNOWN = object()
+
+
+def availability(event, now=None, *, start=_UNKNOWN, taken=_UNKNOWN):
+    """Whether `event` takes registrations now, and the seats left (2 queries).
+
+    `start` (the event's first start) and `taken` (seats held) may be passed in when the
+    caller knows them already (no query then); `taken=None` leaves the seats uncounted
+    (`seats_left` None: a full event without waitlist then counts as open).
+    """
     now = now or timezone.now()
     if not event.registration_enabled:  # no query for events without registration
         return Availability(
             is_open=False, message=_("Für diese Veranstaltung ist keine Anmeldung möglich.")
         )
-    start = event.registration_start()
+    if start is _UNKNOWN:
+        start = event.registration_start()
     deadline = event.registration_deadline or start
     result = Availability(
         is_open=False,
@@ -116,8 +169,10 @@ def availability(event, now=None):
     if deadline and now >= deadline:
         result.message = _("Der Anmeldeschluss ist vorbei.")
         return result
-    if event.capacity is not None:
-        result.seats_left = max(event.capacity - seats_taken(event, now), 0)
+    if taken is _UNKNOWN:
+        taken = seats_taken(event, now) if event.capacity is not None else None
+    if event.capacity is not None and taken is not None:
+        result.seats_left = max(event.capacity - taken, 0)
         if result.seats_left == 0:
             if not event.waitlist_enabled:
                 result.message = _("Die Veranstaltung ist ausgebucht.")

@@ -139,10 +139,15 @@ def registration_form_view(request, event):
     """GET: the form (or why there is none). POST: register, then redirect (PRG) to the
     outcome. Refusals before registering keep what was typed (`_refusal`); invalid input
     counts only against the per-address limit for refused submissions."""
-    info = queries.availability(event)
     if request.method == "GET":
+        info = queries.availability(event)
         form = build_form(event) if info.is_open else None
         return render(request, FORM_TEMPLATE, _form_context(request, event, form, info))
+
+    # The seats are counted under the lock (`booking.register`); a full event without
+    # waitlist is refused there ("full") and answered below like a closed one.
+    start = event.registration_start()
+    info = queries.availability(event, start=start, taken=None)
 
     if not info.is_open:
         return render(
@@ -171,6 +176,7 @@ def registration_form_view(request, event):
             form.registration_data(),
             workshops=form.workshop_choices(),
             language=getattr(request, "LANGUAGE_CODE", "de"),
+            start=start,
         )
     except RegistrationError as error:
         info = queries.availability(event)

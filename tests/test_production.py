@@ -50,3 +50,34 @@ def test_public_pages_have_a_strict_csp_and_the_admin_keeps_its_own(client, home
 
     admin = client.get("/admin/login/")  # the admin's own, less strict policy
     assert "style-src 'self' 'unsafe-inline'" in admin.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, 60), ("0", 0), ("300", 300)], ids=["default", "off", "set"]
+)
+def test_production_keeps_database_connections_open(value, expected):
+    """Each gunicorn worker keeps its PostgreSQL connection (DB_CONN_MAX_AGE, default 60 s),
+    checked before each request."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kinderschutz_cms.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "kinderschutz.example.org",
+        "DATABASE_URL": "postgres://user:pw@127.0.0.1:5432/kinderschutz",
+    }
+    env.pop("DB_CONN_MAX_AGE", None)
+    if value is not None:
+        env["DB_CONN_MAX_AGE"] = value
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default'];"
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(expected), "True"]

@@ -12,7 +12,7 @@ Optional: TASKS_BACKEND (default "database": a worker runs
 `manage.py db_worker`), SMTP settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 EMAIL_HOST_PASSWORD, EMAIL_USE_TLS for STARTTLS (port 587) or EMAIL_USE_SSL for implicit TLS
 (port 465)), DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
-STATIC_ROOT, MEDIA_ROOT, DB_CONN_MAX_AGE (base.py), DB_CONN_HEALTH_CHECKS (default 1),
+STATIC_ROOT, MEDIA_ROOT, DB_CONN_MAX_AGE (default 60 here), DB_CONN_HEALTH_CHECKS (default 1),
 REGISTRATION_MIN_FILL_SECONDS and REGISTRATION_RATE_LIMIT (a count per 10 minutes, or
 "off"; both read in base.py), REGISTRATION_EMAIL_STALE_MINUTES,
 REGISTRATION_EMAIL_MAX_ATTEMPTS (see docs/registrations.md).
@@ -91,6 +91,12 @@ if env_str("REGISTRATION_EMAIL_STALE_MINUTES"):
     REGISTRATION_EMAIL_STALE_MINUTES = env_int("REGISTRATION_EMAIL_STALE_MINUTES", 0)
 if env_str("REGISTRATION_EMAIL_MAX_ATTEMPTS"):
     REGISTRATION_EMAIL_MAX_ATTEMPTS = env_int("REGISTRATION_EMAIL_MAX_ATTEMPTS", 0)
-# DB_CONN_MAX_AGE (base.py) keeps connections open; then check them before each request
-# so a restarted database costs one failed request per process at most, not many.
+# Persistent database connections (DB_CONN_MAX_AGE seconds, default 60 in production; 0
+# opens one per request): a sync gunicorn worker serves one request at a time, so each
+# keeps one connection instead of connecting (TCP, authentication, session set-up) for
+# every request. They are checked before each request (DB_CONN_HEALTH_CHECKS) so a
+# restarted database costs one failed request per process at most, not many. Size the
+# server's max_connections for all workers plus the task worker.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)  # noqa: F405

@@ -33,13 +33,12 @@ from ..models import (
     EmailMessage,
     Registration,
     RegistrationStatus,
-    WorkshopBooking,
     new_secret,
     normalise_email,
 )
 from ..queries import SEAT_HOLDING
 from . import locking, waitlist
-from .outbox import notify_coordinators, queue_email
+from .outbox import mail_limit_reached, notify_coordinators, queue_email
 
 __all__ = [
     "AlreadyRegistered",
@@ -67,10 +66,15 @@ STATE_EMAIL = {
 }
 
 
-def _placement(event, now, exclude_pk=None):
-    """The status a new (or newly confirmed) registration gets, or an error if full."""
+_UNREAD = object()
+
+
+def _placement(event, now, exclude_pk=None, taken=None):
+    """The status a new (or newly confirmed) registration gets, or an error if full.
+    `taken`: the seats held, if already counted under the lock."""
     if event.capacity is not None:
-        taken = queries.seats_taken(event, now, exclude_pk=exclude_pk)
+        if taken is None:
+            taken = queries.seats_taken(event, now, exclude_pk=exclude_pk)
         if taken >= event.capacity:
             if event.waitlist_enabled:
                 return RegistrationStatus.WAITLISTED
@@ -80,8 +84,8 @@ def _placement(event, now, exclude_pk=None):
     return RegistrationStatus.CONFIRMED
 
 
-def _check_open(event, now):
-    info = queries.availability(event, now)
+def _check_open(event, now, start, taken):
+    info = queries.availability(event, now, start=start, taken=taken)
     if not info.is_open:
         raise RegistrationError(info.message, code="closed")
 
@@ -91,42 +95,73 @@ def _sector_of(event, organisation):
     exact name, or "" (one query; nothing when the members app is not installed)."""
     if not organisation or not apps.is_installed("members"):
         return ""
-    member = (
+    sector = (
         apps.get_model("members", "MemberPage")
         .objects.filter(site_pages_q(event), title__iexact=organisation.strip())
-        .select_related("sector")
+        .order_by("path")
+        .values_list("sector__name", flat=True)
         .first()
     )
-    return str(member.sector)[:200] if member and member.sector else ""
+    return (sector or "")[:200]
 
 
-def register(event, data, *, workshops=None, language=None, now=None):
+def register(event, data, *, workshops=None, language=None, now=None, start=_UNREAD):
     """Register a person for `event`; returns the new `Registration`.
 
     `data` holds the cleaned form fields (first_name, last_name, email, organisation,
     role, phone, answers, health_consent). `workshops` maps time slot ids to workshop ids.
+    `start`: the event's first start (`registration_start()`), if the caller read it.
 
     Outcome: CONFIRMED, WAITLISTED, PENDING_APPROVAL, or PENDING_EMAIL (double opt-in;
     then the seat is held for `double_opt_in_hold_hours` if there was one). Raises
     `RegistrationError` if registration is closed ("closed"), the event ("full") or a
     chosen workshop ("workshop_full") is full without waitlist, or the e-mail is already
     registered ("duplicate").
+
+    The event lock is held for four statements: lock the event row, one query for the
+    seats held, the address's active registration and expired holds
+    (`queries.seat_state`), insert the registration, insert its outbox row (plus, with
+    workshops, their lock and one insert of the bookings; with expired holds, their
+    release). Everything that does not decide who gets a seat is read before the lock:
+    the organisation's sector, the event's first date (an editor moving the dates is
+    not a change of seats; whether the event is cancelled, its deadline and capacity
+    are read from the locked row), and whether the address has reached its mail limit.
+    Nothing under the lock renders or reads back what it wrote; the e-mail is handed to
+    the task queue after the commit (`outbox`).
+
+    Why a COUNT under the lock and not a seat counter (`UPDATE ... SET taken = taken + 1
+    WHERE taken < capacity`): a double opt-in hold frees its seat by time alone (no
+    statement runs when it expires), registrations also change seats when the admin
+    deletes them (cascades) or the retention purge anonymises them, and the capacity is
+    edited in the page editor; a counter would have to be corrected in each of these
+    paths and could drift, while the count is always right. The counter would also not
+    save a statement: the lock is still needed for the waitlist order and the one
+    registration per address, and the count is one indexed query on the locked event.
     """
     now = now or timezone.now()
     workshops = workshops or {}
     email = normalise_email(data["email"])
-    # Looked up before the lock is taken: the lock is held only for counting and writing.
+    # Read before the lock is taken: the lock is held only for counting and writing.
     data = {**data, "organisation_sector": _sector_of(event, data.get("organisation", ""))}
+    if start is _UNREAD:
+        start = event.registration_start()
+    suppressed = mail_limit_reached(data["email"].strip())
     try:
-        with locking.locked_event(event.pk) as locked:
-            _check_open(locked, now)
-            waitlist.release_expired_holds(locked, now)
-            if Registration.objects.filter(
-                event=locked, email_normalised=email, status__in=ACTIVE_STATUSES
-            ).exists():
+        with locking.locked_event(event.pk, workshops=False) as locked:
+            state = queries.seat_state(locked, now, email)
+            _check_open(locked, now, start, state.taken)
+            places = locking.lock_workshops(locked.pk) if workshops else {}
+            if state.expired_holds:
+                if not places:
+                    locking.lock_workshops(locked.pk)
+                waitlist.release_expired_holds(locked, now)
+                state = queries.seat_state(locked, now, email)
+            if state.already_registered:
                 raise AlreadyRegistered()
-            status = _placement(locked, now)
-            return _insert(locked, data, email, status, workshops, language, now)
+            status = _placement(locked, now, taken=state.taken)
+            return _insert(
+                locked, data, email, status, workshops, places, language, now, suppressed
+            )
     except IntegrityError as exc:
         # The unique constraint is the last line of defence against a double submit.
         text = str(exc)
@@ -135,7 +170,7 @@ def register(event, data, *, workshops=None, language=None, now=None):
         raise
 
 
-def _insert(event, data, email, status, workshops, language, now):
+def _insert(event, data, email, status, workshops, places, language, now, suppressed):
     pending_email = event.double_opt_in
     holds_seat = status in SEAT_HOLDING
     registration = Registration(
@@ -159,18 +194,12 @@ def _insert(event, data, email, status, workshops, language, now):
     if pending_email and holds_seat:
         registration.hold_expires_at = now + timedelta(hours=event.hold_hours)
     registration.save()
-    for slot_id, workshop_id in workshops.items():
-        WorkshopBooking.objects.create(
-            registration=registration,
-            workshop_id=workshop_id,
-            time_slot_id=slot_id,
-            status=BookingStatus.REQUESTED,
-            created_at=now,
-        )
-    if registration.status in SEAT_HOLDING or registration.hold_expires_at:
-        waitlist.place_bookings(registration, now, strict=True)
-
-    queue_email(STATE_EMAIL[registration.status], registration, throttle=True)
+    if workshops:
+        places_held = registration.status in SEAT_HOLDING or registration.hold_expires_at
+        waitlist.book_workshops(registration, workshops, places, now, holds_seat=places_held)
+    queue_email(
+        STATE_EMAIL[registration.status], registration, throttle=True, suppressed=suppressed
+    )
     if registration.status != RegistrationStatus.PENDING_EMAIL:
         notify_coordinators(registration)
     return registration

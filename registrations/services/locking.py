@@ -32,16 +32,28 @@ def workshop_model():
     return WorkshopBooking._meta.get_field("workshop").related_model
 
 
-def lock_event(event_id):
-    """Take the event lock inside the current transaction and return the fresh event."""
+def lock_event(event_id, workshops=True):
+    """Take the event lock inside the current transaction and return the fresh event.
+
+    With `workshops=False` the event's workshop rows are not locked (yet): for a
+    registration that chooses no workshop (see `booking.register`); every writer locks
+    the event row first, so the workshop rows only add a wait for an editor publishing
+    new workshop capacities, which `lock_workshops` takes when places are changed.
+    """
     event = event_model().objects.select_for_update(of=("self",)).get(pk=event_id)
-    list(
-        workshop_model()
+    if workshops:
+        lock_workshops(event_id)
+    return event
+
+
+def lock_workshops(event_id):
+    """Lock the workshops of the event (after its row); returns {pk: workshop}."""
+    return {
+        workshop.pk: workshop
+        for workshop in workshop_model()
         .objects.select_for_update(of=("self",))
         .filter(time_slot__page_id=event_id)
-        .values_list("pk", flat=True)
-    )
-    return event
+    }
 
 
 def locked_registration(registration):
@@ -53,10 +65,10 @@ def locked_registration(registration):
 
 
 @contextmanager
-def locked_event(event_id):
-    """A transaction that holds the event lock; yields the fresh event."""
+def locked_event(event_id, workshops=True):
+    """A transaction that holds the event lock; yields the fresh event (`lock_event`)."""
     with transaction.atomic():
-        yield lock_event(event_id)
+        yield lock_event(event_id, workshops=workshops)
 
 
 @contextmanager

@@ -36,12 +36,16 @@ logger = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=2)
 
 
-def queue_email(kind, registration=None, *, event=None, recipient=None, throttle=False):
+def queue_email(
+    kind, registration=None, *, event=None, recipient=None, throttle=False, suppressed=None
+):
     """Write an outbox row now and send it after the commit.
 
     With `throttle` (mails a person's own action causes: registering, cancelling) a
     recipient over `REGISTRATION_MAIL_LIMIT` gets no mail: the row is recorded as
     suppressed and never sent (see `mail_limit_reached`); the action itself goes on.
+    `suppressed` (with `throttle`): the answer of `mail_limit_reached`, asked before the
+    event lock was taken, so that the lock is not held for that query.
     """
     from ..emails import subject_for
 
@@ -49,7 +53,9 @@ def queue_email(kind, registration=None, *, event=None, recipient=None, throttle
     recipient = recipient or registration.email
     if "\n" in recipient or "\r" in recipient:
         raise ValueError("invalid recipient")
-    suppressed = throttle and mail_limit_reached(recipient)
+    if suppressed is None:
+        suppressed = throttle and mail_limit_reached(recipient)
+    suppressed = bool(throttle and suppressed)
     message = EmailMessage.objects.create(
         registration=registration,
         event=event,

@@ -49,17 +49,54 @@ def place_bookings(registration, now, strict=False):
         elif waitlist:
             booking.status = BookingStatus.WAITLISTED
         elif strict:
-            raise RegistrationError(
-                _(
-                    "Der Workshop „%(title)s“ ist inzwischen ausgebucht. Bitte wählen Sie einen "
-                    "anderen."
-                )
-                % {"title": workshop.title},
-                code="workshop_full",
-            )
+            raise _workshop_full(workshop)
         else:
             booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
+
+
+def book_workshops(registration, workshops, places, now, holds_seat):
+    """The workshop bookings of a new registration, in one insert: `workshops` maps time
+    slot ids to workshop ids, `places` the event's locked workshops by id
+    (`locking.lock_workshops`). Without a seat (waitlist, no hold) they are REQUESTED
+    and placed when the seat comes; with one, CONFIRMED while the workshop has places,
+    else WAITLISTED, or an error (a full workshop and no waitlist: the person chooses
+    another)."""
+    taken = workshop_seats_taken(workshops.values()) if holds_seat else {}
+    missing = set(workshops.values()) - set(places)
+    if missing:  # not one of the event's workshops: as before, booked as chosen
+        places = {**places, **locking.workshop_model().objects.in_bulk(missing)}
+    bookings = []
+    for slot_id, workshop_id in workshops.items():
+        workshop = places[workshop_id]
+        status = BookingStatus.REQUESTED
+        if holds_seat:
+            full = workshop.capacity is not None and taken.get(workshop_id, 0) >= workshop.capacity
+            if not full:
+                status = BookingStatus.CONFIRMED
+            elif registration.event.waitlist_enabled:
+                status = BookingStatus.WAITLISTED
+            else:
+                raise _workshop_full(workshop)
+        bookings.append(
+            WorkshopBooking(
+                registration=registration,
+                workshop_id=workshop_id,
+                time_slot_id=slot_id,
+                status=status,
+                created_at=now,
+            )
+        )
+    WorkshopBooking.objects.bulk_create(bookings)
+    return bookings
+
+
+def _workshop_full(workshop):
+    return RegistrationError(
+        _("Der Workshop „%(title)s“ ist inzwischen ausgebucht. Bitte wählen Sie einen anderen.")
+        % {"title": workshop.title},
+        code="workshop_full",
+    )
 
 
 def seat(reg, now):

@@ -4,7 +4,7 @@ Runs on SQLite (a database file, IMMEDIATE transactions) and, with
 `bash scripts/with-postgres.sh .venv/bin/pytest ...`, on PostgreSQL (row locks). The
 control test replaces the locking function (`registrations.services.locking.locked_event`)
 by one that neither locks nor opens a transaction, and widens the window between counting
-and inserting (by slowing down `registrations.queries.seats_taken`): then it must overbook,
+and inserting (by slowing down `registrations.queries.seat_state`): then it must overbook,
 which shows that the main test can fail.
 """
 
@@ -85,19 +85,19 @@ def test_control_without_the_lock_it_overbooks(big_event, monkeypatch):
     from registrations import queries
     from registrations.services import locking
 
-    @contextlib.contextmanager
-    def no_lock(event_id):  # autocommit: counting and inserting are separate transactions
-        yield locking.event_model().objects.get(pk=event_id)
-
-    count = queries.seats_taken
+    count = queries.seat_state
 
     def slow_count(*args, **kwargs):
-        taken = count(*args, **kwargs)
+        state = count(*args, **kwargs)
         time.sleep(0.05)
-        return taken
+        return state
+
+    @contextlib.contextmanager
+    def no_lock(event_id, **kwargs):  # autocommit: counting and inserting are separate
+        yield locking.event_model().objects.get(pk=event_id)
 
     monkeypatch.setattr(locking, "locked_event", no_lock)
-    monkeypatch.setattr(queries, "seats_taken", slow_count)
+    monkeypatch.setattr(queries, "seat_state", slow_count)
     url = register_url(big_event)
     fire(url, [form_data(big_event) for _ in range(SUBMISSIONS)])
     confirmed = Registration.objects.filter(status="confirmed").count()
