@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_listing import MemberListingViewSet
 from .models import Sector
 from .reports import (
     IsefReportView,
@@ -85,6 +86,7 @@ class NetworkViewSetGroup(ViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     items = (
+        MemberListingViewSet,
         SectorViewSet,
         UnsignedMembersReportViewSet,
         ReviewsDueReportViewSet,
