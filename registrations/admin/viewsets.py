@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
+from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
@@ -86,8 +87,36 @@ class EmailFilterSet(WagtailFilterSet):
         fields = ["status", "kind"]
 
 
+ANSWER_PREFIX = "answer:"
+
+
 class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
-    """The list and its CSV/XLSX export: only registrations of the user's events."""
+    """The list and its CSV/XLSX export: only registrations of the user's events.
+
+    The export has one column per extra question (`question_labels`) after the fixed ones.
+    """
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.list_export = [*self.list_export] + [
+            ANSWER_PREFIX + label for label in question_labels(queryset)
+        ]
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def to_row_dict(self, item):
+        answers = item.answers or {}
+        return {
+            field: (
+                answers.get(field.removeprefix(ANSWER_PREFIX), "")
+                if field.startswith(ANSWER_PREFIX)
+                else multigetattr(item, field)
+            )
+            for field in self.list_export
+        }
+
+    def get_heading(self, queryset, field):
+        if field.startswith(ANSWER_PREFIX):
+            return field.removeprefix(ANSWER_PREFIX)
+        return super().get_heading(queryset, field)
 
     def get_base_queryset(self):
         return (
@@ -138,6 +167,23 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
             )
         )
         return buttons
+
+
+def question_labels(registrations):
+    """The extra questions of the events of `registrations`, as export columns: the
+    questions as the events ask them now (in their order), then answers to questions
+    that were renamed or removed since (two queries)."""
+    from ..models import RegistrationQuestion
+
+    labels = dict.fromkeys(
+        RegistrationQuestion.objects.filter(page_id__in=registrations.order_by().values("event_id"))
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("label", flat=True)
+    )
+    answer_rows = registrations.order_by().prefetch_related(None).values_list("answers", flat=True)
+    for answers in answer_rows.iterator(chunk_size=2000):
+        labels.update(dict.fromkeys(answers or {}))
+    return list(labels)
 
 
 class RegistrationEditView(ScopedObjectMixin, SnippetEditView):
@@ -199,7 +245,6 @@ class RegistrationViewSet(SnippetViewSet):
         "role",
         "phone",
         "workshops_display",
-        "answers_display",
         "created_at",
         "attended",
     ]
@@ -213,7 +258,6 @@ class RegistrationViewSet(SnippetViewSet):
         "role": _("Funktion"),
         "phone": _("Telefon"),
         "workshops_display": _("Workshops"),
-        "answers_display": _("Antworten"),
         "created_at": _("angemeldet am"),
         "attended": _("teilgenommen"),
     }
