@@ -30,8 +30,8 @@ from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.links import page_url
 from registrations.models import RegistrationPageMixin
 
+from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
-from ..forms import FachtagPageForm
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -226,6 +226,7 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     subpage_types = []
     is_creatable = False
     template = "events/event_page.html"
+    base_form_class = EventPageForm  # guard rails before publishing (admin_forms)
 
     class Meta:
         verbose_name = _("Veranstaltung")
@@ -379,7 +380,7 @@ class FachtagPage(EventPage):
     subpage_types = []
     is_creatable = True
     template = "events/fachtag_page.html"
-    base_form_class = FachtagPageForm  # a slot with workshops is a workshop slot
+    base_form_class = FachtagAdminForm  # workshop slots; guard rails (admin_forms)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
