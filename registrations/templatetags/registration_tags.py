@@ -1,6 +1,9 @@
-"""Template tags of the registration box on event pages."""
+"""Template tags of the registration box on event pages and of the e-mails."""
 
 from django import template
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
+from django.utils.translation import pgettext
 
 from .. import queries
 
@@ -11,3 +14,12 @@ register = template.Library()
 def registration_availability(page):
     """The `Availability` of an event (whether the form is offered, seats left)."""
     return queries.availability(page)
+
+
+@register.filter
+def time_range(start, end):
+    """ "14:00–16:00 Uhr" in German, "2:00 p.m.–4:00 p.m." in English: both ends in the
+    language's one time format, the German "Uhr" said once (the start's format is a
+    translatable string for that reason)."""
+    start_format = pgettext("format of the first time in a time range", "H:i")
+    return f"{time_format(localtime(start), start_format)}–{time_format(localtime(end))}"
