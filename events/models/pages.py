@@ -7,6 +7,7 @@ table, and listing pages never need `.specific()`.
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -204,7 +205,7 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
         InlinePanel("speakers", label=_("Referent:in"), heading=_("Referent:innen")),
         MultiFieldPanel(
             [
-                FieldPanel("audiences"),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("organiser_name"),
                 PageChooserPanel("organiser_page", ["members.MemberPage"]),
                 FieldPanel("costs"),

@@ -71,3 +71,11 @@ def test_workshop_without_capacity_among_workshops_with_capacities(admin_client,
         time_slots=inline_formset([slot("workshops", unlimited)]),
     )
     assert admin_client.post(add_url("fachtagpage", index), data).status_code == 302
+
+
+def test_audiences_are_checkboxes(admin_client, index):
+    from .factories import make_audience
+
+    audience = make_audience()
+    html = admin_client.get(add_url("trainingpage", index)).content.decode()
+    assert f'type="checkbox" name="audiences" value="{audience.pk}"' in html
