@@ -1,4 +1,5 @@
-"""Admin: venues and audiences as snippets, grouped in one "Veranstaltungen" menu."""
+"""Admin: the list of all events, venues and audiences (snippets), grouped in one
+"Veranstaltungen" menu."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
@@ -6,6 +7,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
+from .admin_listing import EventListingViewSet
 from .models import Audience, Venue
 
 
@@ -34,7 +36,7 @@ class AudienceViewSet(SnippetViewSet):
 
 
 class EventSnippetsGroup(SnippetViewSetGroup):
-    items = (VenueViewSet, AudienceViewSet)
+    items = (EventListingViewSet, VenueViewSet, AudienceViewSet)
     menu_icon = "date"
     menu_label = _("Veranstaltungen")
     menu_name = "events"

@@ -1,15 +1,30 @@
 """The one export path for every spreadsheet the admin offers.
 
 Wagtail's spreadsheet export (`SpreadsheetExportMixin`: viewsets' `list_export`, reports)
-writes CSV as plain UTF-8 and cells as they are. `SafeSpreadsheetExportMixin` adds what
-a CSV opened in Excel needs: a UTF-8 BOM, without which Excel reads umlauts as two
-characters each, and neutralised formula cells (OWASP "CSV injection": a cell starting
-with = + - @, a tab or a carriage return is prefixed with '). XLSX needs neither: Wagtail
-writes it as Unicode and stores such cells as text. Mix it into every index view or report
-that exports, before the Wagtail view class.
+writes CSV as plain UTF-8 with commas, datetimes as ISO strings in UTC with microseconds,
+and XLSX datetimes in UTC. A German office opens the file by double-click in Excel or
+LibreOffice, so `SafeSpreadsheetExportMixin` writes what opens there as it is:
+
+- XLSX is offered first (Wagtail's button order); datetimes in it are local time
+  (`TIME_ZONE`, Europe/Berlin) to the minute, not UTC, booleans "ja"/"nein";
+- CSV with `;` as the separator (Excel's with a German locale, where `,` is the decimal
+  comma) and a UTF-8 BOM, without which Excel reads umlauts as two characters each;
+  dates as 01.12.2026, times as 01.12.2026 14:30 in local time, booleans "ja"/"nein";
+- neutralised formula cells in CSV (OWASP "CSV injection": a cell starting with
+  = + - @, a tab or a carriage return is prefixed with '). XLSX stores such cells as text.
+
+Mix it into every index view or report that exports, before the Wagtail view class.
 """
 
+import csv
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from wagtail.admin.views.mixins import Echo
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_DELIMITER = ";"
 
 
 def neutralise_formula(value):
@@ -19,8 +34,38 @@ def neutralise_formula(value):
     return value
 
 
+def yes_no(value: bool) -> str:
+    return gettext("ja") if value else gettext("nein")
+
+
+def local_datetime(value: datetime.datetime) -> datetime.datetime:
+    """`value` in local time (naive if aware), to the minute."""
+    if timezone.is_aware(value):
+        value = timezone.make_naive(value)
+    return value.replace(second=0, microsecond=0)
+
+
+def csv_datetime(value: datetime.datetime) -> str:
+    return local_datetime(value).strftime("%d.%m.%Y %H:%M")
+
+
+def csv_date(value: datetime.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
 class SafeSpreadsheetExportMixin:
-    """Wagtail's CSV export with a UTF-8 BOM and neutralised formula cells."""
+    """Wagtail's export as a German office opens it (see the module docstring)."""
+
+    def get_preprocess_function(self, field, value, export_format):
+        if field in self.custom_field_preprocess:
+            return super().get_preprocess_function(field, value, export_format)
+        if isinstance(value, bool):
+            return yes_no
+        if isinstance(value, datetime.datetime):
+            return csv_datetime if export_format == self.FORMAT_CSV else local_datetime
+        if isinstance(value, datetime.date) and export_format == self.FORMAT_CSV:
+            return csv_date
+        return super().get_preprocess_function(field, value, export_format)
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
@@ -28,6 +73,14 @@ class SafeSpreadsheetExportMixin:
             return neutralise_formula(value)
         return value
 
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        # Wagtail's date format shows seconds; local times to the minute read better.
+        yield from super().generate_xlsx_row(worksheet, row_dict, date_format="DD.MM.YYYY HH:MM")
+
     def stream_csv(self, queryset):
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
+        yield "\ufeff".encode()
+        fields = self.list_export
+        writer = csv.DictWriter(Echo(), fieldnames=fields, delimiter=CSV_DELIMITER)
+        yield writer.writerow({field: self.get_heading(queryset, field) for field in fields})
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))

@@ -282,6 +282,21 @@ class AgreementPage(Page):
         verbose_name = _("Kooperationsvereinbarung")
         verbose_name_plural = _("Kooperationsvereinbarungen")
 
+    def get_admin_display_title(self):
+        """The title with the version, and "aktuell" on the current one (page tree,
+        listings, choosers): one query per agreement shown."""
+        from .agreements import current_agreement
+
+        title = _("%(title)s, Fassung %(version)s") % {
+            "title": super().get_admin_display_title(),
+            "version": self.version,
+        }
+        if self.pk and self.live:
+            current = current_agreement(self)
+            if current is not None and current.pk == self.pk:
+                title += " " + str(_("(aktuell)"))
+        return title
+
     def get_context(self, request, *args, **kwargs):
         from .agreements import current_agreement, signatory_overview
 

@@ -12,6 +12,8 @@ site when the user works on more than one. The unsigned-members report measures 
 site's members against that site's current agreement.
 """
 
+from urllib.parse import quote
+
 import django_filters
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -103,6 +105,19 @@ class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
         return None
 
 
+class SignColumn(TitleColumn):
+    """ "Unterzeichnung erfassen" for the row's member, back to this report afterwards."""
+
+    def get_value(self, instance):
+        return _("Unterzeichnung erfassen")
+
+    def get_link_url(self, instance, parent_context):
+        from .admin_signing import sign_url
+
+        request = parent_context["request"]
+        return sign_url(instance, next_url=quote(request.get_full_path()))
+
+
 def _page_edit_column(label, accessor="title", id_accessor="pk"):
     return TitleColumn(
         accessor, label=label, url_name="wagtailadmin_pages:edit", id_accessor=id_accessor
@@ -134,6 +149,7 @@ class UnsignedMembersReportView(CoordinatorReportView):
         Column("email", label=_("E-Mail")),
         Column("phone", label=_("Telefon")),
         DateColumn("last_signed_on", label=_("Zuletzt unterzeichnet (frühere Fassung)")),
+        SignColumn("sign", label=_("Aktion")),
     ]
     list_export = ["title", "sector", "provider_name", "town", "email", "phone", "last_signed_on"]
     export_headings = {

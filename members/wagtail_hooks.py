@@ -13,6 +13,8 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_signing  # noqa: F401 (the "Unterzeichnung erfassen" view and buttons)
+from .admin_listing import MemberListingViewSet
 from .models import Sector
 from .reports import (
     IsefReportView,
@@ -85,6 +87,7 @@ class NetworkViewSetGroup(ViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     items = (
+        MemberListingViewSet,
         SectorViewSet,
         UnsignedMembersReportViewSet,
         ReviewsDueReportViewSet,

@@ -460,6 +460,37 @@ class WorkshopBooking(models.Model):
         return f"{self.workshop} ({self.get_status_display()})"
 
 
+class Attendance(models.Model):
+    """A confirmed registrant was present at one date of the event (one row per date).
+
+    Multi-date trainings record attendance per module; `Registration.attended` stays the
+    summary (present at one date at least), kept by `services.attendance`.
+    """
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances"
+    )
+    event_date = models.ForeignKey(
+        "events.EventDate",
+        verbose_name=_("Termin"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    recorded_at = models.DateTimeField(_("eingetragen am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Teilnahme")
+        verbose_name_plural = _("Teilnahmen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "event_date"], name="attendance_once_per_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration} – {self.event_date_id}"
+
+
 class EmailKind(models.TextChoices):
     CONFIRM_EMAIL = "confirm_email", _("E-Mail-Adresse bestätigen")
     CONFIRMATION = "confirmation", _("Anmeldebestätigung")

@@ -7,6 +7,7 @@ table, and listing pages never need `.specific()`.
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -30,8 +31,8 @@ from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.links import page_url
 from registrations.models import RegistrationPageMixin
 
+from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
-from ..forms import FachtagPageForm
 
 
 class EventIndexPage(RoutablePageMixin, Page):
@@ -207,7 +208,7 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
         InlinePanel("speakers", label=_("Referent:in"), heading=_("Referent:innen")),
         MultiFieldPanel(
             [
-                FieldPanel("audiences"),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("organiser_name"),
                 PageChooserPanel("organiser_page", ["members.MemberPage"]),
                 FieldPanel("costs"),
@@ -229,6 +230,7 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     subpage_types = []
     is_creatable = False
     template = "events/event_page.html"
+    base_form_class = EventPageForm  # guard rails before publishing (admin_forms)
 
     class Meta:
         verbose_name = _("Veranstaltung")
@@ -383,7 +385,7 @@ class FachtagPage(EventPage):
     subpage_types = []
     is_creatable = True
     template = "events/fachtag_page.html"
-    base_form_class = FachtagPageForm  # a slot with workshops is a workshop slot
+    base_form_class = FachtagAdminForm  # workshop slots; guard rails (admin_forms)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -22,7 +22,7 @@ from ..models import (
     Registration,
     RegistrationStatus,
 )
-from ..services import booking
+from ..services import attendance, booking
 from .scope import registrations_for, require
 
 # --------------------------------------------------------------------------- actions
@@ -32,7 +32,11 @@ ACTIONS = {
     "reject": (_("Ablehnen"), booking.reject, "cross"),
     "cancel": (_("Stornieren"), lambda r: booking.cancel(r, by_coordinator=True), "bin"),
     "promote": (_("Von der Warteliste nachrücken"), booking.promote, "arrow-up"),
-    "attended": (_("Als teilgenommen markieren"), booking.mark_attended, "tick"),
+    "attended": (
+        _("Als teilgenommen markieren"),
+        lambda r: attendance.set_attendance(r, True),
+        "tick",
+    ),
 }
 
 

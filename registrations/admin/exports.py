@@ -1,44 +1,19 @@
-"""What leaves the admin as a document: the printable attendance list of an event and a
-person's data (Art. 15/17 DSGVO: export as JSON, or erase). The CSV/XLSX export of the
-list is the viewset's (`viewsets.RegistrationIndexView`)."""
+"""What leaves the admin as a document: a person's data (Art. 15/17 DSGVO: export as
+JSON, or erase). The CSV/XLSX export of the list is the viewset's
+(`viewsets.RegistrationIndexView`), the printable attendance list is in `attendance`."""
 
 import json
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import (
-    Registration,
-    RegistrationStatus,
-)
 from ..services import privacy
 from .scope import events_for, require
-
-
-def attendance_list_view(request, event_id):
-    """A printable list of confirmed participants with a signature column."""
-    require(request, "view")
-    event = get_object_or_404(events_for(request.user), pk=event_id)
-    registrations = (
-        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-        .order_by("last_name", "first_name", "id")
-        .prefetch_related("bookings__workshop")
-    )
-    return TemplateResponse(
-        request,
-        "registrations/admin/attendance_list.html",
-        {
-            "event": event,
-            "registrations": registrations,
-            "dates": list(event.dates.order_by("start")),
-        },
-    )
 
 
 class PersonForm(forms.Form):

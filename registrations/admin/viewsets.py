@@ -10,17 +10,21 @@ A coordinator sees only registrations of events whose pages they may edit
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
@@ -37,9 +41,11 @@ from ..models import (
     normalise_email,
 )
 from ..services import booking, outbox
+from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
-from .exports import attendance_list_view, person_view
+from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
+from .exports import person_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
 # --------------------------------------------------------------------------- filters
@@ -86,15 +92,85 @@ class EmailFilterSet(WagtailFilterSet):
         fields = ["status", "kind"]
 
 
+ANSWER_PREFIX = "answer:"
+
+
 class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
-    """The list and its CSV/XLSX export: only registrations of the user's events."""
+    """The list and its CSV/XLSX export: only registrations of the user's events.
+
+    The export has one column per extra question (`question_labels`) after the fixed ones.
+    """
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.list_export = [*self.list_export] + [
+            ANSWER_PREFIX + label for label in question_labels(queryset)
+        ]
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def to_row_dict(self, item):
+        answers = item.answers or {}
+        return {
+            field: (
+                answers.get(field.removeprefix(ANSWER_PREFIX), "")
+                if field.startswith(ANSWER_PREFIX)
+                else multigetattr(item, field)
+            )
+            for field in self.list_export
+        }
+
+    def get_heading(self, queryset, field):
+        if field.startswith(ANSWER_PREFIX):
+            return field.removeprefix(ANSWER_PREFIX)
+        return super().get_heading(queryset, field)
 
     def get_base_queryset(self):
+        dates = (
+            event_date_model()
+            .objects.filter(page_id=OuterRef("event_id"))
+            .order_by()
+            .values("page_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             registrations_for(self.request.user, super().get_base_queryset())
             .select_related("event")
-            .prefetch_related("bookings__workshop")
+            .prefetch_related("bookings__workshop", "attendances")
+            .annotate(date_count=Coalesce(Subquery(dates, output_field=IntegerField()), 0))
         )
+
+    @cached_property
+    def header_buttons(self):
+        """Export and attendance list as visible buttons, not only in the "…" menu."""
+        buttons = list(super().header_buttons)
+        event_id = self.request.GET.get("event")
+        if event_id and event_id.isdigit():
+            buttons.append(
+                HeaderButton(
+                    _("Teilnahmeliste"),
+                    url=reverse("registrations:attendance", args=[int(event_id)]),
+                    icon_name="doc-full",
+                    priority=20,
+                )
+            )
+        if self.show_export_buttons:
+            buttons += [
+                HeaderButton(
+                    _("Export Excel (XLSX)"),
+                    url=self.xlsx_export_url,
+                    icon_name="download",
+                    priority=30,
+                ),
+                HeaderButton(
+                    _("Export CSV"), url=self.csv_export_url, icon_name="download", priority=40
+                ),
+            ]
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        exports = {self.xlsx_export_url, self.csv_export_url}
+        return [b for b in super().header_more_buttons if b.url not in exports]
 
     def get_add_url(self):
         return None  # registrations come from the public form only
@@ -119,16 +195,6 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
 
     def get_header_more_buttons(self):
         buttons = super().get_header_more_buttons()
-        event_id = self.request.GET.get("event")
-        if event_id and event_id.isdigit():
-            buttons.append(
-                Button(
-                    _("Teilnahmeliste drucken"),
-                    url=reverse("registrations:attendance", args=[int(event_id)]),
-                    icon_name="doc-full",
-                    priority=60,
-                )
-            )
         buttons.append(
             Button(
                 _("Auskunft / Löschung (DSGVO)"),
@@ -138,6 +204,23 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
             )
         )
         return buttons
+
+
+def question_labels(registrations):
+    """The extra questions of the events of `registrations`, as export columns: the
+    questions as the events ask them now (in their order), then answers to questions
+    that were renamed or removed since (two queries)."""
+    from ..models import RegistrationQuestion
+
+    labels = dict.fromkeys(
+        RegistrationQuestion.objects.filter(page_id__in=registrations.order_by().values("event_id"))
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("label", flat=True)
+    )
+    answer_rows = registrations.order_by().prefetch_related(None).values_list("answers", flat=True)
+    for answers in answer_rows.iterator(chunk_size=2000):
+        labels.update(dict.fromkeys(answers or {}))
+    return list(labels)
 
 
 class RegistrationEditView(ScopedObjectMixin, SnippetEditView):
@@ -183,7 +266,15 @@ class RegistrationViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields_exclude = ["secret", "email_normalised"]
-    list_display = ["__str__", "email", "organisation", "event", "status", "created_at"]
+    list_display = [
+        "__str__",
+        "email",
+        "organisation",
+        "event",
+        "status",
+        AttendanceColumn("attendance", label=_("Teilnahme")),
+        "created_at",
+    ]
     filterset_class = RegistrationFilterSet
     search_fields = ["first_name", "last_name", "email", "organisation"]
     search_backend_name = None
@@ -199,7 +290,6 @@ class RegistrationViewSet(SnippetViewSet):
         "role",
         "phone",
         "workshops_display",
-        "answers_display",
         "created_at",
         "attended",
     ]
@@ -213,7 +303,6 @@ class RegistrationViewSet(SnippetViewSet):
         "role": _("Funktion"),
         "phone": _("Telefon"),
         "workshops_display": _("Workshops"),
-        "answers_display": _("Antworten"),
         "created_at": _("angemeldet am"),
         "attended": _("teilgenommen"),
     }
@@ -225,6 +314,7 @@ class RegistrationViewSet(SnippetViewSet):
             path("", self.index_view, name="index"),
             path("action/<int:pk>/<str:action>/", registration_action_view, name="action"),
             path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
+            path("teilnahme/<int:pk>/", attendance_mark_view, name="attendance_mark"),
             path("person/", person_view, name="person"),
         ]
 

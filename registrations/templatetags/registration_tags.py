@@ -1,6 +1,10 @@
-"""Template tags of the registration box on event pages and of seat counts in lists."""
+"""Template tags of the registration box on event pages, of seat counts in lists and of the
+e-mails."""
 
 from django import template
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
+from django.utils.translation import pgettext
 
 from .. import queries
 
@@ -20,3 +24,12 @@ def listed_seats_left(event):
     if not event.registration_enabled or event.capacity is None or event.is_cancelled:
         return None
     return max(event.capacity - event.seats_taken, 0)
+
+
+@register.filter
+def time_range(start, end):
+    """ "14:00–16:00 Uhr" in German, "2:00 p.m.–4:00 p.m." in English: both ends in the
+    language's one time format, the German "Uhr" said once (the start's format is a
+    translatable string for that reason)."""
+    start_format = pgettext("format of the first time in a time range", "H:i")
+    return f"{time_format(localtime(start), start_format)}–{time_format(localtime(end))}"

@@ -231,7 +231,7 @@ def _csv(response):
     assert response["Content-Type"].startswith("text/csv")
     content = b"".join(response.streaming_content)
     assert content.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_unsigned_members_report_and_csv(admin_client, signed_network):
@@ -250,7 +250,7 @@ def test_unsigned_members_report_and_csv(admin_client, signed_network):
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["Nie", "Nur Fassung 1"]
     assert rows[1][1] == "Gesundheitswesen" and rows[1][4] == "nie@example.org"
-    assert rows[2][6] == "2021-06-07"
+    assert rows[2][6] == "07.06.2021"
 
     filtered = _csv(admin_client.get(url, {"export": "csv", "sector": sector("schule").pk}))
     assert [r[0] for r in filtered[1:]] == ["Nur Fassung 1"]

@@ -99,7 +99,7 @@ def test_csv_export_has_bom_umlauts_and_no_formulas(client, coordinator, regs):
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Veranstaltung", "Status", "Vorname"]
     flat = [cell for row in rows[1:] for cell in row]
     assert "Zoë" in flat and "Öztürk" in flat and "Warteliste" in flat

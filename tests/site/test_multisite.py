@@ -229,7 +229,7 @@ def coordinator_a(django_user_model, networks):
 def _csv_rows(response):
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(content)))[1:]
+    return list(csv.reader(io.StringIO(content), delimiter=";"))[1:]
 
 
 REPORTS = {

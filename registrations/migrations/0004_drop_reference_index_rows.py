@@ -17,7 +17,7 @@ def drop_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0002_coordination_group"),
+        ("registrations", "0003_attendance_per_date"),
         ("wagtailcore", "0089_log_entry_data_json_null_to_object"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

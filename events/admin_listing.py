@@ -1,0 +1,186 @@
+"""The admin's list of events ("Veranstaltungen" → "Alle Veranstaltungen").
+
+A flat listing of every event page the user may work on (Wagtail's `PageListingViewSet`),
+newest first date first, with the first date, the type, the event's status, the seats
+taken / capacity and the waitlist (linked to the event's registrations for users who may
+see them), and whether registration is open now. Filters: type, status, upcoming/past,
+registration on/off, site; search by title. Each title links to the page editor.
+
+Queries are fixed: one for the page of events with its annotations (first and last date,
+seat counts through `registrations.queries.annotate_counts`), plus Wagtail's own.
+"""
+
+import django_filters
+from django.db.models import Max, Min, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables.pages import (
+    BulkActionsColumn,
+    PageStatusColumn,
+    PageTitleColumn,
+    PageTypeColumn,
+)
+from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.viewsets.pages import PageListingViewSet
+
+from registrations.queries import annotate_counts
+
+from .choices import EventStatus
+from .models import EventDate, EventPage
+
+EVENT_TYPES = [
+    ("trainingpage", _("Fortbildung")),
+    ("fachtagpage", _("Fachtag")),
+    ("networkmeetingpage", _("Netzwerktreffen")),
+]
+
+
+def _date_of_event(aggregate):
+    rows = (
+        EventDate.objects.filter(page=OuterRef("pk"))
+        .order_by()
+        .values("page")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Subquery(rows)
+
+
+def annotate_events(events, now=None):
+    """`events` with `first_start`, `last_end` and the seat counts (`seats_taken`,
+    `waitlisted`, `pending`), each a subquery, so no join multiplies the rows."""
+    return annotate_counts(
+        events.annotate(
+            first_start=_date_of_event(Min("start")), last_end=_date_of_event(Max("end"))
+        ),
+        now=now,
+    )
+
+
+def registration_is_open(event, now=None) -> bool:
+    """Whether `event` (annotated by `annotate_events`) takes registrations now.
+
+    The same rule as `registrations.queries.availability`, read from the annotations so a
+    listing needs no query per row: enabled, not cancelled, not begun, opened, before the
+    deadline, and a seat left or a waitlist.
+    """
+    now = now or timezone.now()
+    if not event.registration_enabled or event.status == EventStatus.CANCELLED:
+        return False
+    start = event.first_start
+    deadline = event.registration_deadline or start
+    if start is None or start <= now:
+        return False
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    if deadline and now >= deadline:
+        return False
+    if event.capacity is not None and event.seats_taken >= event.capacity:
+        return event.waitlist_enabled
+    return True
+
+
+def seats_label(event) -> str:
+    """ "12/20 Plätze, 2 Warteliste", or "12 angemeldet" without a capacity."""
+    if event.capacity is None:
+        text = _("%(taken)s angemeldet") % {"taken": event.seats_taken}
+    else:
+        text = _("%(taken)s/%(capacity)s Plätze") % {
+            "taken": event.seats_taken,
+            "capacity": event.capacity,
+        }
+    if event.waitlisted:
+        text += ", " + _("%(n)s Warteliste") % {"n": event.waitlisted}
+    return text
+
+
+class SeatsColumn(TitleColumn):
+    """Seats and waitlist, linked to the event's registrations (for users who may see
+    them; others see the numbers only)."""
+
+    def get_value(self, instance):
+        if not instance.registration_enabled:
+            return "–"
+        return seats_label(instance)
+
+    def get_link_url(self, instance, parent_context):
+        user = parent_context["request"].user
+        if instance.registration_enabled and user.has_perm("registrations.view_registration"):
+            return reverse("registrations:index") + f"?event={instance.pk}"
+        return None
+
+
+class RegistrationOpenColumn(Column):
+    def get_value(self, instance):
+        if not instance.registration_enabled:
+            return _("keine Anmeldung")
+        return _("offen") if registration_is_open(instance) else _("geschlossen")
+
+
+class EventFilterSet(PageFilterSet):
+    event_type = django_filters.ChoiceFilter(
+        label=_("Art"), choices=EVENT_TYPES, method="filter_type", empty_label=_("alle")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status der Veranstaltung"), choices=EventStatus.choices, empty_label=_("alle")
+    )
+    when = django_filters.ChoiceFilter(
+        label=_("Zeitraum"),
+        choices=[("upcoming", _("bevorstehend")), ("past", _("vergangen"))],
+        method="filter_when",
+        empty_label=_("alle"),
+    )
+    registration_enabled = django_filters.BooleanFilter(label=_("Anmeldung möglich"))
+
+    class Meta:
+        model = EventPage
+        fields = []
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(content_type__model=value) if value else queryset
+
+    def filter_when(self, queryset, name, value):
+        now = timezone.now()
+        if value == "upcoming":
+            return queryset.filter(last_end__gte=now)
+        if value == "past":
+            return queryset.filter(last_end__lt=now)
+        return queryset
+
+
+class EventListingIndexView(IndexView):
+    default_ordering = "-first_start"
+    base_filterset_class = EventFilterSet
+    base_columns = [
+        BulkActionsColumn("bulk_actions"),
+        PageTitleColumn("title", label=_("Veranstaltung"), sort_key="title"),
+        DateColumn("first_start", label=_("Datum"), sort_key="first_start"),
+        PageTypeColumn(
+            "type",
+            label=_("Art"),
+            accessor="page_type_display_name",
+            sort_key="content_type__model",
+        ),
+        Column("status", label=_("Status der Veranstaltung"), accessor="get_status_display"),
+        SeatsColumn("seats", label=_("Plätze / Warteliste"), sort_key="seats_taken"),
+        RegistrationOpenColumn("registration_open", label=_("Anmeldung")),
+        PageStatusColumn("page_status", label=_("Veröffentlichung"), sort_key="live"),
+    ]
+
+    def get_base_queryset(self):
+        return annotate_events(super().get_base_queryset())
+
+    def get_add_url(self):
+        return None  # an event is added below its calendar in the page tree
+
+
+class EventListingViewSet(PageListingViewSet):
+    model = EventPage
+    name = "event_pages"
+    url_prefix = "events/list"
+    icon = "date"
+    menu_label = _("Alle Veranstaltungen")
+    index_view_class = EventListingIndexView
+    filterset_class = EventFilterSet

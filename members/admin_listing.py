@@ -1,0 +1,104 @@
+"""The admin's list of member organisations ("Netzwerk" → "Netzwerkpartner").
+
+A flat listing of every member page the user may work on (Wagtail's `PageListingViewSet`),
+in German alphabetical order (`kinderschutz_cms.collation`, DIN 5007), with sector, town,
+whether the member signed the current agreement of its site, and the date its contact
+details were last checked. Filters: sector, signed, site; search by name. Each title links
+to the page editor.
+
+Queries are fixed: the current agreement per site (one each), then one for the page of
+members with their annotations (signed, last checked), plus Wagtail's own listing queries.
+"""
+
+import django_filters
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
+from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.models import Site
+
+from kinderschutz_cms.collation import GermanSortKey
+
+from .agreements import current_agreement
+from .models import ContactPerson, MemberPage, Sector, Signatory
+
+
+def current_agreement_ids() -> list[int]:
+    """The ids of the current agreement of every site (one query per site)."""
+    ids, roots = [], set()
+    for site in Site.objects.select_related("root_page"):
+        if site.root_page.path in roots:
+            continue
+        roots.add(site.root_page.path)
+        agreement = current_agreement(site.root_page)
+        if agreement is not None:
+            ids.append(agreement.pk)
+    return ids
+
+
+def annotate_members(members, agreement_ids):
+    """`members` with `sort_title` (German order), `signed` (signed one of
+    `agreement_ids`, i.e. its site's current agreement) and `last_checked` (the latest
+    "Angaben geprüft am" of its contact persons)."""
+    last_checked = (
+        ContactPerson.objects.filter(page=OuterRef("pk"))
+        .order_by()
+        .values("page")
+        .annotate(latest=Max("last_checked"))
+        .values("latest")
+    )
+    return members.annotate(
+        sort_title=GermanSortKey("title"),
+        signed=Exists(Signatory.objects.filter(member=OuterRef("pk"), page_id__in=agreement_ids)),
+        last_checked=Subquery(last_checked),
+    )
+
+
+class MemberFilterSet(PageFilterSet):
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Bereich"), queryset=Sector.objects.all(), empty_label=_("alle")
+    )
+    signed = django_filters.BooleanFilter(
+        label=_("Aktuelle Vereinbarung unterzeichnet"), method="filter_signed"
+    )
+
+    class Meta:
+        model = MemberPage
+        fields = []
+
+    def filter_signed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(signed=value)
+
+
+class MemberIndexView(IndexView):
+    """Members in German alphabetical order, with the columns coordinators asked for."""
+
+    default_ordering = "sort_title"
+    base_filterset_class = MemberFilterSet
+    base_columns = [
+        BulkActionsColumn("bulk_actions"),
+        PageTitleColumn("title", label=_("Netzwerkpartner"), sort_key="sort_title"),
+        Column("sector", label=_("Bereich"), sort_key="sector__sort_order"),
+        Column("town", label=_("Ort"), sort_key="town"),
+        BooleanColumn("signed", label=_("Aktuelle Vereinbarung unterzeichnet"), sort_key="signed"),
+        DateColumn("last_checked", label=_("Angaben geprüft am"), sort_key="last_checked"),
+        PageStatusColumn("status", label=_("Status"), sort_key="live"),
+    ]
+
+    def get_base_queryset(self):
+        members = super().get_base_queryset().select_related("sector")
+        return annotate_members(members, current_agreement_ids())
+
+
+class MemberListingViewSet(PageListingViewSet):
+    model = MemberPage
+    name = "member_pages"
+    url_prefix = "members/list"
+    icon = "group"
+    menu_label = _("Netzwerkpartner")
+    index_view_class = MemberIndexView
+    filterset_class = MemberFilterSet

@@ -1,0 +1,71 @@
+"""The admin's list of all events: date, type, status, seats and waitlist, registration
+open or closed, filters and search, links to the editor and the registrations."""
+
+import pytest
+from django.urls import reverse
+
+from events.choices import EventStatus
+from registrations.services import booking
+from tests.registration.factories import make_registration_event, service_data
+
+from .factories import at, make_event, make_index
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/events/list/"
+
+
+@pytest.fixture
+def calendar(home_page):
+    return make_index(home_page)
+
+
+def test_events_listing_shows_date_type_seats_and_registration_state(admin_client, calendar):
+    full = make_registration_event(calendar, "Volle Fortbildung", capacity=1)
+    booking.register(full, service_data(last_name="Eins", email="eins@example.org"))
+    booking.register(full, service_data(last_name="Zwei", email="zwei@example.org"))
+    make_event(calendar, "Treffen ohne Anmeldung", dates=[(at(40, 10), at(40, 12))])
+    closed = make_registration_event(
+        calendar, "Abgesagte Fortbildung", status=EventStatus.CANCELLED
+    )
+
+    response = admin_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Volle Fortbildung" in html and "Treffen ohne Anmeldung" in html
+    assert reverse("wagtailadmin_pages:edit", args=[full.pk]) in html
+    assert reverse("registrations:index") + f"?event={full.pk}" in html
+    assert "1/1 Plätze, 1 Warteliste" in html
+    assert "Fortbildung" in html
+    assert "keine Anmeldung" in html
+    assert "offen" in html  # the full event still has its waitlist
+    assert "geschlossen" in html  # the cancelled one
+    assert closed.title in html
+
+
+def test_events_listing_filters_and_search(admin_client, calendar):
+    make_registration_event(calendar, "Kinderschutz in der Kita")
+    make_event(calendar, "Altes Netzwerktreffen", dates=[(at(-40, 10), at(-40, 12))])
+
+    html = admin_client.get(URL, {"when": "past"}).content.decode()
+    assert "Altes Netzwerktreffen" in html and "Kinderschutz in der Kita" not in html
+    html = admin_client.get(URL, {"registration_enabled": "true"}).content.decode()
+    assert "Kinderschutz in der Kita" in html and "Altes Netzwerktreffen" not in html
+    html = admin_client.get(URL, {"q": "Kita"}).content.decode()
+    assert "Kinderschutz in der Kita" in html and "Altes Netzwerktreffen" not in html
+    html = admin_client.get(URL, {"event_type": "fachtagpage"}).content.decode()
+    assert "Kinderschutz in der Kita" not in html
+
+
+def test_events_listing_query_count_does_not_grow(
+    admin_client, calendar, django_assert_max_num_queries
+):
+    for n in range(3):
+        make_registration_event(calendar, f"Fortbildung {n}")
+    admin_client.get(URL)
+    with django_assert_max_num_queries(60) as first:
+        admin_client.get(URL)
+    for n in range(3, 12):
+        make_registration_event(calendar, f"Fortbildung {n}")
+    with django_assert_max_num_queries(len(first.captured_queries) + 3):
+        admin_client.get(URL)

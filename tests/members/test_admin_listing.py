@@ -1,0 +1,84 @@
+"""The admin's list of member organisations: German order, columns, filters, search."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from kinderschutz_cms.collation import german_sort_key
+
+from .factories import make_agreement, make_contact, make_member, make_signatory, sector
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/members/list/"
+
+
+def titles_in_order(html, names):
+    return sorted(names, key=html.index)
+
+
+def test_german_sort_key_puts_umlauts_with_their_base_letter():
+    names = ["Zander", "Öztürk", "Otto", "Oberhaus", "Straße", "Strasse B", "ärztlich"]
+    assert sorted(names, key=german_sort_key) == [
+        "ärztlich",
+        "Oberhaus",
+        "Otto",
+        "Öztürk",
+        "Straße",
+        "Strasse B",
+        "Zander",
+    ]
+
+
+def test_members_are_listed_in_german_order_with_sector_town_signed_checked(
+    admin_client, home_page
+):
+    from .factories import make_member_index
+
+    index = make_member_index(home_page)
+    agreement = make_agreement(home_page, valid_from=datetime.date(2020, 1, 1))
+    zander = make_member(index, title="Zander Jugendhilfe", town="Lindenau")
+    oeztuerk = make_member(index, title="Öztürk Beratung", town="Oberdorf", sector=sector("schule"))
+    make_member(index, title="Otto-Kita", town="Musterstadt")
+    make_signatory(page=agreement, member=oeztuerk)
+    make_contact(page=zander, last_checked=datetime.date(2025, 9, 1))
+
+    response = admin_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert titles_in_order(html, ["Zander Jugendhilfe", "Öztürk Beratung", "Otto-Kita"]) == [
+        "Otto-Kita",
+        "Öztürk Beratung",
+        "Zander Jugendhilfe",
+    ]
+    assert reverse("wagtailadmin_pages:edit", args=[zander.pk]) in html
+    assert "Oberdorf" in html and "Schule" in html
+    assert "Aktuelle Vereinbarung unterzeichnet" in html
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Zander Jugendhilfe.*?</tr>", html, re.S).group(0)
+    assert "01.09.2025" in row or "Sept. 1, 2025" in row or "1. September 2025" in row
+
+
+def test_members_filter_by_signed_and_sector_and_search(admin_client, home_page):
+    from .factories import make_member_index
+
+    index = make_member_index(home_page)
+    agreement = make_agreement(home_page, valid_from=datetime.date(2020, 1, 1))
+    signed = make_member(index, title="Hat unterschrieben")
+    make_member(index, title="Fehlt noch", sector=sector("schule"))
+    make_signatory(page=agreement, member=signed)
+
+    html = admin_client.get(URL, {"signed": "false"}).content.decode()
+    assert "Fehlt noch" in html and "Hat unterschrieben" not in html
+    html = admin_client.get(URL, {"signed": "true"}).content.decode()
+    assert "Hat unterschrieben" in html and "Fehlt noch" not in html
+    html = admin_client.get(URL, {"sector": sector("schule").pk}).content.decode()
+    assert "Fehlt noch" in html and "Hat unterschrieben" not in html
+    html = admin_client.get(URL, {"q": "Fehlt"}).content.decode()
+    assert "Fehlt noch" in html and "Hat unterschrieben" not in html
+
+
+def test_members_listing_is_in_the_network_menu(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert URL in html

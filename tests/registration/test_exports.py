@@ -1,0 +1,84 @@
+"""Exports a German office opens as they are: the CSV as Excel with a German locale reads
+it (`;`, BOM, local time, ja/nein), the XLSX with openpyxl; one column per extra question."""
+
+import csv
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from registrations.models import Registration, RegistrationQuestion
+from registrations.services import booking
+
+from .factories import service_data
+
+pytestmark = pytest.mark.django_db
+
+INDEX = "/admin/registrations/"
+BERLIN = ZoneInfo("Europe/Berlin")
+# 13:05:07.123456 UTC on a winter day: 14:05 in Berlin
+CREATED = datetime.datetime(2026, 1, 15, 13, 5, 7, 123456, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def registered(event):
+    RegistrationQuestion.objects.create(page=event, label="Ernährung", field_type="singleline")
+    RegistrationQuestion.objects.create(
+        page=event, label="Rollstuhlplatz", field_type="checkbox", sort_order=1
+    )
+    registration = booking.register(
+        event,
+        service_data(
+            first_name="Zoë",
+            last_name="Öztürk",
+            answers={"Ernährung": "vegetarisch", "Rollstuhlplatz": True},
+        ),
+    )
+    Registration.objects.filter(pk=registration.pk).update(created_at=CREATED, attended=True)
+    return registration
+
+
+def open_as_german_spreadsheet(response):
+    """What Excel with a German locale does with the file: a BOM says UTF-8, `;` separates."""
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_csv_export_opens_in_a_german_spreadsheet(admin_client, registered):
+    rows = open_as_german_spreadsheet(admin_client.get(INDEX, {"export": "csv"}))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Nachname"] == "Öztürk" and row["Vorname"] == "Zoë"
+    assert row["angemeldet am"] == "15.01.2026 14:05"  # Berlin, no seconds, no microseconds
+    assert row["teilgenommen"] == "ja"
+    # one column per extra question
+    assert row["Ernährung"] == "vegetarisch"
+    assert row["Rollstuhlplatz"] == "ja"
+    assert "Antworten" not in row
+
+
+def test_xlsx_export_has_local_times_and_question_columns(admin_client, registered):
+    response = admin_client.get(INDEX, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = list(sheet.values)
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["angemeldet am"] == datetime.datetime(2026, 1, 15, 14, 5)
+    assert row["teilgenommen"] == "ja"
+    assert row["Ernährung"] == "vegetarisch"
+    assert row["Rollstuhlplatz"] == "ja"
+
+
+def test_report_csv_uses_the_same_german_format(admin_client, home_page):
+    """Every report exports through the same path: `;`, BOM, dates as 01.09.2025."""
+    from tests.members.factories import make_contact, make_member, make_member_index
+
+    member = make_member(make_member_index(home_page), title="Beratungsstelle Süd")
+    make_contact(
+        page=member, name="Elif Öztürk", is_isef=True, last_checked=datetime.date(2025, 9, 1)
+    )
+    rows = open_as_german_spreadsheet(admin_client.get("/admin/members/isef/", {"export": "csv"}))
+    assert rows[0]["Name"] == "Elif Öztürk"
+    assert rows[0]["Angaben geprüft am"] == "01.09.2025"
