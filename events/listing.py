@@ -19,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
+from kinderschutz_cms.frame import public_q
+
 from .choices import EventStatus
 from .forms import COORDINATION
 from .models import (
@@ -48,7 +50,7 @@ def visible_events(index, now=None):
     return (
         EventPage.objects.child_of(index)
         .live()
-        .public()
+        .filter(public_q())
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
     )
 
@@ -194,7 +196,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     )
     events = annotate_counts(
         EventPage.objects.live()
-        .public()
+        .filter(public_q())
         .filter(path__startswith=site_root_path or "")
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)

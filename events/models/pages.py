@@ -27,6 +27,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
+from kinderschutz_cms.frame import RestrictionsFromCache
 from kinderschutz_cms.links import page_url
 from registrations.models import RegistrationPageMixin
 
@@ -34,7 +35,7 @@ from ..choices import EventFormat, EventStatus, TimeSlotKind
 from ..forms import FachtagPageForm
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RestrictionsFromCache, RoutablePageMixin, Page):
     """The calendar: upcoming events, the archive, and the subscribable feed."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -116,7 +117,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
-class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
+class EventPage(RestrictionsFromCache, RoutablePageMixin, RegistrationPageMixin, Page):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
     `online_access_link` is for registered participants only; it is never rendered on a
@@ -225,6 +226,8 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     is_creatable = False
+    # Fetched with the page when it is routed to (kinderschutz_cms/routing.py).
+    route_select_related = ["venue"]
     template = "events/event_page.html"
 
     class Meta:
@@ -247,6 +250,8 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # Sorted in Python so that previews (unsaved dates, in memory) render the same way.
         context["dates"] = sorted(self.dates.all(), key=lambda d: (d.start, d.sort_order or 0))
+        # The registration box reads the first and last date again (registration_start/end).
+        self._sorted_dates = context["dates"]
         context["speakers"] = list(self.speakers.all())
         context["audience_list"] = list(self.audiences.all())
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
@@ -262,10 +267,14 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     # ---- for the registrations app (see RegistrationPageMixin)
 
     def registration_start(self):
+        if getattr(self, "_sorted_dates", None):  # read by get_context for this response
+            return self._sorted_dates[0].start
         first = self.dates.order_by("start").first()
         return first.start if first else None
 
     def registration_end(self):
+        if getattr(self, "_sorted_dates", None):
+            return max(d.end for d in self._sorted_dates)
         last = self.dates.order_by("-end").first()
         return last.end if last else None
 
