@@ -143,7 +143,13 @@ def watch(*models):
     WATCHED.update(models)
 
 
-def _changed(sender, instance=None, **kwargs):
+def _changed(sender, instance=None, created=False, **kwargs):
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    if created and isinstance(instance, BaseSiteSetting):
+        # Made by for_site() on the first request of a site: nothing cached can be
+        # older than it (invalidating here would rebuild everything once more).
+        return
     if isinstance(instance, tuple(WATCHED)):
         invalidate()
 

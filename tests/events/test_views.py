@@ -121,7 +121,7 @@ def test_calendar_query_count_is_constant(client, index, size, django_assert_num
     ContentType.objects.clear_cache()
     client.get(index.url)  # warm caches (content types, settings) like a running site
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(10):
         response = client.get(index.url, {"zielgruppe": "kita"})
     assert len(response.context["events"]) == min(size, 20)
 
