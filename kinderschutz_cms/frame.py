@@ -17,9 +17,12 @@ Nothing personal is kept: only what every visitor of a site sees alike. All keys
 generation number that `invalidate()` advances (signal receivers connected in
 `connect()`) whenever a page is saved, published, unpublished, moved or deleted, a view
 restriction or a Site changes, or settings are saved; a new generation makes every
-earlier entry unreachable at once, on every worker. The entries also expire after
-`TIMEOUT` seconds, a safety net for a per-process cache (LocMemCache) with several
-workers, where one worker's invalidation cannot reach another's memory.
+earlier entry unreachable at once, on every worker that shares the cache. The entries
+also expire after `TIMEOUT` seconds: with a per-process cache (LocMemCache, no REDIS_URL)
+and several workers, one worker's invalidation cannot reach another's memory, so a
+change made through one worker (a new view restriction included) reaches the others
+only when their entries expire. Run several workers with a shared cache (REDIS_URL),
+as the feed cache and the rate limits already require.
 """
 
 from dataclasses import dataclass
