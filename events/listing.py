@@ -35,6 +35,8 @@ from django.db.models.functions import Left, Length, TruncMonth
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from kinderschutz_cms.frame import public_q
+
 from .choices import EventStatus
 from .forms import COORDINATION
 from .ical import FeedRow
@@ -66,7 +68,7 @@ def visible_events(index, now=None):
     return (
         EventPage.objects.child_of(index)
         .live()
-        .public()
+        .filter(public_q())
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
     )
 
@@ -375,7 +377,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     )
     events = annotate_counts(
         EventPage.objects.live()
-        .public()
+        .filter(public_q())
         .filter(path__startswith=site_root_path or "")
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)

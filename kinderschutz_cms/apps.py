@@ -9,4 +9,7 @@ class KinderschutzCmsConfig(AppConfig):
 
     def ready(self):
         # The admin-account checks run even where the accounts app is not installed.
+        from . import frame
         from .accounts import checks  # noqa: F401
+
+        frame.connect()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wagtail.models import Page
 
+from .frame import public_q
 from .sites import in_site, site_root_path
 
 
@@ -46,5 +47,5 @@ def member_stats(network: Page):
     signatories = (
         Signatory.objects.filter(page=agreement, member__live=True).count() if agreement else 0
     )
-    members = MemberPage.objects.live().public().filter(in_site(site_root_path(network)))
+    members = MemberPage.objects.live().filter(public_q()).filter(in_site(site_root_path(network)))
     return MemberStats(members=members.count(), signatories=signatories)

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
-from . import home
+from . import frame, home, routing
 from .blocks import BodyBlock
+from .frame import RestrictionsFromCache
 
 
 def _page_link(verbose_name):
@@ -28,7 +29,7 @@ def _page_link(verbose_name):
     )
 
 
-class NetworkHomePage(Page):
+class NetworkHomePage(RestrictionsFromCache, Page):
     """The network's front page: name, purpose and what is next.
 
     One installation may host several networks: each is a Wagtail Site whose root page is
@@ -66,6 +67,12 @@ class NetworkHomePage(Page):
         verbose_name = _("Startseite")
         verbose_name_plural = _("Startseiten")
 
+    def route(self, request, path_components):
+        """Wagtail's routing in two queries for any depth (kinderschutz_cms/routing.py)."""
+        if not path_components:
+            return super().route(request, path_components)
+        return routing.route_below(self, request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         """Next events, latest news and the network in numbers (kinderschutz_cms/home.py)."""
         context = super().get_context(request, *args, **kwargs)
@@ -79,7 +86,7 @@ class NetworkHomePage(Page):
         return context
 
 
-class ContentPage(Page):
+class ContentPage(RestrictionsFromCache, Page):
     """A generic page: Meldewege, Datenschutz, Impressum, Erklärung zur Barrierefreiheit."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -228,3 +235,21 @@ class NetworkSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("Netzwerk und Meldewege")
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings of the request's site, from the shared cache (kinderschutz_cms.frame):
+        the footer of every page reads them. Once per request, as Wagtail has it."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        settings = frame.cached(
+            "settings",
+            cls._meta.label_lower,
+            site.pk if site else None,
+            build=lambda: cls.for_site(site),
+        )
+        settings._request = request
+        setattr(request, attr_name, settings)
+        return settings

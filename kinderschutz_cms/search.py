@@ -20,6 +20,8 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
+from .frame import private_q
+
 MAX_QUERY_LENGTH = 200
 _NOT_A_WORD = re.compile(r"[^\w§-]+")
 # How many hits the search fetches at most, and how many each group shows at first.
@@ -82,7 +84,7 @@ def promotions(query, site) -> list[Promotion]:
     page_ids = [pick.page_id for pick in picks if pick.page_id]
     visible = (
         Page.objects.live()
-        .public()
+        .exclude(private_q())
         .descendant_of(site.root_page, inclusive=True)
         .filter(pk__in=page_ids)
         .specific()
@@ -151,7 +153,7 @@ def search_site(query, site):
         return []
     pages = (
         Page.objects.live()
-        .public()
+        .exclude(private_q())
         .descendant_of(site.root_page, inclusive=True)
         .specific()
         .search(terms, operator="and")[:MAX_RESULTS]

@@ -6,3 +6,14 @@ class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Netzwerkpartner")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The directory's filter choices are cached (members/directory.py); a renamed
+        # sector or service tag must show at once, as a published member does.
+        from taggit.models import Tag
+
+        from kinderschutz_cms import frame
+
+        from .models import Sector
+
+        frame.watch(Sector, Tag)

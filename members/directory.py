@@ -1,8 +1,10 @@
 """The member directory's query: filters, search, alphabetical order, pagination.
 
 One place for everything the directory lists. The number of queries is fixed, however many
-members exist: view restrictions 1, filter choices 3, the filtered and ordered ids 1, one
-page of members with sector, IseF contacts and services 3.
+members exist: the filtered and ordered ids 1, one page of members with sector, IseF
+contacts and services 3. The filter choices (3 queries) and the view restrictions are
+read from the shared cache of kinderschutz_cms.frame, which every page, sector or tag
+change invalidates (members/apps.py).
 
 Search is a case-insensitive substring match (icontains) over name, provider, place,
 description and services, each word of the query must match somewhere. Unlike Wagtail's
@@ -21,6 +23,9 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from taggit.models import Tag
 
+from kinderschutz_cms import frame
+from kinderschutz_cms.frame import public_q
+
 from . import conf
 from .forms import DirectoryFilterForm
 from .models import ContactPerson, MemberPage, MemberServiceTag, Sector
@@ -37,7 +42,7 @@ def german_sort_key(title):
 
 def members_below(index_page):
     """Live, public members below `index_page`."""
-    return MemberPage.objects.live().public().descendant_of(index_page)
+    return MemberPage.objects.live().filter(public_q()).descendant_of(index_page)
 
 
 def filter_options(members):
@@ -147,7 +152,10 @@ def load_members(ids):
 def directory_context(index_page, params):
     """Template context of the directory for the GET parameters `params`."""
     members = members_below(index_page)
-    form = DirectoryFilterForm(params, **filter_options(members))
+    options = frame.cached(
+        "directory-filters", index_page.pk, build=lambda: filter_options(members)
+    )
+    form = DirectoryFilterForm(params, **options)
     filters = form.active_filters()
     ids = alphabetical_ids(filter_members(members, **filters))
     paginator = Paginator(ids, conf.get("KINDERSCHUTZ_MEMBERS_PER_PAGE"))

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock
+from kinderschutz_cms.frame import RestrictionsFromCache, public_q
 
 from . import conf
 
@@ -37,7 +38,7 @@ LIST_RENDITION = "fill-640x360"
 MAX_TAG_LENGTH = 100
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(RestrictionsFromCache, RoutablePageMixin, Page):
     """The list of articles ("Aktuelles") with tag filter, pagination and feeds."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -64,7 +65,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return (
             Tag.objects.filter(
                 news_newspagetag_items__content_object__in=NewsPage.objects.live()
-                .public()
+                .filter(public_q())
                 .child_of(self)
             )
             .distinct()
@@ -115,7 +116,7 @@ class NewsPageForm(WagtailAdminPageForm):
             self.fields["image_alt"].error_messages["required"] = ALT_TEXT_REQUIRED
 
 
-class NewsPage(Page):
+class NewsPage(RestrictionsFromCache, Page):
     """An article: date, teaser, an image with alt text, body, tags, related pages."""
 
     date = models.DateField(_("Datum"), default=timezone.localdate)
@@ -192,7 +193,7 @@ class NewsPage(Page):
         images = get_image_model().objects.prefetch_renditions(LIST_RENDITION)
         return (
             cls.objects.live()
-            .public()
+            .filter(public_q())
             .order_by("-date", "-first_published_at", "-pk")
             .prefetch_related(Prefetch("image", queryset=images), "tags")
         )
@@ -208,7 +209,7 @@ class NewsPage(Page):
 def _visible_pages(relations):
     """The related pages that are live and public, in the editor's order (one query)."""
     ids = [relation.related_page_id for relation in relations]
-    pages = Page.objects.filter(pk__in=ids).live().public().specific().in_bulk()
+    pages = Page.objects.filter(pk__in=ids).live().filter(public_q()).specific().in_bulk()
     return [pages[pk] for pk in ids if pk in pages]
 
 

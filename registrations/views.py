@@ -17,7 +17,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kinderschutz_cms.sites import site_pages_q
+from kinderschutz_cms import frame
+from kinderschutz_cms.sites import in_site, site_root_path
 
 from . import queries, spam
 from .emails import calendar_file
@@ -48,12 +49,19 @@ def http_status(error):
 
 def organisation_suggestions(event):
     """Titles of the live member organisations of the event's own network (site), for the
-    form's suggestions (one query; another network's members are not offered)."""
+    form's suggestions (another network's members are not offered). Public and the same
+    for everyone, so kept in the shared cache of kinderschutz_cms.frame per site (one
+    query when built; every page change invalidates it)."""
     if not apps.is_installed("members"):
         return []
     member_page = apps.get_model("members", "MemberPage")
-    members = member_page.objects.live().filter(site_pages_q(event))
-    return list(members.order_by("title").values_list("title", flat=True))
+    root = site_root_path(event)
+
+    def build():
+        members = member_page.objects.live().filter(in_site(root))
+        return list(members.order_by("title").values_list("title", flat=True))
+
+    return frame.cached("organisations", root, build=build)
 
 
 def _form_context(request, event, form, info, error=None):

@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
+from kinderschutz_cms.frame import RestrictionsFromCache
 from kinderschutz_cms.links import page_url
 from registrations.models import RegistrationPageMixin
 
@@ -35,7 +36,7 @@ from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RestrictionsFromCache, RoutablePageMixin, Page):
     """The calendar: upcoming events, the archive, and the subscribable feed."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -53,14 +54,26 @@ class EventIndexPage(RoutablePageMixin, Page):
         verbose_name_plural = _("Veranstaltungskalender")
 
     def filter_form(self, request, *, archive=False):
-        from ..forms import EventFilterForm
+        from kinderschutz_cms import frame
+
+        from ..forms import COORDINATION, EventFilterForm
         from ..listing import audience_choices, event_months, organiser_choices
 
+        def build():
+            # The same for every visitor: kept in the frame cache (a page change, an
+            # audience change or 300 s end it), the coordination's label translated here.
+            return {
+                "audiences": audience_choices(),
+                "organisers": organiser_choices(self, "")[1:],
+                "months": event_months(self, archive=archive),
+            }
+
+        choices = frame.cached("event_filters", self.pk, int(archive), build=build)
         return EventFilterForm(
             request.GET or None,
-            audiences=audience_choices(),
-            organisers=organiser_choices(self, _("Netzwerkkoordination")),
-            months=event_months(self, archive=archive),
+            audiences=choices["audiences"],
+            organisers=[(COORDINATION, _("Netzwerkkoordination")), *choices["organisers"]],
+            months=choices["months"],
         )
 
     def listing_context(self, request, *, archive):
@@ -120,7 +133,11 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
-class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
+def _date_order(date):
+    return (date.start, date.sort_order or 0)
+
+
+class EventPage(RestrictionsFromCache, RoutablePageMixin, RegistrationPageMixin, Page):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
     `online_access_link` is for registered participants only; it is never rendered on a
@@ -229,6 +246,8 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     is_creatable = False
+    # Fetched with the page when it is routed to (kinderschutz_cms/routing.py).
+    route_select_related = ["venue"]
     template = "events/event_page.html"
     base_form_class = EventPageForm  # guard rails before publishing (admin_forms)
 
@@ -251,7 +270,9 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         # Sorted in Python so that previews (unsaved dates, in memory) render the same way.
-        context["dates"] = sorted(self.dates.all(), key=lambda d: (d.start, d.sort_order or 0))
+        context["dates"] = sorted(self.dates.all(), key=_date_order)
+        # The registration box reads the first and last date again (registration_start/end).
+        self._sorted_dates = context["dates"]
         context["speakers"] = list(self.speakers.all())
         context["audience_list"] = list(self.audiences.all())
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
@@ -266,13 +287,20 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
 
     # ---- for the registrations app (see RegistrationPageMixin)
 
+    def sorted_dates(self):
+        """The dates in order, read once per page object (the event page's context, the
+        registration box, the form's and personal page's facts all share the list)."""
+        if getattr(self, "_sorted_dates", None) is None:
+            self._sorted_dates = sorted(self.dates.all(), key=_date_order)
+        return self._sorted_dates
+
     def registration_start(self):
-        first = self.dates.order_by("start").first()
-        return first.start if first else None
+        dates = self.sorted_dates()
+        return dates[0].start if dates else None
 
     def registration_end(self):
-        last = self.dates.order_by("-end").first()
-        return last.end if last else None
+        dates = self.sorted_dates()
+        return max(d.end for d in dates) if dates else None
 
     def registration_workshop_slots(self):
         from .schedule import TimeSlot

@@ -5,18 +5,20 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from kinderschutz_cms import frame
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def main_navigation(context):
-    """The home page's live, public children marked "show in menus" (one query)."""
+    """The home page's live, public children marked "show in menus" (from the cache of
+    `kinderschutz_cms.frame`, per site; one query when it is built)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    root = site.root_page
-    return list(root.get_children().live().public().in_menu().specific(defer=True))
+    return frame.navigation(site)
 
 
 @register.simple_tag(takes_context=True)

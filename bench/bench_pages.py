@@ -1,0 +1,151 @@
+"""Every public page type: SQL queries and median response time at 10 and 1000 members/events.
+
+Builds one demo network on a Site of its own (home, content pages, directory, agreements,
+calendar with trainings, a Fachtag with workshops and a network meeting, news, a
+registration) in a throwaway database, then requests each public page type as an
+anonymous visitor through Django's test client, after one warming request (as a running
+site has its caches warm). Then grows the network to 1000 members and 1000 events and
+measures again: the query counts must not change (tests/site/test_query_budget.py pins
+them at 10 at most).
+
+    .venv/bin/python bench/run_all.py pages
+"""
+
+from functools import partial
+
+from common import Figure, count_queries, median_time, setup_django
+
+SIZES = (10, 1000)
+HOSTNAME = "bench-pages.test"
+
+
+def _network():
+    """A home page on its own Site with the demo's content below it."""
+    from wagtail.models import Page, Site
+
+    from demo import events as events_demo
+    from demo import news as news_demo
+    from demo.site import CONTENT_PAGES
+    from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
+    from members.models import MemberIndexPage
+
+    root = Page.get_first_root_node()
+    home = NetworkHomePage(title="Netzwerk Seiten", slug="bench-pages")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site = Site.objects.create(hostname=HOSTNAME, port=80, root_page=home)
+    pages = {}
+    for slug, title, intro, in_menu in CONTENT_PAGES:
+        page = ContentPage(title=title, slug=slug, intro=intro, show_in_menus=in_menu)
+        page.body = [("paragraph", f"<p>{intro}</p>")]
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        pages[slug] = page
+    NetworkSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "network_name": "Netzwerk Seiten",
+            "coordination_email": "netzwerk@example.org",
+            "reporting_page": pages["meldewege"],
+            "imprint_page": pages["impressum"],
+            "privacy_page": pages["datenschutz"],
+            "accessibility_page": pages["barrierefreiheit"],
+            "easy_language_page": pages["leichte-sprache"],
+        },
+    )
+    directory = MemberIndexPage(title="Netzwerkpartner", slug="netzwerkpartner", show_in_menus=True)
+    home.add_child(instance=directory)
+    directory.save_revision().publish()
+    calendar = events_demo.build(home)  # trainings, Fachtage, a meeting, registrations
+    news_demo.build(home)
+    return home, pages, directory, calendar
+
+
+def _grow(home, directory, calendar, size):
+    """Members and generated events up to `size` each (idempotent, adds the missing)."""
+    from django.db import transaction
+
+    from demo import events as events_demo
+    from demo import members as members_demo
+    from members.models import AgreementPage, MemberPage, Sector
+
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    existing = set(MemberPage.objects.child_of(directory).values_list("slug", flat=True))
+    with transaction.atomic():
+        for spec in members_demo.member_specs(size):
+            if spec["slug"] not in existing:
+                directory.add_child(
+                    instance=members_demo._member_page(spec, sectors.get(spec["sector"]))
+                )
+        members = list(MemberPage.objects.child_of(directory).order_by("path"))
+        if not AgreementPage.objects.child_of(home).exists():
+            members_demo.build_agreements(home, members)
+        else:
+            for agreement in AgreementPage.objects.child_of(home):
+                members_demo._sign(agreement, members[::2], agreement.valid_from)
+        events_demo.build(home, events=size)
+
+
+def _urls(home, pages, directory, calendar):
+    from events.models import FachtagPage, NetworkMeetingPage, TrainingPage
+    from members.models import AgreementPage, MemberPage
+    from news.models import NewsIndexPage, NewsPage
+    from registrations.models import Registration
+    from registrations.tokens import personal_path
+
+    def url(page):
+        return "/" + page.url_path.removeprefix(home.url_path)
+
+    training = (
+        TrainingPage.objects.child_of(calendar)
+        .live()
+        .filter(registration_enabled=True)
+        .order_by("path")
+        .first()
+    )
+    fachtag = FachtagPage.objects.child_of(calendar).live().order_by("path").first()
+    meeting = NetworkMeetingPage.objects.child_of(calendar).live().first()
+    news_index = NewsIndexPage.objects.child_of(home).get()
+    registration = Registration.objects.filter(event__in=[training]).order_by("pk").first()
+    return {
+        "home page": ("/", {}),
+        "content page": (url(pages["meldewege"]), {}),
+        "member directory": (url(directory), {}),
+        "member directory, filtered": (url(directory), {"q": "beratung", "isef": "on"}),
+        "member page": (url(MemberPage.objects.child_of(directory).first()), {}),
+        "agreement page": (url(AgreementPage.objects.child_of(home).last()), {}),
+        "calendar": (url(calendar), {}),
+        "calendar, filtered": (url(calendar), {"zielgruppe": "kita"}),
+        "calendar archive": (url(calendar) + "archiv/", {}),
+        "training page": (url(training), {}),
+        "Fachtag page": (url(fachtag), {}),
+        "network meeting page": (url(meeting), {}),
+        "registration form": (url(training) + "anmelden/", {}),
+        "Fachtag registration form": (url(fachtag) + "anmelden/", {}),
+        "personal registration page": (personal_path(registration), {}),
+        "news index": (url(news_index), {}),
+        "news article": (url(NewsPage.objects.child_of(news_index).first()), {}),
+        "search": ("/suche/", {"q": "Kinderschutz"}),
+        "404 page": ("/gibt-es-nicht/", {}),
+    }
+
+
+def run():
+    setup_django()
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    figures = []
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        home, pages, directory, calendar = _network()
+        client = Client(HTTP_HOST=HOSTNAME)
+        for size in SIZES:
+            _grow(home, directory, calendar, size)
+            name = f"pages ({size} members/events)"
+            for label, (url, params) in _urls(home, pages, directory, calendar).items():
+                get = partial(client.get, url, params)
+                status = get().status_code  # warm caches
+                assert status == (404 if label == "404 page" else 200), (label, url, status)
+                figures.append(Figure(name, f"{label}: queries", count_queries(get)))
+                figures.append(Figure(name, f"{label}: median", median_time(get, 7, 1), "ms"))
+    return figures

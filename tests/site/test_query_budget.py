@@ -1,0 +1,185 @@
+"""Every public page type answers an anonymous visitor in at most 10 SQL queries, at 10 and
+at 1,000 members and events (issue #11): nothing on a page costs a query per listed row,
+per menu item or per settings field.
+
+One network is built per size (the 1,000 with `tests.bulk`, in seconds), then every page
+type is requested once to warm the caches a running site has warm (content types, site
+root paths, the navigation), and once counted. A failure lists every page over budget with
+its SQL.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Audience, EventDate, NetworkMeetingPage, TrainingPage
+from kinderschutz_cms.models import ContentPage, NetworkSettings
+from members.models import ContactPerson, MemberPage, MemberServiceTag
+from registrations.services.booking import register
+from registrations.tokens import personal_path
+from tests.bulk import bulk_add_children
+from tests.events.factories import at, make_audience, make_event, make_venue
+from tests.events.factories import make_index as make_calendar
+from tests.members.factories import make_agreement, make_member_index, make_signatory, sector
+from tests.news.factories import make_article
+from tests.news.factories import make_index as make_news_index
+from tests.registration.factories import (
+    make_fachtag_event,
+    make_registration_event,
+    service_data,
+)
+
+BUDGET = 10
+SIZES = [10, 1000]
+
+
+def _members(directory, size):
+    sectors = [sector("schule"), sector("beratungsstellen"), sector("sonstige")]
+    pages = bulk_add_children(
+        directory,
+        [
+            MemberPage(
+                title=f"Mitglied {i:04d}",
+                slug=f"mitglied-{i:04d}",
+                sector=sectors[i % 3],
+                town=["Musterstadt", "Lindenau"][i % 2],
+                postcode="31134",
+                description="<p>Beratung für Familien.</p>",
+            )
+            for i in range(size)
+        ],
+    )
+    ContactPerson.objects.bulk_create(
+        ContactPerson(page=page, name=f"Person {i}", phone="05121 1", is_isef=i % 3 == 0)
+        for i, page in enumerate(pages)
+    )
+    from taggit.models import Tag
+
+    tags = [Tag.objects.create(name=f"Angebot {n}", slug=f"angebot-{n}") for n in range(4)]
+    MemberServiceTag.objects.bulk_create(
+        MemberServiceTag(content_object=page, tag=tags[i % 4]) for i, page in enumerate(pages)
+    )
+    return pages
+
+
+def _events(calendar, size, venue, audience):
+    pages = bulk_add_children(
+        calendar,
+        [
+            TrainingPage(title=f"Fortbildung {i:04d}", slug=f"fortbildung-{i:04d}", venue=venue)
+            for i in range(size)
+        ],
+    )
+    EventDate.objects.bulk_create(
+        EventDate(page=page, start=at(1 + i % 300, 9), end=at(1 + i % 300, 12), sort_order=0)
+        for i, page in enumerate(pages)
+    )
+    through = TrainingPage.audiences.through
+    through.objects.bulk_create(through(eventpage=page, audience=audience) for page in pages)
+    # Past events, for the archive.
+    past = bulk_add_children(
+        calendar,
+        [TrainingPage(title=f"Vergangen {i:04d}", slug=f"vergangen-{i:04d}") for i in range(size)],
+    )
+    EventDate.objects.bulk_create(
+        EventDate(page=page, start=at(-1 - i % 300, 9), end=at(-1 - i % 300, 12))
+        for i, page in enumerate(past)
+    )
+
+
+def build_network(home, size):
+    """A network with every public page type, `size` members and `size` upcoming events;
+    returns {page type: (url, GET parameters, expected status)}."""
+    content = ContentPage(title="Meldewege", slug="meldewege", show_in_menus=True)
+    content.body = [("paragraph", "<p>Bei gewichtigen Anhaltspunkten …</p>")]
+    home.add_child(instance=content)
+    legal = {}
+    for slug in ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache"):
+        legal[slug] = home.add_child(instance=ContentPage(title=slug.title(), slug=slug))
+    NetworkSettings.objects.update_or_create(
+        site=home.get_site(),
+        defaults={
+            "network_name": "Netzwerk Testland",
+            "coordination_email": "netzwerk@example.org",
+            "reporting_page": content,
+            "imprint_page": legal["impressum"],
+            "privacy_page": legal["datenschutz"],
+            "accessibility_page": legal["barrierefreiheit"],
+            "easy_language_page": legal["leichte-sprache"],
+        },
+    )
+
+    directory = make_member_index(parent=home, show_in_menus=True)
+    members = _members(directory, size)
+    agreement = make_agreement(home, show_in_menus=True)
+    for member in members[:20]:
+        make_signatory(page=agreement, member=member)
+
+    calendar = make_calendar(home)
+    calendar.show_in_menus = True
+    calendar.save()
+    venue, audience = make_venue(), make_audience()
+    training = make_registration_event(
+        calendar, venue=venue, audiences=[audience], speakers=[("Dr. Maria Beispiel", "Ärztin")]
+    )
+    fachtag = make_fachtag_event(calendar, venue=venue)
+    meeting = make_event(calendar, "Netzwerktreffen", cls=NetworkMeetingPage, venue=venue)
+    _events(calendar, size, venue, audience)
+    registration = register(training, service_data())
+
+    news = make_news_index(home, show_in_menus=True)
+    article = make_article(news, tags=["Fachtag"])
+    make_article(news, title="Neue Ansprechperson", date=datetime.date(2026, 2, 1))
+    for page in (home, news, article):
+        page.save_revision().publish()
+    assert Audience.objects.count() == 1
+
+    return {
+        "home page": ("/", {}, 200),
+        "content page": (content.url, {}, 200),
+        "member directory": (directory.url, {}, 200),
+        "member directory, filtered": (directory.url, {"q": "Mitglied", "isef": "on"}, 200),
+        "member page": (members[0].url, {}, 200),
+        "agreement page": (agreement.url, {}, 200),
+        "calendar": (calendar.url, {}, 200),
+        "calendar, filtered": (calendar.url, {"zielgruppe": "kita"}, 200),
+        "calendar archive": (calendar.url + "archiv/", {}, 200),
+        "training page": (training.url, {}, 200),
+        "Fachtag page": (fachtag.url, {}, 200),
+        "network meeting page": (meeting.url, {}, 200),
+        "registration form": (training.url + "anmelden/", {}, 200),
+        "Fachtag registration form": (fachtag.url + "anmelden/", {}, 200),
+        "personal registration page": (personal_path(registration), {}, 200),
+        "news index": (news.url, {}, 200),
+        "news article": (article.url, {}, 200),
+        "search": ("/suche/", {"q": "Fortbildung"}, 200),
+        "404 page": ("/gibt-es-nicht/", {}, 404),
+    }
+
+
+def count(client, url, params, status):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == status, url
+    return queries.captured_queries
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_public_page_type_within_the_query_budget(client, home_page, size):
+    cache.clear()
+    pages = build_network(home_page, size)
+    for url, params, status in pages.values():
+        assert client.get(url, params).status_code == status, url  # warm, as a running site
+    over = {}
+    for name, (url, params, status) in pages.items():
+        queries = count(client, url, params, status)
+        if len(queries) > BUDGET:
+            over[name] = queries
+    report = "\n\n".join(
+        f"{name}: {len(queries)} queries\n" + "\n".join(q["sql"][:300] for q in queries)
+        for name, queries in over.items()
+    )
+    assert not over, f"over {BUDGET} queries at {size}:\n{report}"
