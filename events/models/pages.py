@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Max, Min
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -268,6 +269,11 @@ class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
     def registration_end(self):
         last = self.dates.order_by("-end").first()
         return last.end if last else None
+
+    def registration_span(self):
+        """The first start and the last end of the dates in one query (None, None without)."""
+        span = self.dates.aggregate(start=Min("start"), end=Max("end"))
+        return span["start"], span["end"]
 
     def registration_workshop_slots(self):
         from .schedule import TimeSlot
