@@ -80,7 +80,8 @@ class RegistrationPageMixin(models.Model):
     The host page provides (the registrations app asks only through these):
 
     - `registration_start()` / `registration_end()`: the first start and the last end of
-      its dates (aware datetimes) or None;
+      its dates (aware datetimes) or None; `registration_span()` both at once (the
+      default asks the two methods; a host may read them in one query);
     - `is_cancelled`: whether the organiser cancelled the event;
     - `registration_workshop_slots()`: its time slots that offer parallel workshops, each
       with `.workshops.all()` (workshops have `title`, `capacity`, `time_slot_id`);
@@ -215,6 +216,10 @@ class RegistrationPageMixin(models.Model):
 
     def registration_end(self):
         raise NotImplementedError
+
+    def registration_span(self):
+        """(`registration_start()`, `registration_end()`)."""
+        return self.registration_start(), self.registration_end()
 
     def registration_workshop_slots(self):
         raise NotImplementedError

@@ -81,11 +81,13 @@ def seat_state(event, now=None, email_normalised=None):
 
 
 def workshop_seats_taken(workshop_ids):
-    """{workshop_id: confirmed bookings} for the given workshops (one query)."""
+    """{workshop_id: confirmed bookings} for the given workshops (one query, none
+    without workshops)."""
+    workshop_ids = list(workshop_ids)
+    if not workshop_ids:
+        return {}
     rows = (
-        WorkshopBooking.objects.filter(
-            workshop_id__in=list(workshop_ids), status=BookingStatus.CONFIRMED
-        )
+        WorkshopBooking.objects.filter(workshop_id__in=workshop_ids, status=BookingStatus.CONFIRMED)
         .values("workshop_id")
         .annotate(n=Count("id"))
     )

@@ -33,9 +33,15 @@ class InvalidToken(Exception):
     """Tampered, revoked, unknown or expired; views answer 404 with a German message."""
 
 
-def expiry_for(registration):
+_UNREAD = object()
+
+
+def expiry_for(registration, end=_UNREAD):
+    """When the personal links of `registration` expire (a timestamp): days after the
+    event's last end. `end`: that end, if the caller has read it."""
     days = int(conf.get("REGISTRATION_LINK_DAYS_AFTER_EVENT"))
-    end = registration.event.registration_end()
+    if end is _UNREAD:
+        end = registration.event.registration_end()
     base = end if end is not None else registration.created_at + timedelta(days=365)
     return int((base + timedelta(days=days)).timestamp())
 
@@ -49,12 +55,13 @@ def make_token(registration, expires=None, purpose=MANAGE):
     return signing.dumps(payload, salt=SALTS[purpose], compress=True)
 
 
-def personal_path(registration, name="registration_links:registration_detail"):
-    """The site-relative path of the personal view `name` with the token of its purpose."""
+def personal_path(registration, name="registration_links:registration_detail", expires=None):
+    """The site-relative path of the personal view `name` with the token of its purpose
+    (`expires`: the token's expiry if the caller has it, see `expiry_for`)."""
     from django.urls import reverse
 
     purpose = VIEW_PURPOSES.get(name, MANAGE)
-    return reverse(name, args=[make_token(registration, purpose=purpose)])
+    return reverse(name, args=[make_token(registration, expires=expires, purpose=purpose)])
 
 
 def read_token(token, now=None, purpose=MANAGE):

@@ -26,7 +26,7 @@ from .errors import RegistrationError
 from .forms import RegistrationForm, WorkshopChangeForm
 from .models import RegistrationStatus
 from .services import booking, workshops
-from .tokens import CONFIRM, InvalidToken, personal_path, read_token
+from .tokens import CONFIRM, InvalidToken, expiry_for, personal_path, read_token
 
 FORM_TEMPLATE = "registrations/registration_form.html"
 
@@ -133,13 +133,14 @@ def _route_url(request, event, name):
     return event.get_url(request) + event.reverse_subpage(name)
 
 
-def _outcome_url(request, event, registration):
+def _outcome_url(request, event, registration, end):
     """Where the person goes after submitting: with double opt-in a "check your mail"
     page without any token (the confirmation secret is only in the e-mail), else the
-    personal link's page with the outcome."""
+    personal link's page with the outcome (`end`: the event's last end, read with its
+    first start)."""
     if registration.status == RegistrationStatus.PENDING_EMAIL:
         return _route_url(request, event, "registration_sent")
-    return personal_path(registration) + "?neu=1"
+    return personal_path(registration, expires=expiry_for(registration, end)) + "?neu=1"
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,7 +155,7 @@ def registration_form_view(request, event):
 
     # The seats are counted under the lock (`booking.register`); a full event without
     # waitlist is refused there ("full") and answered below like a closed one.
-    start = event.registration_start()
+    start, end = event.registration_span()
     info = queries.availability(event, start=start, taken=None)
 
     if not info.is_open:
@@ -197,7 +198,7 @@ def registration_form_view(request, event):
             _form_context(request, event, form, info, error.message),
             status=http_status(error),
         )
-    return HttpResponseRedirect(_outcome_url(request, event, registration))
+    return HttpResponseRedirect(_outcome_url(request, event, registration, end))
 
 
 @personal_page

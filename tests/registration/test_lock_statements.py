@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # page routing to the commit. (The test's own transaction never commits, so the e-mail's
 # hand-over to the task queue after the commit, one INSERT with the database queue, is
 # not run here.)
-POST_QUERIES = 17
+POST_QUERIES = 16
 # Under the lock: lock the event, count the seats (and look for an active registration of
 # the address and for expired holds, in the same query), insert the registration, insert
 # its outbox row.
