@@ -5,7 +5,9 @@ agreement reports are also listed under Wagtail's "Berichte" menu, where editors
 reports. Member and agreement pages themselves are edited in the page tree.
 """
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -118,3 +120,9 @@ def register_reviews_due_report():
         icon_name="date",
         order=1210,
     )
+
+
+@hooks.register("insert_global_admin_css")
+def report_css():
+    """Names in the reports wrap between words only (members/css/reports.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("members/css/reports.css"))
