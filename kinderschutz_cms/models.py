@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from . import home
 from .blocks import BodyBlock
+from .slugs import GermanSlugMixin
 
 
 def _page_link(verbose_name):
@@ -28,7 +29,7 @@ def _page_link(verbose_name):
     )
 
 
-class NetworkHomePage(Page):
+class NetworkHomePage(GermanSlugMixin, Page):
     """The network's front page: name, purpose and what is next.
 
     One installation may host several networks: each is a Wagtail Site whose root page is
@@ -79,7 +80,7 @@ class NetworkHomePage(Page):
         return context
 
 
-class ContentPage(Page):
+class ContentPage(GermanSlugMixin, Page):
     """A generic page: Meldewege, Datenschutz, Impressum, Erklärung zur Barrierefreiheit."""
 
     intro = models.TextField(_("Einleitung"), blank=True)

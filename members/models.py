@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock
+from kinderschutz_cms.slugs import GermanSlugMixin
 
 from .choices import DEFAULT_LEGAL_BASIS, ProviderKind
 from .forms import AgreementPageForm
@@ -56,7 +57,7 @@ class Sector(models.Model):
         return self.name
 
 
-class MemberIndexPage(Page):
+class MemberIndexPage(GermanSlugMixin, Page):
     """The directory of member organisations; its listing query lives in directory.py."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=["bold", "italic", "link"])
@@ -86,7 +87,7 @@ class MemberServiceTag(TaggedItemBase):
     )
 
 
-class MemberPage(Page):
+class MemberPage(GermanSlugMixin, Page):
     """One member organisation (Netzwerkpartner) with its contact persons."""
 
     provider_name = models.CharField(
@@ -214,7 +215,7 @@ class ContactPerson(Orderable):
         return self.name
 
 
-class AgreementPage(Page):
+class AgreementPage(GermanSlugMixin, Page):
     """One version of a cooperation agreement (Kooperationsvereinbarung) and its signatories.
 
     Every version is its own page; a new version names the one it replaces in `supersedes`.

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock
+from kinderschutz_cms.slugs import GermanSlugMixin
 
 from . import conf
 
@@ -37,7 +38,7 @@ LIST_RENDITION = "fill-640x360"
 MAX_TAG_LENGTH = 100
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(GermanSlugMixin, RoutablePageMixin, Page):
     """The list of articles ("Aktuelles") with tag filter, pagination and feeds."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -115,7 +116,7 @@ class NewsPageForm(WagtailAdminPageForm):
             self.fields["image_alt"].error_messages["required"] = ALT_TEXT_REQUIRED
 
 
-class NewsPage(Page):
+class NewsPage(GermanSlugMixin, Page):
     """An article: date, teaser, an image with alt text, body, tags, related pages."""
 
     date = models.DateField(_("Datum"), default=timezone.localdate)

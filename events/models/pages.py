@@ -29,13 +29,14 @@ from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.links import page_url
+from kinderschutz_cms.slugs import GermanSlugMixin
 from registrations.models import RegistrationPageMixin
 
 from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(GermanSlugMixin, RoutablePageMixin, Page):
     """The calendar: upcoming events, the archive, and the subscribable feed."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -117,7 +118,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
-class EventPage(RoutablePageMixin, RegistrationPageMixin, Page):
+class EventPage(GermanSlugMixin, RoutablePageMixin, RegistrationPageMixin, Page):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
     `online_access_link` is for registered participants only; it is never rendered on a
