@@ -442,3 +442,14 @@ def test_reviews_due_report_shows_the_review_date_in_words(admin_client, home_pa
     profile.preferred_language = "en"
     profile.save()
     assert re.search(r">\s*March 15, 2026\s*<", admin_client.get(url).content.decode())
+
+
+def test_sector_chooser_filters_by_a_search_query(admin_client, index_page):
+    sector("schule"), sector("gesundheitswesen")
+    form = admin_client.get(add_url("memberpage", index_page)).content.decode()
+    assert reverse("wagtailsnippetchoosers_members_sector:choose") in form  # the member's field
+    url = reverse("wagtailsnippetchoosers_members_sector:choose_results")
+    html = admin_client.get(url, {"q": "schu"}).content.decode()
+    assert "Schule" in html and "Gesundheitswesen" not in html
+    modal = admin_client.get(reverse("wagtailsnippetchoosers_members_sector:choose"))
+    assert 'name="q"' in modal.json()["html"]
