@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from kinderschutz_cms.slugs import german_slugify
 from members.choices import ProviderKind
 from members.models import (
     AgreementPage,
@@ -202,7 +203,7 @@ def member_specs(count):
             "index": i,
             "sector": sector_slug,
             "title": name,
-            "slug": slugify(name)[:240],
+            "slug": german_slugify(name)[:240],
             "provider_name": provider.format(town=town),
             "provider_kind": kind,
             "town": town,

@@ -15,6 +15,7 @@ from wagtail.search import index
 from . import frame, home, routing
 from .blocks import BodyBlock
 from .frame import RestrictionsFromCache
+from .slugs import GermanSlugMixin
 
 
 def _page_link(verbose_name):
@@ -29,7 +30,7 @@ def _page_link(verbose_name):
     )
 
 
-class NetworkHomePage(RestrictionsFromCache, Page):
+class NetworkHomePage(GermanSlugMixin, RestrictionsFromCache, Page):
     """The network's front page: name, purpose and what is next.
 
     One installation may host several networks: each is a Wagtail Site whose root page is
@@ -86,7 +87,7 @@ class NetworkHomePage(RestrictionsFromCache, Page):
         return context
 
 
-class ContentPage(RestrictionsFromCache, Page):
+class ContentPage(GermanSlugMixin, RestrictionsFromCache, Page):
     """A generic page: Meldewege, Datenschutz, Impressum, Erklärung zur Barrierefreiheit."""
 
     intro = models.TextField(_("Einleitung"), blank=True)

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock
 from kinderschutz_cms.frame import RestrictionsFromCache
+from kinderschutz_cms.slugs import GermanSlugMixin
 
 from .choices import DEFAULT_LEGAL_BASIS, ProviderKind
 from .forms import AgreementPageForm
@@ -57,7 +58,7 @@ class Sector(models.Model):
         return self.name
 
 
-class MemberIndexPage(RestrictionsFromCache, Page):
+class MemberIndexPage(GermanSlugMixin, RestrictionsFromCache, Page):
     """The directory of member organisations; its listing query lives in directory.py."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=["bold", "italic", "link"])
@@ -87,7 +88,7 @@ class MemberServiceTag(TaggedItemBase):
     )
 
 
-class MemberPage(RestrictionsFromCache, Page):
+class MemberPage(GermanSlugMixin, RestrictionsFromCache, Page):
     """One member organisation (Netzwerkpartner) with its contact persons."""
 
     provider_name = models.CharField(
@@ -218,7 +219,7 @@ class ContactPerson(Orderable):
         return self.name
 
 
-class AgreementPage(RestrictionsFromCache, Page):
+class AgreementPage(GermanSlugMixin, RestrictionsFromCache, Page):
     """One version of a cooperation agreement (Kooperationsvereinbarung) and its signatories.
 
     Every version is its own page; a new version names the one it replaces in `supersedes`.

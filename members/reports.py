@@ -17,10 +17,12 @@ from urllib.parse import quote
 import django_filters
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
@@ -80,15 +82,43 @@ class SiteFilterSet(WagtailFilterSet):
             del self.filters["site"]
 
 
+KEEP_WORDS = "ks-keep-words"  # a cell whose names wrap between words only (members/css/reports.css)
+
+
+class TextDateColumn(Column):
+    """A date as text in the language's long format ("15. März 2026", "March 15, 2026"),
+    where Wagtail's DateColumn shows "vor 3 Monaten" and the date only in a tooltip."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        if not value:
+            return ""
+        return format_date(value, pgettext("long date format", "j. F Y"))
+
+
 class CoordinatorReportView(SafeSpreadsheetExportMixin, ReportView):
     """A report for coordinators; see `may_see_reports`.
 
     Subclasses pass their rows through `permitted`, so that nobody sees rows of pages
     outside their part of the page tree (`page_field`: how a row reaches its page).
+    Above the table stands the number of rows (`total_label`).
     """
 
     any_permission_required = REPORT_PERMISSIONS
     page_field = ""
+    results_template_name = "members/admin/report_results.html"
+
+    def total_label(self, count):
+        """ "23 Netzwerkpartner ohne Unterschrift": the number of rows, in words."""
+        raise NotImplementedError
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        count = context.get("items_count")
+        if count is None:
+            count = len(context.get("object_list") or [])
+        context["report_total"] = self.total_label(count) % {"count": count}
+        return context
 
     @cached_property
     def permission_policy(self):
@@ -120,7 +150,11 @@ class SignColumn(TitleColumn):
 
 def _page_edit_column(label, accessor="title", id_accessor="pk"):
     return TitleColumn(
-        accessor, label=label, url_name="wagtailadmin_pages:edit", id_accessor=id_accessor
+        accessor,
+        label=label,
+        url_name="wagtailadmin_pages:edit",
+        id_accessor=id_accessor,
+        classname=KEEP_WORDS,
     )
 
 
@@ -148,7 +182,7 @@ class UnsignedMembersReportView(CoordinatorReportView):
         Column("town", label=_("Ort")),
         Column("email", label=_("E-Mail")),
         Column("phone", label=_("Telefon")),
-        DateColumn("last_signed_on", label=_("Zuletzt unterzeichnet (frühere Fassung)")),
+        TextDateColumn("last_signed_on", label=_("Zuletzt unterzeichnet (frühere Fassung)")),
         SignColumn("sign", label=_("Aktion")),
     ]
     list_export = ["title", "sector", "provider_name", "town", "email", "phone", "last_signed_on"]
@@ -186,6 +220,13 @@ class UnsignedMembersReportView(CoordinatorReportView):
         by_root = {site.root_page.path: agreement for site, agreement in self.agreements.items()}
         return self.permitted(unsigned_members_of_sites(by_root)).annotate(
             last_signed_on=Subquery(last_signature.values("signed_on")[:1])
+        )
+
+    def total_label(self, count):
+        return ngettext(
+            "%(count)s Netzwerkpartner ohne Unterschrift",
+            "%(count)s Netzwerkpartner ohne Unterschrift",
+            count,
         )
 
     @property
@@ -251,8 +292,8 @@ class ReviewsDueReportView(CoordinatorReportView):
     columns = [
         _page_edit_column(_("Vereinbarung")),
         Column("version", label=_("Fassung")),
-        DateColumn("next_review", label=_("Nächste Überprüfung")),
-        DateColumn("valid_from", label=_("Gültig ab")),
+        TextDateColumn("next_review", label=_("Nächste Überprüfung")),
+        TextDateColumn("valid_from", label=_("Gültig ab")),
         Column("status_string", label=_("Status")),
     ]
     list_export = ["title", "version", "next_review", "valid_from", "valid_until", "live"]
@@ -265,6 +306,13 @@ class ReviewsDueReportView(CoordinatorReportView):
         "live": _("Veröffentlicht"),
     }
     no_results_message = _("Keine Überprüfung fällig.")
+
+    def total_label(self, count):
+        return ngettext(
+            "%(count)s Vereinbarung mit fälliger Überprüfung",
+            "%(count)s Vereinbarungen mit fälliger Überprüfung",
+            count,
+        )
 
     def get_filterset_kwargs(self):
         kwargs = super().get_filterset_kwargs()
@@ -297,12 +345,12 @@ class IsefReportView(CoordinatorReportView):
     page_field = "page"
     export_filename = "insoweit-erfahrene-fachkraefte"
     columns = [
-        Column("name", label=_("Name")),
+        Column("name", label=_("Name"), classname=KEEP_WORDS),
         _page_edit_column(_("Netzwerkpartner"), accessor="page", id_accessor="page_id"),
         Column("phone", label=_("Telefon")),
         Column("email", label=_("E-Mail")),
         Column("languages", label=_("Sprachen")),
-        DateColumn("last_checked", label=_("Angaben geprüft am")),
+        TextDateColumn("last_checked", label=_("Angaben geprüft am")),
     ]
     list_export = ["name", "function", "page.title", "phone", "email", "languages", "last_checked"]
     export_headings = {
@@ -315,6 +363,13 @@ class IsefReportView(CoordinatorReportView):
         "last_checked": _("Angaben geprüft am"),
     }
     no_results_message = _("Noch keine insoweit erfahrenen Fachkräfte eingetragen.")
+
+    def total_label(self, count):
+        return ngettext(
+            "%(count)s insoweit erfahrene Fachkraft",
+            "%(count)s insoweit erfahrene Fachkräfte",
+            count,
+        )
 
     def get_queryset(self):
         return self.permitted(

@@ -5,12 +5,18 @@ agreement reports are also listed under Wagtail's "Berichte" menu, where editors
 reports. Member and agreement pages themselves are edited in the page tree.
 """
 
+from django import forms
+from django.db.models import Q
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_signing  # noqa: F401 (the "Unterzeichnung erfassen" view and buttons)
@@ -31,8 +37,42 @@ class ReportMenuItem(MenuItem):
         return may_see_reports(request.user)
 
 
+class SectorSearchForm(BaseFilterForm):
+    """The sector chooser's search box: sectors whose name or short name contains the term
+    (in the database; sectors are not in the search index)."""
+
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        widget=forms.TextInput(attrs={"placeholder": _("Suchen")}),
+        required=False,
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class SectorChooseView(ChooseView):
+    filter_form_class = SectorSearchForm
+
+
+class SectorChooseResultsView(ChooseResultsView):
+    filter_form_class = SectorSearchForm
+
+
+class SectorChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = SectorChooseView
+    choose_results_view_class = SectorChooseResultsView
+
+
 class SectorViewSet(SnippetViewSet):
     model = Sector
+    chooser_viewset_class = SectorChooserViewSet
     icon = "tag"
     menu_label = _("Bereiche")
     list_display = ["name", "slug"]
@@ -118,3 +158,9 @@ def register_reviews_due_report():
         icon_name="date",
         order=1210,
     )
+
+
+@hooks.register("insert_global_admin_css")
+def report_css():
+    """Names in the reports wrap between words only (members/css/reports.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("members/css/reports.css"))

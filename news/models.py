@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock
 from kinderschutz_cms.frame import RestrictionsFromCache, public_q
+from kinderschutz_cms.slugs import GermanSlugMixin
 
 from . import conf
 
@@ -38,7 +39,7 @@ LIST_RENDITION = "fill-640x360"
 MAX_TAG_LENGTH = 100
 
 
-class NewsIndexPage(RestrictionsFromCache, RoutablePageMixin, Page):
+class NewsIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, Page):
     """The list of articles ("Aktuelles") with tag filter, pagination and feeds."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -116,7 +117,7 @@ class NewsPageForm(WagtailAdminPageForm):
             self.fields["image_alt"].error_messages["required"] = ALT_TEXT_REQUIRED
 
 
-class NewsPage(RestrictionsFromCache, Page):
+class NewsPage(GermanSlugMixin, RestrictionsFromCache, Page):
     """An article: date, teaser, an image with alt text, body, tags, related pages."""
 
     date = models.DateField(_("Datum"), default=timezone.localdate)

@@ -30,13 +30,14 @@ from wagtail.search import index
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.frame import RestrictionsFromCache
 from kinderschutz_cms.links import page_url
+from kinderschutz_cms.slugs import GermanSlugMixin
 from registrations.models import RegistrationPageMixin
 
 from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
 
 
-class EventIndexPage(RestrictionsFromCache, RoutablePageMixin, Page):
+class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, Page):
     """The calendar: upcoming events, the archive, and the subscribable feed."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -137,7 +138,9 @@ def _date_order(date):
     return (date.start, date.sort_order or 0)
 
 
-class EventPage(RestrictionsFromCache, RoutablePageMixin, RegistrationPageMixin, Page):
+class EventPage(
+    GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, RegistrationPageMixin, Page
+):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
     `online_access_link` is for registered participants only; it is never rendered on a

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -405,3 +407,49 @@ def test_report_csv_has_a_bom_and_neutralises_formulas(
     cells = [row[column] for row in _csv(response)[1:]]
     assert "'" + FORMULA in cells
     assert FORMULA not in cells
+
+
+def test_reports_show_their_totals_above_the_table(admin_client, signed_network):
+    html = admin_client.get(reverse("members_unsigned:index")).content.decode()
+    assert "2 Netzwerkpartner ohne Unterschrift" in html
+    html = admin_client.get(reverse("members_reviews_due:index")).content.decode()
+    assert "1 Vereinbarung mit fälliger Überprüfung" in html
+    html = admin_client.get(reverse("members_isef:index")).content.decode()
+    assert "1 insoweit erfahrene Fachkraft" in html
+
+
+def test_report_names_are_not_broken_mid_word(admin_client, signed_network):
+    from django.contrib.staticfiles import finders
+
+    html = admin_client.get(reverse("members_unsigned:index")).content.decode()
+    assert 'class="ks-keep-words title"' in html
+    assert "members/css/reports.css" in html
+    css = Path(finders.find("members/css/reports.css")).read_text(encoding="utf-8")
+    assert "td.ks-keep-words" in css and "word-break: normal" in css
+    assert "overflow-wrap: normal" in css
+
+
+def test_reviews_due_report_shows_the_review_date_in_words(admin_client, home_page):
+    make_agreement(parent=home_page, slug="alt", next_review=datetime.date(2026, 3, 15))
+    url = reverse("members_reviews_due:index")
+    visible = re.compile(r">\s*15\. März 2026\s*<")  # as the cell's text, not a tooltip
+    assert visible.search(admin_client.get(url).content.decode())
+
+    admin_client.get(reverse("wagtailadmin_home"))
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_client.get(url).wsgi_request.user)
+    profile.preferred_language = "en"
+    profile.save()
+    assert re.search(r">\s*March 15, 2026\s*<", admin_client.get(url).content.decode())
+
+
+def test_sector_chooser_filters_by_a_search_query(admin_client, index_page):
+    sector("schule"), sector("gesundheitswesen")
+    form = admin_client.get(add_url("memberpage", index_page)).content.decode()
+    assert reverse("wagtailsnippetchoosers_members_sector:choose") in form  # the member's field
+    url = reverse("wagtailsnippetchoosers_members_sector:choose_results")
+    html = admin_client.get(url, {"q": "schu"}).content.decode()
+    assert "Schule" in html and "Gesundheitswesen" not in html
+    modal = admin_client.get(reverse("wagtailsnippetchoosers_members_sector:choose"))
+    assert 'name="q"' in modal.json()["html"]
