@@ -4,7 +4,8 @@ Runs on SQLite (a database file, IMMEDIATE transactions) and, with
 `bash scripts/with-postgres.sh .venv/bin/pytest ...`, on PostgreSQL (row locks). The
 control test replaces the locking function (`registrations.services.locking.locked_event`)
 by one that neither locks nor opens a transaction, and widens the window between counting
-and inserting (by slowing down `registrations.queries.seat_state`): then it must overbook,
+and inserting (`registrations.queries.seat_state` lets requests count in groups of three
+before any of them inserts): then it must overbook,
 which shows that the main test can fail.
 """
 
@@ -86,12 +87,16 @@ def test_control_without_the_lock_it_overbooks(big_event, monkeypatch):
     from registrations.services import locking
 
     count = queries.seat_state
+    # Requests count in groups of three before any of the group inserts: 50 is no multiple
+    # of three, so a group meets the last seats and all three confirm. A sleep alone (a
+    # timing window) once gave exactly 50 on a loaded machine.
+    together = threading.Barrier(3)
 
     def slow_count(*args, **kwargs):
         state = count(*args, **kwargs)
-        # Wide enough that other requests count in the window even on a loaded machine
-        # (0.05 s once gave exactly 50 while four other jobs shared the two cores).
-        time.sleep(0.2)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=10)
+        time.sleep(0.05)
         return state
 
     @contextlib.contextmanager
