@@ -81,6 +81,14 @@ class ConsentCheckbox(forms.CheckboxInput):
         return False
 
 
+def with_seats_left(title, seats_left):
+    """A workshop's choice label with its free seats, as both workshop forms show it."""
+    return ngettext("%(title)s (noch %(n)s Platz)", "%(title)s (noch %(n)s Plätze)", seats_left) % {
+        "title": title,
+        "n": seats_left,
+    }
+
+
 class RegistrationForm(forms.Form):
     # Every field about the person names its input purpose (WCAG 1.3.5, `autocomplete`);
     # error messages say what is expected, with an example (WCAG 3.3.3).
@@ -156,11 +164,7 @@ class RegistrationForm(forms.Form):
                     label = _("%(title)s – ausgebucht") % {"title": label}
                     disabled.append(str(workshop.pk))
                 elif workshop.seats_left is not None:
-                    label = ngettext(
-                        "%(title)s (noch %(n)s Platz)",
-                        "%(title)s (noch %(n)s Plätze)",
-                        workshop.seats_left,
-                    ) % {"title": label, "n": workshop.seats_left}
+                    label = with_seats_left(label, workshop.seats_left)
                 choices.append((str(workshop.pk), label))
             name = f"workshop_{slot.pk}"
             self.fields[name] = forms.ChoiceField(
@@ -328,11 +332,7 @@ class WorkshopChangeForm(forms.Form):
                     label = _("%(title)s – ausgebucht") % {"title": label}
                     disabled.append(str(workshop.pk))
             elif workshop.seats_left is not None:
-                label = ngettext(
-                    "%(title)s (noch %(n)s Platz)",
-                    "%(title)s (noch %(n)s Plätze)",
-                    workshop.seats_left,
-                ) % {"title": label, "n": workshop.seats_left}
+                label = with_seats_left(label, workshop.seats_left)
             choices.append((str(workshop.pk), label))
         self.fields["workshop"] = forms.ChoiceField(
             label=f"{slot.start:%H:%M}–{slot.end:%H:%M} {slot.title}",
