@@ -94,6 +94,8 @@ def was_sent_calendar(registration):
 
 def build_message(message):
     """The `EmailMultiAlternatives` for an outbox row (text, HTML, maybe the .ics)."""
+    if message.kind == EmailKind.PREPARED:
+        return _prepared_message(message)
     registration = message.registration
     event = registration.event if registration else message.event
     language = (registration.language if registration else None) or "de"
@@ -155,4 +157,19 @@ def build_message(message):
             cancellation_calendar_file(event),
             "text/calendar; method=CANCEL; charset=utf-8",
         )
+    return mail
+
+
+def _prepared_message(message):
+    """A message stored complete by `outbox.queue_prepared_email`."""
+    mail = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+    )
+    if message.body_html:
+        mail.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments.all():
+        mail.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return mail

@@ -509,6 +509,9 @@ class EmailKind(models.TextChoices):
     REMINDER = "reminder", _("Erinnerung")
     EVENT_CANCELLED = "event_cancelled", _("Veranstaltung abgesagt")
     COORDINATOR_NOTICE = "coordinator_notice", _("Benachrichtigung der Koordination")
+    # Written complete by another part of the product (members' links, barrier reports,
+    # certificates): subject, text and HTML are stored on the row, attachments beside it.
+    PREPARED = "prepared", _("Nachricht")
 
 
 class EmailStatus(models.TextChoices):
@@ -559,6 +562,9 @@ class EmailMessage(models.Model):
     created_at = models.DateTimeField(_("erstellt am"), default=timezone.now, db_index=True)
     last_attempt_at = models.DateTimeField(_("letzter Versuch"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    # Only for PREPARED messages; emptied once the message is sent (data minimisation).
+    body_text = models.TextField(_("Text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
 
     class Meta:
         verbose_name = _("E-Mail")
@@ -571,3 +577,21 @@ class EmailMessage(models.Model):
     def clean(self):
         if "\n" in self.recipient or "\r" in self.recipient:
             raise ValidationError({"recipient": _("Ungültige Adresse.")})
+
+
+class EmailAttachment(models.Model):
+    """A file sent with a PREPARED outbox message (e.g. a PDF receipt); deleted once sent."""
+
+    wagtail_reference_index_ignore = True
+
+    message = models.ForeignKey(EmailMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("Anhang")
+        verbose_name_plural = _("Anhänge")
+
+    def __str__(self):
+        return self.filename

@@ -71,6 +71,40 @@ def queue_email(
     return message
 
 
+def queue_prepared_email(recipient, subject, text, html="", attachments=(), *, throttle=False):
+    """Write a complete message (subject, text, optional HTML and attachments) to the
+    outbox now and send it after the commit, with the same retries as every mail.
+
+    For mails of other parts of the product (members' links, barrier reports,
+    certificates): the caller renders them in the recipient's language. `attachments`:
+    `(filename, content bytes, mimetype)` tuples. With `throttle` (mails a visitor's action
+    causes) the recipient's mail limit applies. Text, HTML and attachments are deleted
+    once the message is sent.
+    """
+    from ..models import EmailAttachment
+
+    if "\n" in recipient or "\r" in recipient:
+        raise ValueError("invalid recipient")
+    suppressed = bool(throttle and mail_limit_reached(recipient))
+    message = EmailMessage.objects.create(
+        kind=EmailKind.PREPARED,
+        recipient=recipient,
+        subject=" ".join(subject.split())[:255],
+        body_text=text,
+        body_html=html,
+        status=EmailStatus.SUPPRESSED if suppressed else EmailStatus.QUEUED,
+    )
+    EmailAttachment.objects.bulk_create(
+        EmailAttachment(message=message, filename=name, mimetype=mimetype, content=content)
+        for name, content, mimetype in attachments
+    )
+    if suppressed:
+        logger.warning("E-mail %s suppressed: mail limit of its recipient reached", message.pk)
+    else:
+        transaction.on_commit(lambda: enqueue_email(message.pk))
+    return message
+
+
 def notify_coordinators(registration):
     """A notice to each address in the event's `coordinator_emails` (never throttled)."""
     for address in split_email_list(registration.event.coordinator_emails):
@@ -160,7 +194,12 @@ def send_email_message(message_id):
         message.status = EmailStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-    message.save(update_fields=["status", "sent_at", "last_error"])
+    fields = ["status", "sent_at", "last_error"]
+    if message.kind == EmailKind.PREPARED and message.status == EmailStatus.SENT:
+        message.body_text = message.body_html = ""
+        fields += ["body_text", "body_html"]
+        message.attachments.all().delete()
+    message.save(update_fields=fields)
     if message.status == EmailStatus.FAILED and message.attempts < max_attempts():
         backend = send_email_message.get_backend()
         if backend.supports_defer:
