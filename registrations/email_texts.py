@@ -411,8 +411,7 @@ def sample_values(kind, site=None, language="de") -> dict[str, str]:
             "dates": format_dates([SampleDate(start, start + datetime.timedelta(hours=7))]),
             "place": "Kreishaus, Saal 2, Hauptstraße 1, 12345 Musterstadt",
             "event_link": f"{base}/veranstaltungen/fachtag-kinderschutz/",
-            "site_name": (site.site_name if site and site.site_name else "")
-            or getattr(settings, "WAGTAIL_SITE_NAME", ""),
+            "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),  # as build_message
             "workshops": "",
             "personal_link": f"{base}/anmeldung/beispiel/",
             "cancel_link": f"{base}/anmeldung/beispiel/stornieren/",

@@ -67,6 +67,28 @@ def test_override_changes_subject_and_body_of_the_confirmation(
     assert message.attachments[0][0].endswith(".ics")  # the calendar file stays
 
 
+def test_event_text_and_online_link_follow_the_override_for_seats_only(
+    index, django_capture_on_commit_callbacks
+):
+    online = make_registration_event(
+        index,
+        title="Online-Fortbildung",
+        capacity=1,
+        event_format="online",
+        online_access_link="https://meet.example.org/geheim-123",
+        confirmation_text="Bitte testen Sie vorher Ihr Mikrofon.",
+    )
+    make_text(online.get_site(), body="Hallo {name}, {personal_link}")
+    make_text(online.get_site(), kind="waitlist", body="Warteliste, {name}.")
+    seat = register(online, django_capture_on_commit_callbacks)
+    assert "Mikrofon" in seat.body and "https://meet.example.org/geheim-123" in seat.body
+    assert seat.body.count("/anmeldung/") == 1  # used in the text, not appended again
+    waiting = register(online, django_capture_on_commit_callbacks, email="w@example.org")
+    assert waiting.body.startswith("Warteliste, Eva Öztürk.")
+    assert "geheim-123" not in waiting.body and "Mikrofon" not in waiting.body
+    assert not waiting.attachments
+
+
 def test_other_site_keeps_the_default(event, other_site, django_capture_on_commit_callbacks):
     make_text(event.get_site())
     _site, sued_event = other_site
