@@ -1,7 +1,9 @@
 """What each e-mail says and how it is built.
 
 Each kind has `registrations/emails/<kind>.txt` and `.html` (both extend a shared base)
-and a subject here. Messages are rendered when they are sent (not when queued), in the
+and a subject here; coordinators may reword a kind per site and language
+(`EmailText`, rendered by `email_texts`; calendar file and links stay as below).
+Messages are rendered when they are sent (not when queued), in the
 registrant's language (German by default), from the registration's current state:
 the online access link and the calendar file go only to people who hold a confirmed seat.
 """
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kinderschutz_cms.links import absolute_url, page_url
 
+from . import email_texts
 from .models import EmailKind, RegistrationStatus
 
 SUBJECTS = {
@@ -92,6 +95,18 @@ def was_sent_calendar(registration):
     return registration is not None and registration.emails.filter(kind__in=SEAT_KINDS).exists()
 
 
+def email_text_for(event, kind, language):
+    """The coordinators' wording (`EmailText`) of `kind` for the event's site in
+    `language`, or None: then the templates write the message."""
+    from .models import EmailText
+
+    site = event.get_site() if event is not None else None
+    if site is None:
+        return None
+    language = "en" if (language or "de").startswith("en") else "de"
+    return EmailText.objects.filter(site=site, kind=kind, language=language).first()
+
+
 def build_message(message):
     """The `EmailMultiAlternatives` for an outbox row (text, HTML, maybe the .ics)."""
     if message.kind == EmailKind.PREPARED:
@@ -135,9 +150,21 @@ def build_message(message):
             context["cancel_url"] = personal_url(
                 registration, "registration_links:registration_cancel"
             )
-        text = render_to_string(f"registrations/emails/{message.kind}.txt", context)
-        html = render_to_string(f"registrations/emails/{message.kind}.html", context)
-        subject = subject_for(message.kind, event, language)
+        override = email_text_for(event, message.kind, language)
+        if override is not None:
+            rendered = email_texts.render(
+                override,
+                email_texts.values_from(context),
+                email_texts.extras_from(context, message.kind),
+            )
+            subject, text = rendered.subject, rendered.text
+            html = render_to_string(
+                "registrations/emails/custom.html", {**context, "body": rendered.html}
+            )
+        else:
+            text = render_to_string(f"registrations/emails/{message.kind}.txt", context)
+            html = render_to_string(f"registrations/emails/{message.kind}.html", context)
+            subject = subject_for(message.kind, event, language)
     mail = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -32,6 +32,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import path
+from wagtail.models import PreviewableMixin
 from wagtail.utils.decorators import cached_classmethod
 
 from . import conf
@@ -595,3 +596,89 @@ class EmailAttachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class EmailText(PreviewableMixin, models.Model):
+    """A coordinator's wording of one kind of e-mail on one site, in one language: subject
+    and text with `{placeholder}`s (rules and defaults: `registrations.email_texts`).
+
+    Without a row for a site, kind and language the e-mail is sent as the templates write
+    it. The text is checked on save (`clean`): only the kind's placeholders, no stray
+    braces.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("Website"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(
+        _("Art der E-Mail"),
+        max_length=30,
+        choices=[(kind.value, kind.label) for kind in EmailKind if kind != EmailKind.PREPARED],
+    )
+    language = models.CharField(
+        _("Sprache"),
+        max_length=10,
+        choices=[("de", _("Deutsch")), ("en", _("Englisch"))],
+        default="de",
+        help_text=_(
+            "Angemeldete, die die Seite auf Englisch nutzen, erhalten den englischen Text."
+        ),
+    )
+    subject = models.CharField(
+        _("Betreff"),
+        max_length=200,
+        help_text=_("Platzhalter in geschweiften Klammern, z. B. {event}."),
+    )
+    body = models.TextField(
+        _("Text"),
+        help_text=_(
+            "Platzhalter in geschweiften Klammern, z. B. {name}; die erlaubten stehen in der "
+            "Liste. Eine Leerzeile beginnt einen neuen Absatz. Eine Klammer als Text: {{ oder }}."
+        ),
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("E-Mail-Text")
+        verbose_name_plural = _("E-Mail-Texte")
+        ordering = ["site", "kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "language"], name="unique_email_text_per_site"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_language_display()})"
+
+    def clean(self):
+        from .email_texts import check
+
+        errors = {}
+        for name in ("subject", "body"):
+            try:
+                check(getattr(self, name) or "", self.kind)
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def rendered_sample(self):
+        """Subject, text and HTML with example values (preview and test e-mail)."""
+        from .email_texts import Extras, render, sample_values
+
+        language = self.language or "de"
+        site = self.site if self.site_id else None
+        with translation.override(language):
+            return render(self, sample_values(self.kind, site, language), Extras())
+
+    def get_preview_template(self, request, mode_name):
+        return "registrations/admin/email_text_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        try:
+            context["sample"] = self.rendered_sample()
+        except ValueError as error:
+            context["error"] = str(error)
+        return context

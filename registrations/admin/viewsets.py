@@ -45,6 +45,7 @@ from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
+from .email_texts import EmailTextViewSet
 from .exports import person_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
@@ -392,7 +393,7 @@ class EmailMessageViewSet(ModelViewSet):
 
 
 class RegistrationAdminGroup(ModelViewSetGroup):
-    items = (RegistrationViewSet, EmailMessageViewSet)
+    items = (RegistrationViewSet, EmailMessageViewSet, EmailTextViewSet)
     menu_label = _("Anmeldungen")
     menu_icon = "group"
     menu_name = "registrations-menu"
