@@ -19,6 +19,7 @@ each network of an installation names its own host (`kinderschutz_cms.links`).
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -68,7 +69,7 @@ def open_graph(page, request: HttpRequest, *, site_name: str, title: str = "") -
         "og:locale": OG_LOCALES.get(language, "de_DE"),
     }
     if description:
-        properties["og:description"] = " ".join(str(description).split())[:300]
+        properties["og:description"] = " ".join(strip_tags(str(description)).split())[:300]
     image = page.social_image() if hasattr(page, "social_image") else None
     if image is not None:
         rendition = image.get_rendition("width-1000")  # the one the article shows
