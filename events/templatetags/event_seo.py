@@ -13,9 +13,9 @@ register = template.Library()
 def event_json_ld(context):
     """`<script type="application/ld+json">` for the page in `context`: no query of its
     own (the dates come from the page's context, the seats are the registration box's
-    `registration_availability`, the settings come from the frame cache)."""
+    `registrations.queries.page_availability`, the settings come from the frame cache)."""
+    import registrations.queries
     from kinderschutz_cms.models import NetworkSettings
-    from registrations.templatetags.registration_tags import registration_availability
 
     page, request = context.get("page"), context.get("request")
     if page is None or request is None or not page.pk:
@@ -29,7 +29,9 @@ def event_json_ld(context):
         network = NetworkSettings.for_request(request)
         organizer_name = page.organiser_name or network.coordination_name or network.network_name
         organizer_url = "" if page.organiser_name else request.build_absolute_uri("/")
-    availability = registration_availability(page) if page.registration_enabled else None
+    availability = (
+        registrations.queries.page_availability(page) if page.registration_enabled else None
+    )
     data = jsonld.event_data(
         page,
         context.get("dates") or page.sorted_dates(),

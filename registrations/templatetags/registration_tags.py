@@ -14,11 +14,8 @@ register = template.Library()
 @register.simple_tag
 def registration_availability(page):
     """The `Availability` of an event (whether the form is offered, seats left), counted
-    once per page object: the registration box and the event's JSON-LD share it."""
-    cached = page.__dict__.get("_registration_availability")
-    if cached is None:
-        cached = page._registration_availability = queries.availability(page)
-    return cached
+    once per page object (`queries.page_availability`)."""
+    return queries.page_availability(page)
 
 
 @register.filter
