@@ -131,13 +131,28 @@ def _page_changed(sender, instance=None, **kwargs):
         invalidate()
 
 
+def _external_calendar_changed(sender, instance=None, update_fields=None, **kwargs):
+    """An external calendar's approval or "republish" changes the feed; recording a fetch
+    does not (its imports invalidate themselves, `events.external.import_items`)."""
+    if update_fields and set(update_fields) <= STATUS_FIELDS:
+        return
+    invalidate()
+
+
+STATUS_FIELDS = {"last_fetched_at", "last_success_at", "last_error", "event_count"}
+
+
 def connect():
     """Invalidate on every write that can change a feed (see the module docstring)."""
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .models import Audience, EventDate, Venue
+    from .models import Audience, EventDate, ExternalCalendar, Venue
 
+    post_save.connect(
+        _external_calendar_changed, sender=ExternalCalendar, dispatch_uid="events_feeds_external"
+    )
+    post_delete.connect(_changed, sender=ExternalCalendar, dispatch_uid="events_feeds_del_ext")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_changed, dispatch_uid=f"events_feeds_{id(signal)}")
     # Any page class: a saved or deleted page can be a calendar, an event or an ancestor

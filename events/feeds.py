@@ -117,26 +117,37 @@ def cached_response(request):
     return _set_headers(response, etag, last_modified)
 
 
-def calendar_chunks(dates, version, *, name, base_url, language):
-    """The calendar file of `dates` in pieces (see `ical_writer.calendar_chunks`)."""
+def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=()):
+    """The calendar file of `dates` in pieces (see `ical_writer.calendar_chunks`), then
+    `extra_entries` (re-published external events, `events.external`)."""
     with translation.override(language):
         cal = ical.calendar_header(name)
-        if version["count"]:
-            cal.add_component(
-                ical.calendar_timezone_for(version["first_start"], version["last_start"])
-            )
+        starts = [version["first_start"], version["last_start"]] if version["count"] else []
+        starts += [item.start for item in extra_entries if isinstance(item.start, datetime)]
+        if starts:
+            cal.add_component(ical.calendar_timezone_for(min(starts), max(starts)))
         head = cal.to_ical()
         tz = ical.calendar_timezone()
 
         def entries():
             for row in listing.feed_rows(dates):
                 yield ical.entry(row, url=f"{base_url}{iri_to_uri(row.slug)}/", tz=tz)
+            yield from extra_entries
 
         yield from ical_writer.calendar_chunks(head, entries())
 
 
 def calendar_response(
-    request, dates, *, name, parent, extra_version="", filename=None, query="", gate=None
+    request,
+    dates,
+    *,
+    name,
+    parent,
+    extra_version="",
+    filename=None,
+    query="",
+    gate=None,
+    extra_entries=(),
 ):
     """Answer a calendar request: 304 if unchanged, else the built calendar.
 
@@ -146,7 +157,8 @@ def calendar_response(
     the content depends on (the name, the filters). The moving window needs nothing
     extra: a date leaving it changes the count and id sum. `query` is the normalised
     filter string applied (`feed_cache`), `gate` the page whose view restrictions decide
-    whether the answer may be cached for everyone (default: `parent`).
+    whether the answer may be cached for everyone (default: `parent`). `extra_entries`
+    are written after the dates; `extra_version` must change with them.
     """
     token = feed_cache.generation()  # before any query: see feed_cache.store
     # The bytes also depend on the language (translated words) and on the site's address
@@ -179,6 +191,7 @@ def calendar_response(
             name=name,
             base_url=page_url(parent, request),
             language=language,
+            extra_entries=extra_entries,
         )
         if streamed:
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPE)

@@ -1,5 +1,5 @@
-"""Admin: the list of all events, venues and audiences (snippets), grouped in one
-"Veranstaltungen" menu."""
+"""Admin: the list of all events, venues and audiences (snippets) and the members' own
+calendars (`external_admin`), grouped in one "Veranstaltungen" menu."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .admin_listing import EventListingViewSet
+from .external_admin import ExternalCalendarViewSet
 from .models import Audience, Venue
 
 
@@ -36,7 +37,7 @@ class AudienceViewSet(SnippetViewSet):
 
 
 class EventSnippetsGroup(SnippetViewSetGroup):
-    items = (EventListingViewSet, VenueViewSet, AudienceViewSet)
+    items = (EventListingViewSet, VenueViewSet, AudienceViewSet, ExternalCalendarViewSet)
     menu_icon = "date"
     menu_label = _("Veranstaltungen")
     menu_name = "events"

@@ -1,4 +1,5 @@
-"""Non-page endpoints of the apps (feeds, personal links, search, language switch).
+"""Non-page endpoints of the apps (feeds, personal links, search, language switch,
+robots.txt and sitemap.xml).
 
 Kept apart from the project's urls.py so that an existing Wagtail site can include them
 with one line: `path("", include("kinderschutz_cms.site_urls"))` before Wagtail's urls.
@@ -8,9 +9,11 @@ News feeds are routes of the news index page (news/models.py), not listed here.
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import seo, views
 
 urlpatterns = [
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("suche/", views.search, name="kinderschutz_search"),  # no clash with a host's "search"
     # The language switch in the header: Django's view stores the choice in a cookie.
     path("sprache/", set_language, name="set_language"),

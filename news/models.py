@@ -173,6 +173,7 @@ class NewsPage(GermanSlugMixin, RestrictionsFromCache, Page):
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
+    og_type = "article"  # Open Graph (kinderschutz_cms.seo)
 
     class Meta:
         verbose_name = _("Nachricht")
@@ -182,6 +183,10 @@ class NewsPage(GermanSlugMixin, RestrictionsFromCache, Page):
         context = super().get_context(request, *args, **kwargs)
         context["news_index"] = self.get_parent().specific
         return context
+
+    def social_image(self):
+        """The image shown when the article is shared (Open Graph), or None."""
+        return self.image if self.image_id else None
 
     def clean(self):
         super().clean()

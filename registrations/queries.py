@@ -184,6 +184,15 @@ def availability(event, now=None, *, start=_UNKNOWN, taken=_UNKNOWN):
     return result
 
 
+def page_availability(event):
+    """`availability(event)` counted once per page object: the registration box and the
+    event page's search-engine data (`events.jsonld`) share one count per request."""
+    cached = event.__dict__.get("_registration_availability")
+    if cached is None:
+        cached = event._registration_availability = availability(event)
+    return cached
+
+
 def workshop_slots(event):
     """[(time_slot, [workshop, ...])] of the slots with parallel workshops, each workshop
     with `seats_left` (None = unlimited); 2 queries."""

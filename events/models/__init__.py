@@ -1,5 +1,6 @@
 """Models of the events app; import them from here (`from events.models import EventPage`)."""
 
+from .external import ExternalCalendar, ExternalEvent
 from .pages import (
     EventIndexPage,
     EventPage,
@@ -16,6 +17,8 @@ __all__ = [
     "EventDate",
     "EventIndexPage",
     "EventPage",
+    "ExternalCalendar",
+    "ExternalEvent",
     "FachtagPage",
     "NetworkMeetingPage",
     "Speaker",

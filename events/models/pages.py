@@ -24,7 +24,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
@@ -96,7 +96,16 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
         feed_url = page_url(self, request) + self.reverse_subpage("feed")
         if feed_query:
             feed_url += "?" + urlencode(feed_query)
+        # Members' own calendars (events.external): beside ours on the first page of
+        # the unfiltered upcoming list; one query.
+        external = []
+        if not archive and not filters and page.number == 1:
+            from ..external import upcoming_external
+
+            site = Site.find_for_request(request)
+            external = upcoming_external(site.pk) if site else []
         return {
+            "external_events": external,
             "archive": archive,
             "filter_form": form,
             "events": page,
@@ -124,13 +133,22 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
         filters = form.filters()
         name = self.title
         dates = feed_dates(apply_filters(visible_events(self), filters))
+        # Members' events only where a source chose it, and only in the unfiltered feed.
+        external, external_version = [], ""
+        if not filters:
+            from ..external import entries_version, republished_entries
+
+            site = Site.find_for_request(request)
+            external = republished_entries(site.pk) if site else []
+            external_version = entries_version(external)
         return calendar_response(
             request,
             dates,
             name=name,
             parent=self,
-            extra_version=f"{name}|{form.normalized_query()}",
+            extra_version=f"{name}|{form.normalized_query()}|{external_version}",
             query=normalised_query(request),
+            extra_entries=external,
         )
 
 

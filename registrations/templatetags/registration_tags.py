@@ -13,8 +13,9 @@ register = template.Library()
 
 @register.simple_tag
 def registration_availability(page):
-    """The `Availability` of an event (whether the form is offered, seats left)."""
-    return queries.availability(page)
+    """The `Availability` of an event (whether the form is offered, seats left), counted
+    once per page object (`queries.page_availability`)."""
+    return queries.page_availability(page)
 
 
 @register.filter

@@ -197,6 +197,9 @@ def _calendar(site):
         dates=[(at(20, 9), at(20, 16)), (at(27, 9), at(27, 16))],
         status="cancelled",
     )
+    from demo import external_calendars
+
+    external_calendars.build(site.home)  # members' own events beside ours
     return index
 
 

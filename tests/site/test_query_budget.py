@@ -90,6 +90,32 @@ def _events(calendar, size, venue, audience):
     )
 
 
+def _external_events(home, size):
+    """A trusted member calendar with `size` imported events (shown on the calendar)."""
+    from wagtail.models import Site
+
+    from events.models import ExternalCalendar, ExternalEvent
+
+    source = ExternalCalendar.objects.create(
+        name="Kinderschutzbund",
+        url="https://ksb.example.org/t.ics",
+        site=Site.objects.get(root_page=home),
+        trusted=True,
+    )
+    ExternalEvent.objects.bulk_create(
+        ExternalEvent(
+            source=source,
+            uid=f"e{i}@ksb",
+            title=f"Elternkurs {i}",
+            start=at(1 + i % 300, 18),
+            end=at(1 + i % 300, 20),
+            url="https://ksb.example.org/kurs",
+            last_seen=at(0),
+        )
+        for i in range(size)
+    )
+
+
 def build_network(home, size):
     """A network with every public page type, `size` members and `size` upcoming events;
     returns {page type: (url, GET parameters, expected status)}."""
@@ -129,6 +155,7 @@ def build_network(home, size):
     meeting = make_event(calendar, "Netzwerktreffen", cls=NetworkMeetingPage, venue=venue)
     _events(calendar, size, venue, audience)
     registration = register(training, service_data())
+    _external_events(home, size)
 
     news = make_news_index(home, show_in_menus=True)
     article = make_article(news, tags=["Fachtag"])
@@ -157,6 +184,8 @@ def build_network(home, size):
         "news article": (article.url, {}, 200),
         "search": ("/suche/", {"q": "Fortbildung"}, 200),
         "404 page": ("/gibt-es-nicht/", {}, 404),
+        "sitemap": ("/sitemap.xml", {}, 200),
+        "robots.txt": ("/robots.txt", {}, 200),
     }
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from demo import events as events_demo
+from demo import external_calendars as external_demo
 from demo import members as members_demo
 from demo import news as news_demo
 from demo import site as site_demo
@@ -35,5 +36,7 @@ class Command(BaseCommand):
             home = site_demo.build_site(stdout=self.stdout, base_url=options["url"])
             members_demo.build(home, members=options["members"], stdout=self.stdout)
             events_demo.build(home, events=options["events"], stdout=self.stdout)
+            if options["events"] is None:  # not in the bulk demo of benchmarks
+                external_demo.build(home, stdout=self.stdout)
             news_demo.build(home, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo-Netzwerk geladen."))
