@@ -26,7 +26,7 @@ from wagtail.admin.widgets import AdminDateInput
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .choices import RoundScope
-from .models import AgreementPage, Sector, SigningRound, Signatory
+from .models import AgreementPage, Sector, Signatory, SigningRound
 from .reports import may_see_reports, permitted_pages
 from .signing_rounds import (
     RoundNotOpen,
@@ -78,9 +78,9 @@ class StartRoundForm(forms.Form):
         self.fields["agreement"].queryset = (
             _permitted_agreements(user).live().order_by("-valid_from", "-pk")
         )
-        self.fields["agreement"].label_from_instance = lambda a: _(
-            "%(title)s, Fassung %(version)s"
-        ) % {"title": a.title, "version": a.version}
+        self.fields["agreement"].label_from_instance = lambda a: (
+            _("%(title)s, Fassung %(version)s") % {"title": a.title, "version": a.version}
+        )
 
 
 def index_view(request):
@@ -124,7 +124,9 @@ def start_view(request):
                 )
                 % {"count": count},
             )
-            return HttpResponseRedirect(reverse("members_signing:progress", args=[signing_round.pk]))
+            return HttpResponseRedirect(
+                reverse("members_signing:progress", args=[signing_round.pk])
+            )
     return TemplateResponse(
         request,
         "members/admin/signing_round_start.html",
@@ -203,15 +205,16 @@ def remind_view(request, round_id):
     if sent:
         messages.success(
             request,
-            ngettext(
-                "%(count)s Erinnerung verschickt.", "%(count)s Erinnerungen verschickt.", sent
-            )
+            ngettext("%(count)s Erinnerung verschickt.", "%(count)s Erinnerungen verschickt.", sent)
             % {"count": sent},
         )
     else:
         messages.info(
             request,
-            _("Keine Erinnerung verschickt: Heute wurde bereits erinnert, oder alle haben unterzeichnet."),
+            _(
+                "Keine Erinnerung verschickt: Heute wurde bereits erinnert, "
+                "oder alle haben unterzeichnet."
+            ),
         )
     return HttpResponseRedirect(reverse("members_signing:progress", args=[signing_round.pk]))
 
@@ -222,14 +225,18 @@ class WithdrawForm(forms.Form):
     def clean_withdrawn_on(self):
         value = self.cleaned_data["withdrawn_on"]
         if value > timezone.localdate() + datetime.timedelta(days=366):
-            raise forms.ValidationError(_("Bitte geben Sie ein Datum im nächsten Jahr oder früher an."))
+            raise forms.ValidationError(
+                _("Bitte geben Sie ein Datum im nächsten Jahr oder früher an.")
+            )
         return value
 
 
 def withdraw_view(request, signatory_id):
     if not may_see_reports(request.user):
         raise PermissionDenied
-    signatory = get_object_or_404(Signatory.objects.select_related("page", "member"), pk=signatory_id)
+    signatory = get_object_or_404(
+        Signatory.objects.select_related("page", "member"), pk=signatory_id
+    )
     agreement = signatory.page
     if not agreement.permissions_for_user(request.user).can_publish():
         raise PermissionDenied

@@ -17,6 +17,7 @@ Every function runs a fixed number of queries, whatever the number of members.
 """
 
 import datetime
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from wagtail.models import Page
@@ -112,9 +113,7 @@ def signatory_overview(agreement, page_number=None, per_page=SIGNATORIES_PER_PAG
     from django.core.paginator import Paginator
 
     valid = agreement.signatories.filter(member__live=True, withdrawn_on__isnull=True)
-    counts = list(
-        valid.values("member__sector").annotate(n=Count("pk")).order_by("member__sector")
-    )
+    counts = list(valid.values("member__sector").annotate(n=Count("pk")).order_by("member__sector"))
     sectors = Sector.objects.in_bulk([c["member__sector"] for c in counts if c["member__sector"]])
     by_sector = sorted(
         ((sectors.get(c["member__sector"]), c["n"]) for c in counts),

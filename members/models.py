@@ -456,3 +456,6 @@ class SigningInvitation(models.Model):
                 fields=["signing_round", "member", "email"], name="unique_invitation_per_round"
             )
         ]
+
+    def __str__(self):
+        return f"{self.member} – {self.email}"

@@ -65,9 +65,9 @@ from .models import (
     ContactPerson,
     MemberPage,
     Sector,
+    Signatory,
     SigningInvitation,
     SigningRound,
-    Signatory,
 )
 
 
@@ -387,7 +387,8 @@ def member_rows(signing_round):
         members = members.filter(sector_id=signing_round.sector_id)
     members = list(members.select_related("sector").order_by("title"))
     signatures = {
-        s.member_id: s for s in valid_signatures(agreement).filter(member__in=[m.pk for m in members])
+        s.member_id: s
+        for s in valid_signatures(agreement).filter(member__in=[m.pk for m in members])
     }
     invitations = {}
     for invitation in signing_round.invitations.order_by("sent_at", "pk"):

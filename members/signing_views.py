@@ -8,6 +8,8 @@ not cached, not indexed, and sent with `Referrer-Policy: no-referrer` so the tok
 leave the site through a link on the page (the agreement's PDF, the footer).
 """
 
+from contextlib import suppress
+
 from django import forms
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -30,7 +32,9 @@ class OnlineSignatureForm(forms.Form):
     authorised = forms.BooleanField(
         label=_("Ich bin berechtigt, für diese Organisation zu unterzeichnen."),
         error_messages={
-            "required": _("Bitte bestätigen Sie, dass Sie für die Organisation unterzeichnen dürfen.")
+            "required": _(
+                "Bitte bestätigen Sie, dass Sie für die Organisation unterzeichnen dürfen."
+            )
         },
     )
 
@@ -71,10 +75,9 @@ def signing_page(request, token):
     if signatory is None:
         form = OnlineSignatureForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            # a double submission or a second maintainer: the redirect says "bereits …"
+            with suppress(AlreadySigned):
                 sign_online(link, form.cleaned_data["name"], form.cleaned_data["function"])
-            except AlreadySigned:
-                pass
             return _no_referrer(HttpResponseRedirect(request.path + "?unterzeichnet=1"))
     context.update(
         form=form,

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from members import links
 from members.choices import RoundScope, SigningMethod
-from members.models import AgreementPage, SigningInvitation, Signatory
+from members.models import AgreementPage, Signatory, SigningInvitation
 from members.signing import Signature, record_signature
 from members.signing_rounds import (
     member_rows,
@@ -68,9 +68,7 @@ def _path(url):
     return "/" + url.split("/", 3)[3]
 
 
-def test_a_round_emails_each_maintainer_a_signing_link(
-    network, django_capture_on_commit_callbacks
-):
+def test_a_round_emails_each_maintainer_a_signing_link(network, django_capture_on_commit_callbacks):
     signing_round = _start(network, django_capture_on_commit_callbacks)
     assert sorted(m.to[0] for m in mail.outbox) == [
         "anna@kita.example",
@@ -150,7 +148,9 @@ def test_second_submission_and_second_maintainer_see_already_signed(
 
 
 @pytest.mark.parametrize("damage", ["tampered", "edit-purpose", "contact-removed", "unpublished"])
-def test_invalid_links_get_a_german_404(client, network, damage, django_capture_on_commit_callbacks):
+def test_invalid_links_get_a_german_404(
+    client, network, damage, django_capture_on_commit_callbacks
+):
     signing_round = _start(network, django_capture_on_commit_callbacks)
     url = _path(_link_for("anna@kita.example"))
     if damage == "tampered":
@@ -326,9 +326,13 @@ def test_progress_view_needs_permission(client, django_user_model, network):
     assert response.status_code in (302, 403)
 
 
-def test_superseded_version_keeps_its_signatories(home_page, network, django_capture_on_commit_callbacks):
+def test_superseded_version_keeps_its_signatories(
+    home_page, network, django_capture_on_commit_callbacks
+):
     old = network["agreement"]
-    Signatory.objects.create(page=old, member=network["school"], signed_on=datetime.date(2021, 1, 1))
+    Signatory.objects.create(
+        page=old, member=network["school"], signed_on=datetime.date(2021, 1, 1)
+    )
     new = make_agreement(
         network["index"], version="3.0", valid_from=datetime.date(2024, 1, 1), supersedes=old
     )
@@ -344,7 +348,11 @@ def test_superseded_version_keeps_its_signatories(home_page, network, django_cap
 
 def test_paper_signature_is_marked_on_paper(network, admin_user):
     row = record_signature(
-        Signature(member=network["kita"], agreement=network["agreement"], signed_on=datetime.date(2026, 1, 1)),
+        Signature(
+            member=network["kita"],
+            agreement=network["agreement"],
+            signed_on=datetime.date(2026, 1, 1),
+        ),
         user=admin_user,
     )
     assert row.method == SigningMethod.PAPER and row.signing_round is None
