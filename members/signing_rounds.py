@@ -144,8 +144,11 @@ def signing_url(token, base_url):
 
 
 def _base_url(agreement):
-    site = agreement.get_site()
-    return site.root_url if site else ""
+    """The public address of the agreement's site for links in e-mails
+    (`kinderschutz_cms.links.base_url`: WAGTAILADMIN_BASE_URL for the default site)."""
+    from kinderschutz_cms.links import base_url
+
+    return base_url(agreement.get_site())
 
 
 def _invitation_email(invitation, agreement, token, base_url, reminder=False):
