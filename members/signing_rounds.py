@@ -222,7 +222,7 @@ def send_reminders(signing_round, now=None):
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     with transaction.atomic():
         due = list(
-            signing_round.invitations.select_for_update()
+            signing_round.invitations.select_for_update(of=("self",))
             .exclude(Exists(signed))
             .exclude(reminded_at__gte=start_of_day)
             .exclude(contact__isnull=True)

@@ -49,7 +49,9 @@ def test_round_started_member_signs_and_it_shows(
     context = _log_in_as_coordinator(browser, live_server, django_user_model)
     admin = context.new_page()
     admin.goto(live_server.url + "/admin/members/signing-rounds/start/")
-    admin.get_by_label("Fassung der Vereinbarung").select_option(label=re.compile("Fassung 2.0"))
+    admin.get_by_label("Fassung der Vereinbarung").select_option(
+        label="Kooperationsvereinbarung Kinderschutz, Fassung 2.0"
+    )
     _assert_axe(admin, "Runde starten", main_only=True)
     admin.get_by_role("button", name="Runde starten und Einladungen senden").click()
     admin.wait_for_url(re.compile(r"/admin/members/signing-rounds/\d+/$"))
