@@ -4,8 +4,9 @@ GET shows the agreement (text and PDF) and the form; POST signs on behalf of the
 (`members.signing_rounds.sign_online`) and redirects back to the same address, which then
 says "unterzeichnet am …" (so does every later visit, also a second maintainer's). An
 invalid, expired or revoked link answers with a German 404 page. Responses are personal:
-not cached, not indexed, and sent with `Referrer-Policy: no-referrer` so the token does not
-leave the site through a link on the page (the agreement's PDF, the footer).
+not cached, not indexed, and sent with `Referrer-Policy: same-origin` so the token does not
+leave the site through a link on the page (`no-referrer` would make browsers send
+`Origin: null` with the form, which Django's CSRF check rightly refuses).
 """
 
 from contextlib import suppress
@@ -55,7 +56,7 @@ class OnlineSignatureForm(forms.Form):
 
 
 def _no_referrer(response):
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

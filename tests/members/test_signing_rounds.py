@@ -92,7 +92,7 @@ def test_member_signs_online_with_receipt_and_shows_publicly(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Wir schützen Kinder." in html and "Kita Sonnenschein" in html
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     # the authorisation is required; nothing is recorded without it
     refused = client.post(url, {"name": "Anna Leitung", "function": "Leitung"})
     assert refused.status_code == 200
@@ -371,3 +371,37 @@ def test_agreement_page_paginates_signatories(client, network):
     assert html.count("unterzeichnet am") == 50 and "Seite 1 von 2" in html
     second = client.get(network["agreement"].url, {"page": 2}).content.decode()
     assert second.count("unterzeichnet am") == 5
+
+
+def test_editor_publishing_a_form_opened_before_an_online_signature_keeps_it(
+    admin_client, network, django_capture_on_commit_callbacks
+):
+    """The editor's form has no row of a signature made online after it was opened: the
+    publish keeps the signature all the same."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    agreement = network["agreement"]
+    _start(network, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            _path(_link_for("anna@kita.example")),
+            {"name": "Anna Online", "function": "Leitung", "authorised": "on"},
+        )
+    data = nested_form_data(
+        {
+            "title": agreement.title,
+            "slug": agreement.slug,
+            "version": "2.1",
+            "valid_from": "2020-01-01",
+            "body": streamfield([]),
+            "signatories": inline_formset([]),
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+    )
+    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=(agreement.pk,)), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    agreement.refresh_from_db()
+    assert agreement.version == "2.1"
+    online = Signatory.objects.get(page=agreement)
+    assert (online.member, online.method) == (network["kita"], SigningMethod.ONLINE)
