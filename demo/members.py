@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from kinderschutz_cms.slugs import german_slugify
-from members.choices import ProviderKind
+from members.choices import ProviderKind, RoundScope, SigningMethod
 from members.models import (
     AgreementPage,
     ContactPerson,
@@ -21,6 +21,8 @@ from members.models import (
     MemberPage,
     Sector,
     Signatory,
+    SigningInvitation,
+    SigningRound,
 )
 
 INDEX_SLUG = "netzwerkpartner"
@@ -351,7 +353,54 @@ def build_agreements(home, members, today=None):
     )
     _sign(v1, [m for i, m in enumerate(members) if i % 7 != 3], datetime.date(2021, 4, 15))
     _sign(v2, [m for i, m in enumerate(members) if i % 2 == 0], datetime.date(2025, 4, 10))
+    _signing_round(v2, members)
     return v1, v2
+
+
+def _signing_round(agreement, members):
+    """A signing round in progress for `agreement` (once): of the members that have not
+    signed on paper, every other one was invited (its maintainers), some of those have
+    signed online since; the rest are not invited yet. Rows are written in bulk, without
+    e-mails (nobody receives demo mail) and without revisions (online signatures live
+    beside the revisions, see members.signing_rounds)."""
+    if agreement.signing_rounds.exists():
+        return
+    now = timezone.now()
+    signing_round = SigningRound.objects.create(agreement=agreement, scope=RoundScope.UNSIGNED)
+    SigningRound.objects.filter(pk=signing_round.pk).update(
+        started_at=now - datetime.timedelta(days=10)
+    )
+    invited = {m.pk: m for i, m in enumerate(members) if i % 4 == 1}
+    contacts = ContactPerson.objects.filter(page_id__in=invited).exclude(email="")
+    invitations = [
+        SigningInvitation(
+            signing_round=signing_round,
+            member=invited[contact.page_id],
+            contact=contact,
+            email=contact.email,
+            sent_at=now - datetime.timedelta(days=10),
+        )
+        for contact in contacts.order_by("page_id", "sort_order")
+    ]
+    SigningInvitation.objects.bulk_create(invitations)
+    first = {}
+    for invitation in invitations:
+        first.setdefault(invitation.member.pk, invitation)
+    signed = [m for i, m in enumerate(members) if i % 8 == 1]
+    Signatory.objects.bulk_create(
+        Signatory(
+            page=agreement,
+            member=member,
+            signed_on=timezone.localdate() - datetime.timedelta(days=n % 9),
+            signed_by_name=first[member.pk].contact.name,
+            signed_by_function=first[member.pk].contact.function,
+            method=SigningMethod.ONLINE,
+            signing_round=signing_round,
+            invitation=first[member.pk],
+        )
+        for n, member in enumerate(signed)
+        if member.pk in first
+    )
 
 
 def _sign(agreement, members, first_date):

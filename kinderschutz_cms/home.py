@@ -45,7 +45,11 @@ def member_stats(network: Page):
 
     agreement = current_agreement(network)
     signatories = (
-        Signatory.objects.filter(page=agreement, member__live=True).count() if agreement else 0
+        Signatory.objects.filter(
+            page=agreement, member__live=True, withdrawn_on__isnull=True
+        ).count()
+        if agreement
+        else 0
     )
     members = MemberPage.objects.live().filter(public_q()).filter(in_site(site_root_path(network)))
     return MemberStats(members=members.count(), signatories=signatories)

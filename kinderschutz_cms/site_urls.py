@@ -19,4 +19,5 @@ urlpatterns = [
     path("sprache/", set_language, name="set_language"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),  # calendar files answered from the cache
+    path("", include("members.urls")),  # the signing page of the agreement's signing links
 ]

@@ -51,7 +51,11 @@ def annotate_members(members, agreement_ids):
     )
     return members.annotate(
         sort_title=GermanSortKey("title"),
-        signed=Exists(Signatory.objects.filter(member=OuterRef("pk"), page_id__in=agreement_ids)),
+        signed=Exists(
+            Signatory.objects.filter(
+                member=OuterRef("pk"), page_id__in=agreement_ids, withdrawn_on__isnull=True
+            )
+        ),
         last_checked=Subquery(last_checked),
     )
 

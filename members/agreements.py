@@ -17,15 +17,14 @@ Every function runs a fixed number of queries, whatever the number of members.
 """
 
 import datetime
-from collections import Counter
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from wagtail.models import Page
 
 from kinderschutz_cms.sites import in_site, site_root_path
 
-from .models import AgreementPage, MemberPage, Signatory
+from .models import AgreementPage, MemberPage, Sector, Signatory
 
 
 def _today(today=None):
@@ -72,7 +71,9 @@ def unsigned_members_of_sites(agreements: dict[str, AgreementPage | None]):
     for root_path, agreement in agreements.items():
         of_site = in_site(root_path)
         if agreement is not None:
-            signed = Signatory.objects.filter(page=agreement, member=OuterRef("pk"))
+            signed = Signatory.objects.filter(
+                page=agreement, member=OuterRef("pk"), withdrawn_on__isnull=True
+            )
             of_site &= ~Exists(signed)
         condition |= of_site
     return MemberPage.objects.live().filter(condition).select_related("sector").order_by("title")
@@ -97,26 +98,38 @@ def agreements_due_for_review(today=None, within_days=90):
     )
 
 
-def signatory_overview(agreement):
-    """What an agreement page shows about its signatories, in one query.
+SIGNATORIES_PER_PAGE = 50
 
-    Returns a dict with `signatories` (live members only, newest accessions first, member
-    and sector selected), `signatory_count` and `signatories_by_sector` (a list of
-    (sector or None, count) in the sectors' sort order, sectors without signatures left out).
+
+def signatory_overview(agreement, page_number=None, per_page=SIGNATORIES_PER_PAGE):
+    """What an agreement page shows about its signatories, in three queries whatever their
+    number: valid signatures (not withdrawn) of live members.
+
+    Returns a dict with `signatory_count`, `signatories_by_sector` (a list of (sector or
+    None, count) in the sectors' sort order, sectors without signatures left out) and
+    `signatories`: one page (`page_number`, `per_page` rows) of the list, newest accessions
+    first, member and sector selected, as a Django `Page` (`signatories_page`).
     """
-    signatories = list(
-        agreement.signatories.filter(member__live=True)
-        .select_related("member", "member__sector")
-        .order_by("-signed_on", "member__title")
-    )
-    counts = Counter(s.member.sector for s in signatories)
+    from django.core.paginator import Paginator
+
+    valid = agreement.signatories.filter(member__live=True, withdrawn_on__isnull=True)
+    counts = list(valid.values("member__sector").annotate(n=Count("pk")).order_by("member__sector"))
+    sectors = Sector.objects.in_bulk([c["member__sector"] for c in counts if c["member__sector"]])
     by_sector = sorted(
-        counts.items(),
+        ((sectors.get(c["member__sector"]), c["n"]) for c in counts),
         key=lambda item: (item[0] is None, item[0].sort_order if item[0] else 0, str(item[0])),
     )
+    total = sum(n for _sector, n in by_sector)
+    ordered = valid.select_related("member", "member__sector").order_by(
+        "-signed_on", "member__title", "pk"
+    )
+    paginator = Paginator(ordered, per_page)
+    paginator.count = total  # known already: no COUNT query
+    page = paginator.get_page(page_number)
     return {
-        "signatories": signatories,
-        "signatory_count": len(signatories),
+        "signatories": list(page.object_list),
+        "signatories_page": page,
+        "signatory_count": total,
         "signatories_by_sector": by_sector,
     }
 
@@ -124,7 +137,7 @@ def signatory_overview(agreement):
 def signatures_of(member):
     """The live agreement versions `member` signed, newest signature first (one query)."""
     return list(
-        member.signatures.filter(page__live=True)
+        member.signatures.filter(page__live=True, withdrawn_on__isnull=True)
         .select_related("page")
         .order_by("-signed_on", "-page__valid_from")
     )

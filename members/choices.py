@@ -12,3 +12,18 @@ class ProviderKind(models.TextChoices):
 
 
 DEFAULT_LEGAL_BASIS = "§ 3 KKG, § 4 KKG, § 8a SGB VIII"
+
+
+class SigningMethod(models.TextChoices):
+    """How a member signed an agreement version: online through a signing link, or on paper
+    (recorded by the coordination)."""
+
+    PAPER = "paper", _("auf Papier")
+    ONLINE = "online", _("online")
+
+
+class RoundScope(models.TextChoices):
+    """Whom a signing round invites."""
+
+    UNSIGNED = "unsigned", _("Netzwerkpartner ohne gültige Unterschrift unter diese Fassung")
+    ALL = "all", _("alle Netzwerkpartner (nach einer Überarbeitung)")

@@ -11,6 +11,7 @@ reviews are due) live in `members/agreements.py`; the directory query in
 `members/directory.py`.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ from kinderschutz_cms.blocks import BodyBlock
 from kinderschutz_cms.frame import RestrictionsFromCache
 from kinderschutz_cms.slugs import GermanSlugMixin
 
-from .choices import DEFAULT_LEGAL_BASIS, ProviderKind
+from .choices import DEFAULT_LEGAL_BASIS, ProviderKind, RoundScope, SigningMethod
 from .forms import AgreementPageForm
 
 postcode_validator = RegexValidator(
@@ -306,11 +307,20 @@ class AgreementPage(GermanSlugMixin, RestrictionsFromCache, Page):
         from .agreements import current_agreement, signatory_overview
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(signatory_overview(self))
+        context.update(signatory_overview(self, request.GET.get("page")))
         current = current_agreement(self)  # of this agreement's own site
         context["current_agreement"] = current
         context["is_current"] = current is not None and current.pk == self.pk
         return context
+
+    def with_content_json(self, content):
+        """A revision as a page, with the signatures recorded outside the editor taken from
+        the database (online signatures, withdrawals): see `members.signing_rounds`."""
+        obj = super().with_content_json(content)
+        from .signing_rounds import merge_recorded_signatures
+
+        merge_recorded_signatures(obj)
+        return obj
 
 
 class Signatory(Orderable):
@@ -334,6 +344,33 @@ class Signatory(Orderable):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    method = models.CharField(
+        _("Art der Unterzeichnung"),
+        max_length=10,
+        choices=SigningMethod.choices,
+        default=SigningMethod.PAPER,
+    )
+    signing_round = models.ForeignKey(
+        "members.SigningRound",
+        verbose_name=_("Unterzeichnungsrunde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+    )
+    invitation = models.ForeignKey(
+        "members.SigningInvitation",
+        verbose_name=_("Einladung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField(_("Ausgetreten am"), null=True, blank=True)
+
+    # Signatures are not followed by Wagtail's reference index: an online signature is one
+    # INSERT, not a rebuild of the agreement's index (issue #19); see members.signing_rounds.
+    wagtail_reference_index_ignore = True
 
     panels = [
         FieldRowPanel([FieldPanel("member"), FieldPanel("signed_on")]),
@@ -352,3 +389,73 @@ class Signatory(Orderable):
 
     def __str__(self):
         return f"{self.member} – {self.signed_on:%d.%m.%Y}"
+
+
+class SigningRound(models.Model):
+    """The coordination invites members to sign one agreement version online
+    (`members.signing_rounds`)."""
+
+    agreement = models.ForeignKey(
+        AgreementPage,
+        verbose_name=_("Fassung der Vereinbarung"),
+        on_delete=models.CASCADE,
+        related_name="signing_rounds",
+    )
+    started_at = models.DateTimeField(_("Gestartet am"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Gestartet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scope = models.CharField(
+        _("Eingeladen werden"),
+        max_length=10,
+        choices=RoundScope.choices,
+        default=RoundScope.UNSIGNED,
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("Nur Bereich"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("Unterzeichnungsrunde")
+        verbose_name_plural = _("Unterzeichnungsrunden")
+
+    def __str__(self):
+        return _("Runde vom %(date)s") % {"date": f"{self.started_at:%d.%m.%Y}"}
+
+
+class SigningInvitation(models.Model):
+    """One maintainer of one member invited in a round (a signed SIGN link was e-mailed)."""
+
+    signing_round = models.ForeignKey(
+        SigningRound, on_delete=models.CASCADE, related_name="invitations"
+    )
+    member = models.ForeignKey(MemberPage, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        ContactPerson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(_("E-Mail"))
+    sent_at = models.DateTimeField(_("Eingeladen am"))
+    reminded_at = models.DateTimeField(_("Erinnert am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung zur Unterzeichnung")
+        verbose_name_plural = _("Einladungen zur Unterzeichnung")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signing_round", "member", "email"], name="unique_invitation_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.email}"

@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_signing  # noqa: F401 (the "Unterzeichnung erfassen" view and buttons)
 from .admin_listing import MemberListingViewSet
+from .admin_signing_rounds import SigningRoundViewSet
 from .models import Sector
 from .reports import (
     IsefReportView,
@@ -132,6 +133,7 @@ class NetworkViewSetGroup(ViewSetGroup):
         UnsignedMembersReportViewSet,
         ReviewsDueReportViewSet,
         IsefReportViewSet,
+        SigningRoundViewSet,
     )
 
 

@@ -182,6 +182,23 @@ def agreement_page(site):
     return Target(agreement.url)
 
 
+def signing_page(site):
+    """The page of a member's signing link (#13): the agreement and the signing form."""
+    from django.urls import reverse
+
+    from members import links
+    from members.signing_rounds import start_round
+    from tests.members.factories import make_contact
+
+    member = _directory(site).get_children().live().specific().first()
+    contact = make_contact(page=member, name="Anna Leitung", email="anna@kita.example")
+    agreement = make_agreement(parent=site.home, slug="vereinbarung-unterzeichnen")
+    agreement.save_revision().publish()
+    signing_round = start_round(agreement)
+    token = links.make_token(contact, links.SIGN, reference=signing_round.pk)
+    return Target(reverse("members_signing_page", args=[token]))
+
+
 def _calendar(site):
     from events.models import EventIndexPage
 
@@ -299,4 +316,5 @@ PAGES: dict[str, Callable[[SiteData], Target]] = {
     "news_page": news_page,
     "search_results": search_results,
     "not_found": not_found,
+    "signing_page": signing_page,
 }
