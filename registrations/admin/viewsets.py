@@ -45,6 +45,7 @@ from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
+from .certificates import certificate_batch_view, certificates_view
 from .exports import person_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
@@ -153,6 +154,15 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
                     priority=20,
                 )
             )
+            if self.request.user.has_perm("registrations.change_registration"):
+                buttons.append(
+                    HeaderButton(
+                        _("Teilnahmebescheinigungen"),
+                        url=reverse("registrations:certificates", args=[int(event_id)]),
+                        icon_name="doc-full",
+                        priority=25,
+                    )
+                )
         if self.show_export_buttons:
             buttons += [
                 HeaderButton(
@@ -316,6 +326,12 @@ class RegistrationViewSet(SnippetViewSet):
             path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
             path("teilnahme/<int:pk>/", attendance_mark_view, name="attendance_mark"),
             path("person/", person_view, name="person"),
+            path("bescheinigungen/<int:event_id>/", certificates_view, name="certificates"),
+            path(
+                "bescheinigungen/lauf/<int:pk>/",
+                certificate_batch_view,
+                name="certificate_batch",
+            ),
         ]
 
 

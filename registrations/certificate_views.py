@@ -1,0 +1,72 @@
+"""Certificates of attendance on the public site: the download from the personal link and
+the public verification page. The rules are `services.certificates`.
+
+The verification page is public and answers only "genuine: <name>, <event>, <dates>" or
+"not found"; it is rate-limited per client address
+(`KINDERSCHUTZ_CERTIFICATE_VERIFY_RATE_LIMIT`, through `spam.count_attempt`), never
+indexed, and answers any input without an error (a malformed number is "not found").
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kinderschutz_cms.client_ip import client_address, rate_limit_bucket
+
+from . import conf, spam
+from .models import Certificate
+from .services import certificates
+from .views import _invalid_link, _registration_or_404, personal_page
+
+VERIFY_TEMPLATE = "registrations/certificate_verify.html"
+
+
+@personal_page
+@require_http_methods(["GET"])
+def certificate_download(request, token):
+    """The person's certificate as PDF, if one was issued for this registration."""
+    registration = _registration_or_404(request, token)
+    certificate = (
+        Certificate.objects.filter(registration=registration).select_related("event").first()
+        if registration is not None
+        else None
+    )
+    if certificate is None:
+        return _invalid_link(request)
+    response = HttpResponse(
+        certificates.render_certificate(certificate), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{certificates.filename(certificate)}"'
+    return response
+
+
+@personal_page
+@require_http_methods(["GET"])
+def certificate_verify(request, number=None):
+    """GET /bescheinigung/pruefen/?nummer=… or /bescheinigung/<number>/: is it genuine?"""
+    typed = number if number is not None else request.GET.get("nummer", "")
+    typed = str(typed)[:100]
+    context = {"typed": typed, "certificate": None, "error": None, "searched": bool(typed)}
+    status = 200
+    if typed:
+        bucket = rate_limit_bucket(client_address(request))
+        limit = conf.limit("KINDERSCHUTZ_CERTIFICATE_VERIFY_RATE_LIMIT")
+        wait = spam.count_attempt("certificate-verify", bucket, limit)
+        if wait:
+            context["error"] = _(
+                "Zu viele Anfragen von Ihrem Anschluss. Bitte versuchen Sie es in einigen "
+                "Minuten erneut."
+            )
+            response = render(request, VERIFY_TEMPLATE, context, status=429)
+            response["Retry-After"] = str(int(wait))
+            return response
+        context["certificate"] = certificates.find(typed)
+        if context["certificate"] is None:
+            context["error"] = _(
+                "Zu dieser Nummer gibt es keine Teilnahmebescheinigung. Bitte prüfen Sie die "
+                "Schreibweise; eine gefälschte oder abgelaufene Bescheinigung wird hier nicht "
+                "bestätigt."
+            )
+            status = 404
+    return render(request, VERIFY_TEMPLATE, context, status=status)
