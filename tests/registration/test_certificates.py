@@ -152,11 +152,7 @@ def test_the_certificate_outlives_the_registration_until_its_own_retention(
     assert client.get(f"/bescheinigung/{certificate.number}/").status_code == 404
 
 
-def test_bulk_issuing_500_certificates_runs_as_chunked_tasks(
-    settings, index, django_capture_on_commit_callbacks
-):
-    settings.KINDERSCHUTZ_CERTIFICATE_TEMPLATE = "registrations/tests/certificate_minimal.html"
-    event = make_registration_event(index, "Fachtag 500", capacity=None)
+def _attendees(event, count):
     Registration.objects.bulk_create(
         Registration(
             event=event,
@@ -167,8 +163,11 @@ def test_bulk_issuing_500_certificates_runs_as_chunked_tasks(
             email=f"p{i}@example.org",
             email_normalised=f"p{i}@example.org",
         )
-        for i in range(500)
+        for i in range(count)
     )
+
+
+def _issue_counting_tasks(event, send, capture):
     enqueued = []
 
     def count(sender, task_result, **kwargs):
@@ -176,21 +175,48 @@ def test_bulk_issuing_500_certificates_runs_as_chunked_tasks(
 
     task_enqueued.connect(count)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            batch = certificates.start_batch(event)
+        with capture(execute=True):
+            batch = certificates.start_batch(event, send=send)
     finally:
         task_enqueued.disconnect(count)
-    assert enqueued.count("issue_chunk") == 10  # 500 in chunks of 50
     batch.refresh_from_db()
+    return batch, enqueued
+
+
+def test_bulk_issuing_500_certificates_runs_as_chunked_tasks(
+    index, django_capture_on_commit_callbacks
+):
+    """500 certificates in 10 tasks of 50, progress counted, nobody twice. Without the
+    e-mails here (each renders a PDF, minutes for 500 on a shared machine); the next test
+    sends them, and every stored certificate renders as a PDF on download."""
+    event = make_registration_event(index, "Fachtag 500", capacity=None)
+    _attendees(event, 500)
+    batch, enqueued = _issue_counting_tasks(event, False, django_capture_on_commit_callbacks)
+    assert enqueued.count("issue_chunk") == 10  # 500 in chunks of 50
     assert (batch.total, batch.done, batch.failed) == (500, 500, 0)
     assert batch.finished_at is not None
-    assert Certificate.objects.filter(event=event).count() == 500
-    pdfs = [a[1] for m in mail.outbox for a in m.attachments]
-    assert len(pdfs) == 500 and all(pdf.startswith(b"%PDF") for pdf in pdfs)
+    issued = Certificate.objects.filter(event=event, batch=batch)
+    assert issued.count() == 500 and issued.values("registration").distinct().count() == 500
+    assert certificates.render_certificate(issued.last()).startswith(b"%PDF")
     # a second run issues nobody twice
     again = certificates.start_batch(event)
     assert again.total == 0 and Certificate.objects.count() == 500
     assert CertificateBatch.objects.count() == 2
+
+
+def test_bulk_issuing_mails_every_certificate_as_a_pdf(
+    settings, index, django_capture_on_commit_callbacks
+):
+    settings.KINDERSCHUTZ_CERTIFICATE_CHUNK_SIZE = 2
+    event = make_registration_event(index, "Fachtag", capacity=None)
+    _attendees(event, 3)
+    batch, enqueued = _issue_counting_tasks(event, True, django_capture_on_commit_callbacks)
+    assert enqueued.count("issue_chunk") == 2 and batch.done == 3
+    numbers = set(Certificate.objects.values_list("number", flat=True))
+    attached = {name: pdf for m in mail.outbox for name, pdf, _type in m.attachments}
+    assert set(attached) == {f"Teilnahmebescheinigung-{n}.pdf" for n in numbers}
+    for name, pdf in attached.items():
+        assert name.removeprefix("Teilnahmebescheinigung-")[:-4] in pdf_text(pdf)
 
 
 def test_coordinator_issues_from_the_admin_and_sees_the_progress(
