@@ -1,5 +1,6 @@
-"""Certificates of attendance on the public site: the download from the personal link and
-the public verification page. The rules are `services.certificates`.
+"""After the event, on the public site: the certificate's download from the personal link,
+the public verification page, and materials for participants (`materials`). The rules
+are `services.certificates` and `materials`.
 
 The verification page is public and answers only "genuine: <name>, <event>, <dates>" or
 "not found"; it is rate-limited per client address
@@ -7,15 +8,15 @@ The verification page is public and answers only "genuine: <name>, <event>, <dat
 indexed, and answers any input without an error (a malformed number is "not found").
 """
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kinderschutz_cms.client_ip import client_address, rate_limit_bucket
 
-from . import conf, spam
-from .models import Certificate
+from . import conf, materials, spam
+from .models import Certificate, ParticipantMaterial
 from .services import certificates
 from .views import _invalid_link, _registration_or_404, personal_page
 
@@ -70,3 +71,23 @@ def certificate_verify(request, number=None):
             )
             status = 404
     return render(request, VERIFY_TEMPLATE, context, status=status)
+
+
+@personal_page
+@require_http_methods(["GET"])
+def material_download(request, token, pk):
+    """A document for participants only, for a confirmed registration of its event."""
+    registration = _registration_or_404(request, token)
+    material = (
+        ParticipantMaterial.objects.filter(
+            pk=pk, page_id=registration.event_id, document__isnull=False
+        )
+        .select_related("document")
+        .first()
+        if materials.may_see(registration)
+        else None
+    )
+    if material is None:
+        return _invalid_link(request)
+    document = material.document
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)

@@ -33,6 +33,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
 from wagtail.utils.decorators import cached_classmethod
 
 from . import conf
@@ -176,6 +177,15 @@ class RegistrationPageMixin(models.Model):
         ),
         FieldPanel("confirmation_text"),
         InlinePanel("registration_questions", label=_("Frage"), heading=_("Zusätzliche Fragen")),
+        InlinePanel(
+            "participant_materials",
+            label=_("Unterlage"),
+            heading=_("Unterlagen nur für Teilnehmende"),
+            help_text=_(
+                "Erscheinen nur über den persönlichen Link bestätigter Teilnehmender und in der "
+                "E-Mail „Unterlagen an Teilnehmende senden“, nie auf der öffentlichen Seite."
+            ),
+        ),
         MultiFieldPanel(
             [FieldPanel("privacy_notice"), FieldPanel("privacy_notice_version")],
             heading=_("Datenschutz"),
@@ -290,6 +300,45 @@ class RegistrationQuestion(AbstractFormField):
     class Meta(AbstractFormField.Meta):
         verbose_name = _("Frage")
         verbose_name_plural = _("Fragen")
+
+
+class ParticipantMaterial(Orderable):
+    """A document or link of an event for its participants only ("nur für Teilnehmende").
+
+    Shown on the personal-link page of confirmed registrations and sent with the
+    coordination's "Unterlagen an Teilnehmende senden"; never on the public page. The
+    document is served only through the personal link
+    (`certificate_views.material_download`); Wagtail's own document URL refuses it to
+    anyone without admin access (`wagtail_hooks.protect_participant_documents`).
+    Public materials stay in the event's "Unterlagen".
+    """
+
+    page = ParentalKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="participant_materials"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Dokument"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    url = models.URLField(_("oder Link"), blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("document"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Unterlage für Teilnehmende")
+        verbose_name_plural = _("Unterlagen für Teilnehmende")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if bool(self.document_id) == bool(self.url):
+            raise ValidationError(_("Bitte entweder ein Dokument oder einen Link angeben."))
 
 
 class RegistrationStatus(models.TextChoices):

@@ -26,6 +26,11 @@ urlpatterns = [
         name="certificate_download",
     ),
     path(
+        "anmeldung/<str:token>/unterlagen/<int:pk>/",
+        certificate_views.material_download,
+        name="material_download",
+    ),
+    path(
         "bescheinigung/pruefen/",
         certificate_views.certificate_verify,
         name="certificate_verify",

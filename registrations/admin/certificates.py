@@ -1,7 +1,8 @@
 """Certificates of attendance in the admin: issue them for an event in bulk (a
 `CertificateBatch` of tasks, `services.certificates.start_batch`) and follow the batch's
 progress. Reached from the registrations list filtered by an event (header button
-"Teilnahmebescheinigungen"). Issuing twice never duplicates a certificate."""
+"Teilnahmebescheinigungen"). Issuing twice never duplicates a certificate. Also the
+coordination's "Unterlagen an Teilnehmende senden" (`materials`)."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -10,7 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import Certificate, CertificateBatch
+from .. import materials
+from ..models import Certificate, CertificateBatch, Registration, RegistrationStatus
 from ..services import certificates
 from .scope import events_for, require
 
@@ -51,4 +53,28 @@ def certificate_batch_view(request, pk):
         request,
         "registrations/admin/certificate_batch.html",
         {"batch": batch, "event": batch.event},
+    )
+
+
+def send_materials_view(request, event_id):
+    """ "Unterlagen an Teilnehmende senden": GET confirms, POST mails every confirmed
+    participant the link to the materials (`materials.send_materials`)."""
+    require(request, "change")
+    event = get_object_or_404(events_for(request.user), pk=event_id)
+    if request.method == "POST":
+        count = materials.send_materials(event)
+        messages.success(
+            request, _("Unterlagen an %(count)s Teilnehmende gesendet.") % {"count": count}
+        )
+        return HttpResponseRedirect(reverse("registrations:index") + f"?event={event.pk}")
+    return TemplateResponse(
+        request,
+        "registrations/admin/send_materials.html",
+        {
+            "event": event,
+            "materials": materials.for_event(event),
+            "recipients": Registration.objects.filter(
+                event=event, status=RegistrationStatus.CONFIRMED, anonymised_at__isnull=True
+            ).count(),
+        },
     )

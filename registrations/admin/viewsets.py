@@ -45,7 +45,7 @@ from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
-from .certificates import certificate_batch_view, certificates_view
+from .certificates import certificate_batch_view, certificates_view, send_materials_view
 from .exports import person_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
@@ -161,6 +161,14 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
                         url=reverse("registrations:certificates", args=[int(event_id)]),
                         icon_name="doc-full",
                         priority=25,
+                    )
+                )
+                buttons.append(
+                    HeaderButton(
+                        _("Unterlagen an Teilnehmende senden"),
+                        url=reverse("registrations:send_materials", args=[int(event_id)]),
+                        icon_name="mail",
+                        priority=26,
                     )
                 )
         if self.show_export_buttons:
@@ -327,6 +335,7 @@ class RegistrationViewSet(SnippetViewSet):
             path("teilnahme/<int:pk>/", attendance_mark_view, name="attendance_mark"),
             path("person/", person_view, name="person"),
             path("bescheinigungen/<int:event_id>/", certificates_view, name="certificates"),
+            path("unterlagen/<int:event_id>/", send_materials_view, name="send_materials"),
             path(
                 "bescheinigungen/lauf/<int:pk>/",
                 certificate_batch_view,
