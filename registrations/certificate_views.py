@@ -8,6 +8,8 @@ The verification page is public and answers only "genuine: <name>, <event>, <dat
 indexed, and answers any input without an error (a malformed number is "not found").
 """
 
+from contextlib import suppress
+
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,12 +17,13 @@ from django.views.decorators.http import require_http_methods
 
 from kinderschutz_cms.client_ip import client_address, rate_limit_bucket
 
-from . import conf, materials, spam
+from . import conf, feedback, materials, spam
 from .models import Certificate, ParticipantMaterial
 from .services import certificates
 from .views import _invalid_link, _registration_or_404, personal_page
 
 VERIFY_TEMPLATE = "registrations/certificate_verify.html"
+FEEDBACK_TEMPLATE = "registrations/feedback_form.html"
 
 
 @personal_page
@@ -91,3 +94,26 @@ def material_download(request, token, pk):
         return _invalid_link(request)
     document = material.document
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
+
+
+@personal_page
+@require_http_methods(["GET", "POST"])
+def feedback_view(request, token):
+    """The anonymous feedback form of an attendee's event (once per personal link)."""
+    registration = _registration_or_404(request, token)
+    if registration is None or not registration.attended:
+        return _invalid_link(request)
+    event = registration.event
+    context = {"event": event, "page": event, "token": token, "form": None, "done": False}
+    if not feedback.may_answer(registration):
+        context["done"] = True
+        return render(request, FEEDBACK_TEMPLATE, context)
+    form, items = feedback.build_form(event, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with suppress(feedback.AlreadyAnswered):  # a second tab: the first answer counts
+            feedback.submit(registration, form, items)
+        context["done"] = True
+        context["thanks"] = True
+        return render(request, FEEDBACK_TEMPLATE, context)
+    context["form"] = form
+    return render(request, FEEDBACK_TEMPLATE, context, status=400 if form.is_bound else 200)

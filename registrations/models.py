@@ -13,6 +13,7 @@ declares (see there).
 """
 
 import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -58,9 +59,25 @@ DEFAULT_PRIVACY_NOTICE = gettext_noop(
 )
 
 
+# Certificates of attendance outlive the registration (`services.certificates`).
+CERTIFICATE_PRIVACY_NOTE = gettext_noop(
+    "Wer teilgenommen hat, kann eine Teilnahmebescheinigung erhalten. Name, Veranstaltung, "
+    "Termine und Nummer der Bescheinigung bewahren wir %(days)s Tage nach der Ausstellung "
+    "auf, damit ihre Echtheit geprüft werden kann; die Prüfseite zeigt nur Name und "
+    "Veranstaltung."
+)
+
+
 def default_privacy_notice():
-    """The default notice with the configured retention period (in the active language)."""
-    return gettext(DEFAULT_PRIVACY_NOTICE) % {"days": int(conf.get("REGISTRATION_RETENTION_DAYS"))}
+    """The default notice with the configured retention periods of registrations and
+    certificates (in the active language)."""
+    notice = gettext(DEFAULT_PRIVACY_NOTICE) % {
+        "days": int(conf.get("REGISTRATION_RETENTION_DAYS"))
+    }
+    certificates = gettext(CERTIFICATE_PRIVACY_NOTE) % {
+        "days": int(conf.get("KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS"))
+    }
+    return f"{notice} {certificates}"
 
 
 def validate_email_list(value):
@@ -177,6 +194,15 @@ class RegistrationPageMixin(models.Model):
         ),
         FieldPanel("confirmation_text"),
         InlinePanel("registration_questions", label=_("Frage"), heading=_("Zusätzliche Fragen")),
+        InlinePanel(
+            "feedback_questions",
+            label=_("Frage"),
+            heading=_("Feedback nach der Veranstaltung"),
+            help_text=_(
+                "Optional. Teilnehmende erhalten nach der Veranstaltung einen Link; die "
+                "Antworten sind anonym. Bewertung 1–5: Auswahl mit den Optionen 1 bis 5."
+            ),
+        ),
         InlinePanel(
             "participant_materials",
             label=_("Unterlage"),
@@ -419,6 +445,7 @@ class Registration(models.Model):
     attended = models.BooleanField(_("teilgenommen"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    feedback_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -830,3 +857,51 @@ class CertificateSettings(BaseSiteSetting):
         """(heading, body, footnote) in `language` ("en" or German)."""
         suffix = "en" if (language or "de").startswith("en") else "de"
         return tuple(getattr(self, f"{name}_{suffix}") for name in ("heading", "body", "footnote"))
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+class FeedbackQuestion(AbstractFormField):
+    """A question of an event's optional feedback survey (Wagtail's FormBuilder fields).
+    A rating is a choice field with the options 1 to 5 (averaged in the results)."""
+
+    page = ParentalKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="feedback_questions"
+    )
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("Feedback-Frage")
+        verbose_name_plural = _("Feedback-Fragen")
+
+
+class FeedbackResponse(models.Model):
+    """One anonymous answer set: no link to a registration, a random key (no insertion
+    order) and only the day it was given."""
+
+    wagtail_reference_index_ignore = True
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="feedback_responses"
+    )
+    answers = models.JSONField(default=dict)
+    submitted_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("Feedback")
+        verbose_name_plural = _("Feedback")
+
+    def __str__(self):
+        return str(self.submitted_on)
+
+
+class FeedbackUse(models.Model):
+    """That a personal link was used for feedback: a keyed hash of the registration (see
+    `feedback.marker`), nothing else; one answer per link."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    marker = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.marker[:8]

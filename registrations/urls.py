@@ -30,6 +30,7 @@ urlpatterns = [
         certificate_views.material_download,
         name="material_download",
     ),
+    path("anmeldung/<str:token>/feedback/", certificate_views.feedback_view, name="feedback"),
     path(
         "bescheinigung/pruefen/",
         certificate_views.certificate_verify,

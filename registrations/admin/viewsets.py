@@ -45,7 +45,12 @@ from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
-from .certificates import certificate_batch_view, certificates_view, send_materials_view
+from .certificates import (
+    certificate_batch_view,
+    certificates_view,
+    feedback_results_view,
+    send_materials_view,
+)
 from .exports import person_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
@@ -171,6 +176,14 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
                         priority=26,
                     )
                 )
+            buttons.append(
+                HeaderButton(
+                    _("Feedback"),
+                    url=reverse("registrations:feedback", args=[int(event_id)]),
+                    icon_name="comment",
+                    priority=27,
+                )
+            )
         if self.show_export_buttons:
             buttons += [
                 HeaderButton(
@@ -336,6 +349,7 @@ class RegistrationViewSet(SnippetViewSet):
             path("person/", person_view, name="person"),
             path("bescheinigungen/<int:event_id>/", certificates_view, name="certificates"),
             path("unterlagen/<int:event_id>/", send_materials_view, name="send_materials"),
+            path("feedback/<int:event_id>/", feedback_results_view, name="feedback"),
             path(
                 "bescheinigungen/lauf/<int:pk>/",
                 certificate_batch_view,

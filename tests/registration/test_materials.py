@@ -46,9 +46,7 @@ def test_only_confirmed_participants_get_the_materials(client, event):
     assert refused.status_code == 404
 
 
-def test_the_public_page_and_the_public_document_url_do_not_give_them_away(
-    admin_client, event
-):
+def test_the_public_page_and_the_public_document_url_do_not_give_them_away(admin_client, event):
     client = Client()  # anonymous (admin_client logs in the `client` fixture)
     public = client.get(event.url).content.decode()
     assert "Folien zum Vortrag" not in public and "padlet.example" not in public
