@@ -24,6 +24,14 @@ that imports this module). A limit is `(count, seconds)`; `None` switches it off
 - `REGISTRATION_EMAIL_MAX_ATTEMPTS` (6): sending attempts per outbox message.
 - `REGISTRATION_EMAIL_STALE_MINUTES` (15): a queued message not sent after this long is
   handed to the queue again by `retry_emails`.
+- `KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS` (3650, ten years): certificates of attendance
+  (name, event, dates, number) are kept this many days after issue, independent of the
+  registration's retention, then deleted by `purge_registrations`.
+- `KINDERSCHUTZ_CERTIFICATE_CHUNK_SIZE` (50): certificates issued per task in a bulk issue.
+- `KINDERSCHUTZ_CERTIFICATE_VERIFY_RATE_LIMIT` ((30, 600)): look-ups of the public
+  verification page per client address per window.
+- `KINDERSCHUTZ_CERTIFICATE_TEMPLATE` ("registrations/certificate.html"): the HTML
+  template of the certificate PDF (a host site may point it at its own layout).
 """
 
 from django.conf import settings
@@ -39,6 +47,10 @@ DEFAULTS = {
     "REGISTRATION_LINK_DAYS_AFTER_EVENT": 30,
     "REGISTRATION_EMAIL_MAX_ATTEMPTS": 6,
     "REGISTRATION_EMAIL_STALE_MINUTES": 15,
+    "KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS": 3650,
+    "KINDERSCHUTZ_CERTIFICATE_CHUNK_SIZE": 50,
+    "KINDERSCHUTZ_CERTIFICATE_VERIFY_RATE_LIMIT": (30, 600),
+    "KINDERSCHUTZ_CERTIFICATE_TEMPLATE": "registrations/certificate.html",
 }
 
 

@@ -13,6 +13,7 @@ declares (see there).
 """
 
 import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -32,7 +33,8 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import path
-from wagtail.models import PreviewableMixin
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable, PreviewableMixin
 from wagtail.utils.decorators import cached_classmethod
 
 from . import conf
@@ -57,9 +59,25 @@ DEFAULT_PRIVACY_NOTICE = gettext_noop(
 )
 
 
+# Certificates of attendance outlive the registration (`services.certificates`).
+CERTIFICATE_PRIVACY_NOTE = gettext_noop(
+    "Wer teilgenommen hat, kann eine Teilnahmebescheinigung erhalten. Name, Veranstaltung, "
+    "Termine und Nummer der Bescheinigung bewahren wir %(days)s Tage nach der Ausstellung "
+    "auf, damit ihre Echtheit geprüft werden kann; die Prüfseite zeigt nur Name und "
+    "Veranstaltung."
+)
+
+
 def default_privacy_notice():
-    """The default notice with the configured retention period (in the active language)."""
-    return gettext(DEFAULT_PRIVACY_NOTICE) % {"days": int(conf.get("REGISTRATION_RETENTION_DAYS"))}
+    """The default notice with the configured retention periods of registrations and
+    certificates (in the active language)."""
+    notice = gettext(DEFAULT_PRIVACY_NOTICE) % {
+        "days": int(conf.get("REGISTRATION_RETENTION_DAYS"))
+    }
+    certificates = gettext(CERTIFICATE_PRIVACY_NOTE) % {
+        "days": int(conf.get("KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS"))
+    }
+    return f"{notice} {certificates}"
 
 
 def validate_email_list(value):
@@ -88,6 +106,8 @@ class RegistrationPageMixin(models.Model):
       with `.workshops.all()` (workshops have `title`, `capacity`, `time_slot_id`);
     - `calendar_file()` / `cancellation_calendar_file(organizer)`: its dates as .ics bytes
       (METHOD:PUBLISH / METHOD:CANCEL) for e-mail attachments and the personal link;
+    - `registration_place()` and `registration_credits()` (teaching units, CPD points):
+      what a certificate of attendance states (defaults: "" and (None, None));
     - classmethods `registration_ended_before(cutoff)` (a queryset of the events whose
       last date ended before `cutoff`) and `registration_upcoming(now)` (the events with
       registration that are not cancelled and start after `now`, annotated `first_start`).
@@ -174,6 +194,24 @@ class RegistrationPageMixin(models.Model):
         ),
         FieldPanel("confirmation_text"),
         InlinePanel("registration_questions", label=_("Frage"), heading=_("Zusätzliche Fragen")),
+        InlinePanel(
+            "feedback_questions",
+            label=_("Frage"),
+            heading=_("Feedback nach der Veranstaltung"),
+            help_text=_(
+                "Optional. Teilnehmende erhalten nach der Veranstaltung einen Link; die "
+                "Antworten sind anonym. Bewertung 1–5: Auswahl mit den Optionen 1 bis 5."
+            ),
+        ),
+        InlinePanel(
+            "participant_materials",
+            label=_("Unterlage"),
+            heading=_("Unterlagen nur für Teilnehmende"),
+            help_text=_(
+                "Erscheinen nur über den persönlichen Link bestätigter Teilnehmender und in der "
+                "E-Mail „Unterlagen an Teilnehmende senden“, nie auf der öffentlichen Seite."
+            ),
+        ),
         MultiFieldPanel(
             [FieldPanel("privacy_notice"), FieldPanel("privacy_notice_version")],
             heading=_("Datenschutz"),
@@ -231,6 +269,15 @@ class RegistrationPageMixin(models.Model):
     def cancellation_calendar_file(self, organizer):
         raise NotImplementedError
 
+    def registration_place(self):
+        """Where the event takes place, as one line for a certificate (e.g. "Rathaus,
+        Leipzig" or "online"); "" if unknown."""
+        return ""
+
+    def registration_credits(self):
+        """(teaching units, CPD points) of the event for a certificate; None if not set."""
+        return None, None
+
     @classmethod
     def registration_ended_before(cls, cutoff):
         raise NotImplementedError
@@ -279,6 +326,45 @@ class RegistrationQuestion(AbstractFormField):
     class Meta(AbstractFormField.Meta):
         verbose_name = _("Frage")
         verbose_name_plural = _("Fragen")
+
+
+class ParticipantMaterial(Orderable):
+    """A document or link of an event for its participants only ("nur für Teilnehmende").
+
+    Shown on the personal-link page of confirmed registrations and sent with the
+    coordination's "Unterlagen an Teilnehmende senden"; never on the public page. The
+    document is served only through the personal link
+    (`certificate_views.material_download`); Wagtail's own document URL refuses it to
+    anyone without admin access (`wagtail_hooks.protect_participant_documents`).
+    Public materials stay in the event's "Unterlagen".
+    """
+
+    page = ParentalKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="participant_materials"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Dokument"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    url = models.URLField(_("oder Link"), blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("document"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Unterlage für Teilnehmende")
+        verbose_name_plural = _("Unterlagen für Teilnehmende")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if bool(self.document_id) == bool(self.url):
+            raise ValidationError(_("Bitte entweder ein Dokument oder einen Link angeben."))
 
 
 class RegistrationStatus(models.TextChoices):
@@ -359,6 +445,7 @@ class Registration(models.Model):
     attended = models.BooleanField(_("teilgenommen"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    feedback_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -682,3 +769,225 @@ class EmailText(PreviewableMixin, models.Model):
         except ValueError as error:
             context["error"] = str(error)
         return context
+
+
+# --------------------------------------------------------------------------- certificates
+
+# Letters and digits that cannot be mistaken for each other when typed from paper.
+CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_certificate_number():
+    """A random, unguessable certificate number: "TB-" and 3 groups of 4 characters
+    (60 random bits), e.g. "TB-7KQM-X2PA-9WHE"; never derived from a primary key."""
+    chars = "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(12))
+    return f"TB-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+class CertificateBatch(models.Model):
+    """One bulk issue of certificates for an event, run as tasks in chunks; the admin
+    shows its progress (`done` + `failed` of `total`)."""
+
+    wagtail_reference_index_ignore = True
+
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("Veranstaltung"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    total = models.PositiveIntegerField(_("gesamt"), default=0)
+    done = models.PositiveIntegerField(_("erledigt"), default=0)
+    failed = models.PositiveIntegerField(_("fehlgeschlagen"), default=0)
+    send_email = models.BooleanField(_("per E-Mail senden"), default=True)
+    created_at = models.DateTimeField(_("gestartet am"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Ausstellung von Bescheinigungen")
+        verbose_name_plural = _("Ausstellungen von Bescheinigungen")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.done}/{self.total}"
+
+    @property
+    def is_finished(self):
+        return self.done + self.failed >= self.total
+
+    @property
+    def percent(self):
+        return 100 if not self.total else int(100 * (self.done + self.failed) / self.total)
+
+
+class Certificate(models.Model):
+    """A certificate of attendance (Teilnahmebescheinigung).
+
+    Stores everything the PDF and the public verification page show (`content`, name,
+    event title, dates), so it can be downloaded again and verified after the
+    registration was anonymised; it is kept `CERTIFICATE_RETENTION_DAYS` after issue
+    (`services.certificates.purge_expired`). At most one per registration.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    number = models.CharField(
+        _("Nummer"), max_length=32, unique=True, default=new_certificate_number, editable=False
+    )
+    registration = models.OneToOneField(
+        Registration,
+        verbose_name=_("Anmeldung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificate",
+    )
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("Veranstaltung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    batch = models.ForeignKey(
+        CertificateBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    event_title = models.CharField(_("Veranstaltung"), max_length=255)
+    dates_text = models.CharField(_("Termine"), max_length=500)
+    language = models.CharField(_("Sprache"), max_length=10, default="de")
+    content = models.JSONField(_("Inhalt"), default=dict, blank=True)
+    issued_at = models.DateTimeField(_("ausgestellt am"), default=timezone.now, db_index=True)
+    emailed_at = models.DateTimeField(_("versendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Teilnahmebescheinigung")
+        verbose_name_plural = _("Teilnahmebescheinigungen")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self):
+        return self.number
+
+
+DEFAULT_CERTIFICATE_BODY_DE = (
+    "hat an der oben genannten Veranstaltung teilgenommen. Die Veranstaltung diente der "
+    "Fortbildung von Fachkräften im Kinderschutz."
+)
+DEFAULT_CERTIFICATE_BODY_EN = (
+    "attended the event named above, a continuing education course for professionals in "
+    "child protection."
+)
+
+
+@register_setting(icon="doc-full")
+class CertificateSettings(BaseSiteSetting):
+    """Per network (site): the texts, logo and signature of certificates of attendance.
+
+    The layout is the app's HTML template `registrations/certificate.html`; these texts
+    fill it in German or English (the registration's language)."""
+
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("Unterzeichnet von (Name)"), max_length=200, blank=True)
+    signer_role = models.CharField(
+        _("Funktion"), max_length=200, blank=True, default="Netzwerkkoordination Kinderschutz"
+    )
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("Unterschrift (Bild)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leer lassen: eine Linie zum Unterschreiben."),
+    )
+    heading_de = models.CharField(
+        _("Überschrift (deutsch)"), max_length=200, default="Teilnahmebescheinigung"
+    )
+    body_de = models.TextField(_("Text (deutsch)"), default=DEFAULT_CERTIFICATE_BODY_DE)
+    footnote_de = models.TextField(_("Fußnote (deutsch)"), blank=True)
+    heading_en = models.CharField(
+        _("Überschrift (englisch)"), max_length=200, default="Certificate of attendance"
+    )
+    body_en = models.TextField(_("Text (englisch)"), default=DEFAULT_CERTIFICATE_BODY_EN)
+    footnote_en = models.TextField(_("Fußnote (englisch)"), blank=True)
+
+    panels = [
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [FieldPanel("signer_name"), FieldPanel("signer_role"), FieldPanel("signature")],
+            heading=_("Unterschrift"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("heading_de"), FieldPanel("body_de"), FieldPanel("footnote_de")],
+            heading=_("Deutsch"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("heading_en"), FieldPanel("body_en"), FieldPanel("footnote_en")],
+            heading=_("Englisch"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("Teilnahmebescheinigungen")
+
+    def texts(self, language):
+        """(heading, body, footnote) in `language` ("en" or German)."""
+        suffix = "en" if (language or "de").startswith("en") else "de"
+        return tuple(getattr(self, f"{name}_{suffix}") for name in ("heading", "body", "footnote"))
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+class FeedbackQuestion(AbstractFormField):
+    """A question of an event's optional feedback survey (Wagtail's FormBuilder fields).
+    A rating is a choice field with the options 1 to 5 (averaged in the results)."""
+
+    page = ParentalKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="feedback_questions"
+    )
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("Feedback-Frage")
+        verbose_name_plural = _("Feedback-Fragen")
+
+
+class FeedbackResponse(models.Model):
+    """One anonymous answer set: no link to a registration, a random key (no insertion
+    order) and only the day it was given."""
+
+    wagtail_reference_index_ignore = True
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        "events.EventPage", on_delete=models.CASCADE, related_name="feedback_responses"
+    )
+    answers = models.JSONField(default=dict)
+    submitted_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("Feedback")
+        verbose_name_plural = _("Feedback")
+
+    def __str__(self):
+        return str(self.submitted_on)
+
+
+class FeedbackUse(models.Model):
+    """That a personal link was used for feedback: a keyed hash of the registration (see
+    `feedback.marker`), nothing else; one answer per link."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    marker = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.marker[:8]

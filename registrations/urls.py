@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import certificate_views, views
 
 app_name = "registration_links"
 
@@ -20,4 +20,25 @@ urlpatterns = [
         name="registration_change_workshop",
     ),
     path("anmeldung/<str:token>/kalender.ics", views.registration_ics, name="registration_ics"),
+    path(
+        "anmeldung/<str:token>/bescheinigung.pdf",
+        certificate_views.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        "anmeldung/<str:token>/unterlagen/<int:pk>/",
+        certificate_views.material_download,
+        name="material_download",
+    ),
+    path("anmeldung/<str:token>/feedback/", certificate_views.feedback_view, name="feedback"),
+    path(
+        "bescheinigung/pruefen/",
+        certificate_views.certificate_verify,
+        name="certificate_verify",
+    ),
+    path(
+        "bescheinigung/<str:number>/",
+        certificate_views.certificate_verify,
+        name="certificate",
+    ),
 ]

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_http_methods
 from kinderschutz_cms import frame
 from kinderschutz_cms.sites import in_site, site_root_path
 
-from . import queries, spam
+from . import materials, queries, spam
 from .emails import calendar_file
 from .errors import RegistrationError
 from .forms import RegistrationForm, WorkshopChangeForm
-from .models import RegistrationStatus
+from .models import Certificate, RegistrationStatus
 from .services import booking, workshops
 from .tokens import CONFIRM, InvalidToken, expiry_for, personal_path, read_token
 
@@ -243,6 +243,8 @@ def registration_detail(request, token):
             "can_cancel": booking.self_cancel_refusal(registration) is None,
             "can_download": registration.status == RegistrationStatus.CONFIRMED,
             "workshop_forms": workshop_change_forms(registration),
+            "has_certificate": Certificate.objects.filter(registration=registration).exists(),
+            "materials": materials.for_event(event) if materials.may_see(registration) else [],
         },
     )
 

@@ -355,6 +355,14 @@ class EventPage(
             organizer=organizer,
         ).to_ical()
 
+    def registration_place(self):
+        if self.event_format == EventFormat.ONLINE:
+            return str(_("online"))
+        return str(self.venue) if self.venue_id else ""
+
+    def registration_credits(self):
+        return self.teaching_units, self.cpd_points
+
     @classmethod
     def registration_ended_before(cls, cutoff):
         return EventPage.objects.annotate(last_end=models.Max("dates__end")).filter(

@@ -45,6 +45,12 @@ from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
+from .certificates import (
+    certificate_batch_view,
+    certificates_view,
+    feedback_results_view,
+    send_materials_view,
+)
 from .email_texts import EmailTextViewSet
 from .exports import person_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
@@ -152,6 +158,31 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
                     url=reverse("registrations:attendance", args=[int(event_id)]),
                     icon_name="doc-full",
                     priority=20,
+                )
+            )
+            if self.request.user.has_perm("registrations.change_registration"):
+                buttons.append(
+                    HeaderButton(
+                        _("Teilnahmebescheinigungen"),
+                        url=reverse("registrations:certificates", args=[int(event_id)]),
+                        icon_name="doc-full",
+                        priority=25,
+                    )
+                )
+                buttons.append(
+                    HeaderButton(
+                        _("Unterlagen an Teilnehmende senden"),
+                        url=reverse("registrations:send_materials", args=[int(event_id)]),
+                        icon_name="mail",
+                        priority=26,
+                    )
+                )
+            buttons.append(
+                HeaderButton(
+                    _("Feedback"),
+                    url=reverse("registrations:feedback", args=[int(event_id)]),
+                    icon_name="comment",
+                    priority=27,
                 )
             )
         if self.show_export_buttons:
@@ -317,6 +348,14 @@ class RegistrationViewSet(SnippetViewSet):
             path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
             path("teilnahme/<int:pk>/", attendance_mark_view, name="attendance_mark"),
             path("person/", person_view, name="person"),
+            path("bescheinigungen/<int:event_id>/", certificates_view, name="certificates"),
+            path("unterlagen/<int:event_id>/", send_materials_view, name="send_materials"),
+            path("feedback/<int:event_id>/", feedback_results_view, name="feedback"),
+            path(
+                "bescheinigungen/lauf/<int:pk>/",
+                certificate_batch_view,
+                name="certificate_batch",
+            ),
         ]
 
 

@@ -305,6 +305,8 @@ def test_default_privacy_notice_names_the_configured_retention_period(client, in
     html = client.get(register_url(event)).content.decode()
     assert "spätestens 90 Tage nach der Veranstaltung gelöscht" in html
     assert "180 Tage" not in html
+    # certificates have their own period, named as well
+    assert "Teilnahmebescheinigung" in html and "3650 Tage nach der Ausstellung" in html
 
 
 def test_every_refusal_code_has_an_http_status():

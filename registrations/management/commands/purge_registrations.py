@@ -1,9 +1,11 @@
 """Anonymise registrations of past events after REGISTRATION_RETENTION_DAYS (run daily);
-also releases expired double opt-in holds."""
+also releases expired double opt-in holds and deletes certificates of attendance older
+than KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from registrations.services import certificates
 from registrations.services.privacy import purge_expired
 from registrations.services.waitlist import release_unconfirmed
 
@@ -14,4 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         released = release_unconfirmed()
         count = purge_expired(timezone.localdate())
-        self.stdout.write(f"{count} registration(s) anonymised, {released} hold(s) released")
+        deleted = certificates.purge_expired()
+        self.stdout.write(
+            f"{count} registration(s) anonymised, {released} hold(s) released, "
+            f"{deleted} certificate(s) deleted"
+        )
