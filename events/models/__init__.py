@@ -8,6 +8,7 @@ from .pages import (
     Speaker,
     TrainingPage,
 )
+from .recurrence import Occurrence, RecurrenceException
 from .schedule import EventDate, TimeSlot, Workshop, new_uid
 from .venues import Audience, Venue
 
@@ -18,6 +19,8 @@ __all__ = [
     "EventPage",
     "FachtagPage",
     "NetworkMeetingPage",
+    "Occurrence",
+    "RecurrenceException",
     "Speaker",
     "TimeSlot",
     "TrainingPage",

@@ -35,6 +35,7 @@ from registrations.models import RegistrationPageMixin
 
 from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
+from .recurrence import RecurrenceMixin
 
 
 class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, Page):
@@ -139,7 +140,12 @@ def _date_order(date):
 
 
 class EventPage(
-    GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, RegistrationPageMixin, Page
+    GermanSlugMixin,
+    RestrictionsFromCache,
+    RoutablePageMixin,
+    RegistrationPageMixin,
+    RecurrenceMixin,
+    Page,
 ):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
@@ -216,6 +222,13 @@ class EventPage(
     content_panels = Page.content_panels + [
         FieldPanel("teaser"),
         InlinePanel("dates", label=_("Termin"), min_num=1, heading=_("Termine")),
+        *RecurrenceMixin.recurrence_panels,
+        InlinePanel(
+            "recurrence_exceptions",
+            label=_("Ausnahme"),
+            heading=_("Ausnahmen der Wiederholung (abgesagte oder verlegte Termine)"),
+            classname="collapsed",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("event_format"),
@@ -279,6 +292,8 @@ class EventPage(
         context["speakers"] = list(self.speakers.all())
         context["audience_list"] = list(self.audiences.all())
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
+        if self.recurrence_rule and self.pk:
+            context.update(self.recurrence_context())
         if self.pk and self.live:
             context["ical_url"] = page_url(self, request) + self.reverse_subpage("ical")
         calendar = self.get_parent() if self.pk else None
