@@ -197,25 +197,36 @@ def month_range(filters):
     return first, after
 
 
-def with_listing_data(events, dates_from=None, occurrences_between=(None, None)):
-    """Venue, audiences, the dates (from `dates_from` on) and the occurrences of recurring
-    events (ending from the first of `occurrences_between` on, starting before the second),
-    by start, in 4 queries total. A recurring event's `listed_occurrences` are the ones it
-    is listed with (none for other events)."""
+def with_listing_data(events, dates_from=None):
+    """Venue, audiences and the dates (from `dates_from` on, by start) in 3 queries total."""
     dates = EventDate.objects.order_by("start", "pk")
-    occurrences = Occurrence.objects.filter(cancelled=False).order_by("start", "pk")
     if dates_from is not None:
         dates = dates.filter(end__gte=dates_from)
-    after, before = occurrences_between
-    if after is not None:
-        occurrences = occurrences.filter(end__gte=after)
-    if before is not None:
-        occurrences = occurrences.filter(start__lt=before)
     return events.select_related("venue").prefetch_related(
-        Prefetch("dates", queryset=dates, to_attr="listed_dates"),
-        Prefetch("occurrences", queryset=occurrences, to_attr="listed_occurrences"),
-        "audiences",
+        Prefetch("dates", queryset=dates, to_attr="listed_dates"), "audiences"
     )
+
+
+def attach_occurrences(events, filters=None, *, archive=False, now=None):
+    """Set `listed_occurrences` on the recurring events among `events` (a list): the
+    occurrences not cancelled in the visible range (upcoming ones, or past ones in the
+    archive; with a month filter, those of the month), by start. One query, and none when
+    no listed event recurs."""
+    recurring = {event.pk: event for event in events if event.recurrence_rule}
+    if not recurring:
+        return events
+    now = now or timezone.now()
+    occurrences = Occurrence.objects.filter(page_id__in=recurring, cancelled=False)
+    month = month_range(filters or {})
+    if month:
+        occurrences = occurrences.filter(start__lt=month[1], end__gte=month[0])
+    ended = Q(end__lt=now) if archive else Q(end__gte=now)
+    occurrences = occurrences.filter(ended)
+    for event in recurring.values():
+        event.listed_occurrences = []
+    for occurrence in occurrences.order_by("start", "pk"):
+        recurring[occurrence.page_id].listed_occurrences.append(occurrence)
+    return events
 
 
 def next_occurrence_start(now, outer="pk"):
@@ -243,12 +254,7 @@ def upcoming_events(index, filters=None, now=None):
         )
     )
     events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
-    month = month_range(filters)
-    return with_listing_data(
-        annotate_counts(events, now),
-        dates_from=now,
-        occurrences_between=(max(now, month[0]), month[1]) if month else (now, None),
-    )
+    return with_listing_data(annotate_counts(events, now), dates_from=now)
 
 
 def past_events(index, filters=None, now=None):
@@ -257,11 +263,7 @@ def past_events(index, filters=None, now=None):
     events = apply_filters(visible_events(index, now), filters or {})
     events = events.annotate(last_end=Coalesce("recurrence_end", Max("dates__end")))
     events = events.filter(last_end__lt=now)
-    month = month_range(filters or {})
-    return with_listing_data(
-        events.order_by("-last_end", "pk"),
-        occurrences_between=month or (None, now),
-    )
+    return with_listing_data(events.order_by("-last_end", "pk"))
 
 
 def feed_dates(events, now=None, window=True):
