@@ -98,7 +98,8 @@ def organiser_choices(index, coordination_label):
 def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
     """(year, month) pairs, in order, of the months in which the calendar's upcoming
     events (or, with `archive`, its past ones) take place: the choices of the month
-    filter. One query; a date that spans months counts for each of them."""
+    filter. One query; a date that spans months counts for each of them, and a recurring
+    event counts by its occurrences."""
     now = now or timezone.now()
     # `visible_events` without `.public()`, which costs a query of its own: a page under a
     # view restriction is left out by a correlated subquery instead.
@@ -114,10 +115,10 @@ def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
     dates = dates.filter(end__lt=now) if archive else dates.filter(end__gte=now)
     tz = timezone.get_current_timezone()
     rows = (
-        dates.annotate(first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz))
+        dates.filter(page__recurrence_rule="")
+        .annotate(first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz))
         .order_by()
         .values_list("first", "last")
-        .distinct()
     )
     # Occurrences of recurring events (their first date is one of them, maybe cancelled).
     occurrences = Occurrence.objects.filter(
@@ -128,14 +129,12 @@ def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
         cancelled=False,
     ).exclude(Exists(restricted))
     occurrences = occurrences.filter(end__lt=now) if archive else occurrences.filter(end__gte=now)
-    dates = dates.filter(page__recurrence_rule="")
-    rows = list(rows.filter(page__recurrence_rule="")) + list(
+    rows = rows.union(  # one query; UNION drops the duplicates
         occurrences.annotate(
             first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz)
         )
         .order_by()
         .values_list("first", "last")
-        .distinct()
     )
     months = set()
     for first, last in rows:
