@@ -6,7 +6,7 @@ a Netzwerktreffen and two Fachtage with full programmes. `events=N` instead crea
 generated events, for benchmarks.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -481,6 +481,7 @@ def build(home, events=None, stdout=None, **options):
 
     created += _network_meeting(index, existing, venues[0], audiences, today)
     created += _fachtage(index, existing, venues[3], audiences, today)
+    created += _recurring_meeting(index, existing, venues, audiences, today)
     _log(stdout, f"Veranstaltungen: {created} angelegt.")
     _log(stdout, f"Anmeldungen: {_registrations(index)} angelegt.")
     return index
@@ -547,6 +548,59 @@ def _network_meeting(index, existing, venue, audiences, today):
     )
     page.audiences = [audiences["jugendhilfe"], audiences["gesundheit"], audiences["schule"]]
     _add(index, page, [EventDate(start=_at(day, 14), end=_at(day, 17))])
+    return 1
+
+
+def _second_wednesday(year, month):
+    first = date(year, month, 1)
+    return first + timedelta(days=(2 - first.weekday()) % 7 + 7)
+
+
+def _recurring_meeting(index, existing, venues, audiences, today):
+    """A Netzwerktreffen every second Wednesday of the quarter (#15), eight times, from the
+    next one on: the second occurrence cancelled, the third moved to the Thursday and to
+    another place."""
+    from events import recurrence
+    from events.models import RecurrenceException
+
+    if "netzwerktreffen-quartal" in existing:
+        return 0
+    year, month = today.year, (today.month - 1) // 3 * 3 + 1
+    while (day := _second_wednesday(year, month)) <= today:
+        year, month = (year + 1, 1) if month == 10 else (year, month + 3)
+    start, end = _at(day, 18), _at(day, 20)
+    page = NetworkMeetingPage(
+        title="Netzwerktreffen im Quartal",
+        slug="netzwerktreffen-quartal",
+        teaser="Das regelmäßige Treffen der Netzwerkpartner:innen: Fallbesprechungen "
+        "(anonymisiert), Neues aus den Einrichtungen, Termine.",
+        event_format=EventFormat.IN_PERSON,
+        venue=venues[0],
+        recurrence_frequency=recurrence.MONTHLY,
+        recurrence_interval=3,
+        recurrence_weekdays="WE",
+        recurrence_position=2,
+        recurrence_count=8,
+    )
+    rule = recurrence.to_rrule(page.editor_rule(), start)
+    occurrences = [s for s, _e in recurrence.expand(rule, start, end)]
+    moved = occurrences[2]
+    page.recurrence_exceptions = [
+        RecurrenceException(
+            occurrence_date=occurrences[1].date(),
+            cancelled=True,
+            note="Fällt wegen der Ferien aus.",
+        ),
+        RecurrenceException(
+            occurrence_date=moved.date(),
+            new_start=moved + timedelta(days=1),
+            new_end=moved + timedelta(days=1, hours=2),
+            new_venue=venues[1],
+            note="Ausnahmsweise am Donnerstag und an einem anderen Ort.",
+        ),
+    ]
+    page.audiences = [audiences["jugendhilfe"], audiences["schule"]]
+    _add(index, page, [EventDate(start=start, end=end)])
     return 1
 
 

@@ -37,6 +37,7 @@ def _kept_forms(formset):
 class EventPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
+        self.check_recurrence(cleaned_data)  # drafts too: the series is stored on save
         if getattr(self, "is_deferred_validation", False):
             return cleaned_data  # a draft: no guard rails
         self.check_seats_without_registration(cleaned_data)
@@ -52,6 +53,45 @@ class EventPageForm(WagtailAdminPageForm):
                     "Sie „Anmeldung möglich“ ein oder leeren Sie das Feld."
                 ),
             )
+
+    def check_recurrence(self, data):
+        """The recurrence rule against the dates and exceptions (`recurrence.problems`)."""
+        from . import recurrence
+
+        if not data.get("recurrence_frequency"):
+            return
+        rule = recurrence.Rule(
+            frequency=data["recurrence_frequency"],
+            interval=1 if data.get("recurrence_interval") is None else data["recurrence_interval"],
+            weekdays=recurrence.weekdays_of(data.get("recurrence_weekdays") or ""),
+            position=data.get("recurrence_position"),
+            until=data.get("recurrence_until"),
+            count=data.get("recurrence_count"),
+        )
+        dates = [
+            (form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["all_day"])
+            for form in _kept_forms(self.formsets.get("dates"))
+            if form.cleaned_data.get("start") and form.cleaned_data.get("end")
+        ]
+        exceptions = [
+            form
+            for form in _kept_forms(self.formsets.get("recurrence_exceptions"))
+            if form.cleaned_data.get("occurrence_date")
+        ]
+        errors = recurrence.problems(
+            rule, dates, [form.cleaned_data["occurrence_date"] for form in exceptions]
+        )
+        for day in errors.pop("exceptions", ()):
+            for form in exceptions:
+                if form.cleaned_data["occurrence_date"] == day:
+                    form.add_error(
+                        "occurrence_date", _("An diesem Tag gibt es keinen Termin der Reihe.")
+                    )
+                    self.add_error(
+                        None, _("Eine Ausnahme nennt einen Tag, an dem kein Termin der Reihe ist.")
+                    )
+        for field, message in errors.items():
+            self.add_error(field, message)
 
     def check_deadline_before_start(self, data):
         deadline = data.get("registration_deadline")

@@ -130,8 +130,15 @@ def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=(
         tz = ical.calendar_timezone()
 
         def entries():
+            exceptions = None  # read once, when the first recurring event comes
             for row in listing.feed_rows(dates):
-                yield ical.entry(row, url=f"{base_url}{iri_to_uri(row.slug)}/", tz=tz)
+                item = ical.entry(row, url=f"{base_url}{iri_to_uri(row.slug)}/", tz=tz)
+                if not row.rrule:
+                    yield item
+                    continue
+                if exceptions is None:
+                    exceptions = listing.feed_exceptions(dates)
+                yield from ical.series_entries(row, item, exceptions.get(row.page_id, ()), tz=tz)
             yield from extra_entries
 
         yield from ical_writer.calendar_chunks(head, entries())

@@ -25,22 +25,29 @@ The rules a subscriber's calendar relies on:
 - **Cancelled events** carry STATUS:CANCELLED and a prefixed summary (many clients ignore
   STATUS) and stay in the feed for 30 days after cancellation (`listing.CANCELLED_GRACE`).
   Postponed events are STATUS:TENTATIVE.
+- **Recurring events** (`events.recurrence`) are one VEVENT for the series: DTSTART of the
+  first date with TZID, the RRULE, and an EXDATE (same TZID) for every cancelled occurrence.
+  A moved occurrence is a VEVENT of its own with the series' UID, RECURRENCE-ID (the start
+  the rule gives it) and its new DTSTART/DTEND (and place). All of them carry the first
+  date's SEQUENCE, which a change of the rule or of an exception bumps
+  (`versioning.schedule_fingerprint`).
 - **Never in a calendar file:** the online access link, drafts, private or expired pages
   (the queries in `events.listing` only hand over visible events).
 """
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from .choices import EventFormat, EventStatus
 
@@ -92,6 +99,7 @@ class FeedRow(NamedTuple):
     type_label: str
     venue_lines: tuple[str, ...]
     audiences: tuple[str, ...]
+    rrule: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,9 @@ class Entry:
     url: str
     description: str
     categories: tuple[str, ...]
+    rrule: str = ""  # a recurring event's series: RRULE ...
+    exdates: tuple[date | datetime, ...] = ()  # ... and EXDATE (cancelled occurrences)
+    recurrence_id: date | datetime | None = None  # a moved occurrence of a series
 
 
 def row_of(event_date):
@@ -133,6 +144,7 @@ def row_of(event_date):
         type_label=str(event.type_label),
         venue_lines=tuple(event.venue.address_lines()) if event.venue_id and event.venue else (),
         audiences=tuple(audience.name for audience in event.audiences.all()),
+        rrule=getattr(event, "recurrence_rule", ""),
     )
 
 
@@ -198,7 +210,49 @@ def entry(row, *, url, tz=None):
         url=url,
         description=description_of(row, url),
         categories=(row.type_label, *row.audiences),
+        rrule=row.rrule,
     )
+
+
+@dataclass(frozen=True)
+class SeriesException:
+    """A cancelled or moved occurrence as the feed needs it (from `events.Occurrence`)."""
+
+    original_start: datetime
+    cancelled: bool
+    start: datetime
+    end: datetime
+    venue_lines: tuple[str, ...] | None = None  # None: the series' place
+    note: str = ""
+
+
+def series_entries(row, master: Entry, exceptions, *, tz=None):
+    """The entries of a recurring event: `master` (the entry of its first date) with the
+    EXDATEs of the cancelled `exceptions`, then one entry per moved one (RECURRENCE-ID)."""
+    tz = tz or calendar_timezone()
+
+    def local(moment):
+        value = timezone.localtime(moment, tz)
+        return value.date() if row.all_day else value
+
+    exceptions = sorted(exceptions, key=lambda exception: exception.original_start)
+    exdates = tuple(local(e.original_start) for e in exceptions if e.cancelled)
+    entries = [replace(master, exdates=exdates)]
+    for exception in exceptions:
+        if exception.cancelled:
+            continue
+        moved = row._replace(
+            start=exception.start,
+            end=exception.end,
+            note=exception.note or row.note,
+            rrule="",
+            venue_lines=row.venue_lines if exception.venue_lines is None else exception.venue_lines,
+        )
+        item = entry(moved, url=master.url, tz=tz)
+        entries.append(
+            replace(item, stamp=master.stamp, recurrence_id=local(exception.original_start))
+        )
+    return entries
 
 
 def event_component(item: Entry) -> Event:
@@ -210,6 +264,12 @@ def event_component(item: Entry) -> Event:
     component.add("sequence", item.sequence)
     component.add("dtstart", item.start)
     component.add("dtend", item.end)
+    if item.recurrence_id is not None:
+        component.add("recurrence-id", item.recurrence_id)
+    if item.rrule:
+        component.add("rrule", vRecur.from_ical(item.rrule))
+    if item.exdates:
+        component.add("exdate", list(item.exdates))
     component.add("summary", item.summary)
     component.add("status", item.status)
     if item.location:
@@ -267,13 +327,34 @@ def build_calendar(event_dates, *, name, page_url, description=""):
         event = event_date.page
         if event.pk not in urls:
             urls[event.pk] = page_url(event)
-        cal.add_component(event_component(entry(row_of(event_date), url=urls[event.pk], tz=tz)))
+        row = row_of(event_date)
+        item = entry(row, url=urls[event.pk], tz=tz)
+        items = series_entries(row, item, model_exceptions(event), tz=tz) if row.rrule else [item]
+        for item in items:
+            cal.add_component(event_component(item))
         start = event_date.start
         first = start if first is None or start < first else first
         last = start if last is None or start > last else last
     if first is not None:
         cal.subcomponents.insert(0, calendar_timezone_for(first, last))
     return cal
+
+
+def model_exceptions(event):
+    """The `SeriesException`s of a recurring event page (its stored occurrences)."""
+    return [
+        SeriesException(
+            original_start=occurrence.original_start,
+            cancelled=occurrence.cancelled,
+            start=occurrence.start,
+            end=occurrence.end,
+            venue_lines=tuple(occurrence.venue.address_lines()) if occurrence.venue else None,
+            note=occurrence.note,
+        )
+        for occurrence in event.occurrences.filter(
+            models.Q(cancelled=True) | models.Q(moved=True)
+        ).select_related("venue")
+    ]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from icalendar import Event
+from icalendar import Event, vRecur
 
 from .ical import Entry
 
@@ -105,6 +105,19 @@ def _moment(name: str, value: date | datetime) -> str:
     )
 
 
+@lru_cache(maxsize=256)
+def _rrule(value: str) -> str:
+    """An RRULE value in icalendar's order of its parts (FREQ, UNTIL, COUNT, INTERVAL, …)."""
+    return vRecur.from_ical(value).to_ical().decode()
+
+
+def _moments(name: str, values) -> str:
+    """A list of DATE or DATE-TIME values (EXDATE) of one kind and zone, on one line."""
+    first = _moment(name, values[0])
+    head = first.split(":", 1)[0]
+    return fold(head + ":" + ",".join(_moment(name, value).split(":", 1)[1] for value in values))
+
+
 def vevent(item: Entry) -> str:
     """One VEVENT, its lines joined and ended by CRLF."""
     stamp = _utc(item.stamp)
@@ -115,7 +128,15 @@ def vevent(item: Entry) -> str:
         _moment("DTEND", item.end),
         "DTSTAMP:" + stamp,
         fold("UID:" + escape(item.uid)),
-        f"SEQUENCE:{int(item.sequence)}",
+    ]
+    if item.recurrence_id is not None:
+        lines.append(_moment("RECURRENCE-ID", item.recurrence_id))
+    lines.append(f"SEQUENCE:{int(item.sequence)}")
+    if item.rrule:
+        lines.append(fold("RRULE:" + _rrule(item.rrule)))
+    if item.exdates:
+        lines.append(_moments("EXDATE", item.exdates))
+    lines += [
         fold("CATEGORIES:" + ",".join(escape(category) for category in item.categories)),
         fold("DESCRIPTION:" + escape(item.description)),
         "LAST-MODIFIED:" + stamp,

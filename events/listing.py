@@ -31,7 +31,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Left, Length, TruncMonth
+from django.db.models.functions import Coalesce, Left, Length, TruncMonth
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -46,6 +46,7 @@ from .models import (
     EventPage,
     FachtagPage,
     NetworkMeetingPage,
+    Occurrence,
     TrainingPage,
 )
 from .models.venues import address_lines
@@ -97,7 +98,8 @@ def organiser_choices(index, coordination_label):
 def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
     """(year, month) pairs, in order, of the months in which the calendar's upcoming
     events (or, with `archive`, its past ones) take place: the choices of the month
-    filter. One query; a date that spans months counts for each of them."""
+    filter. One query; a date that spans months counts for each of them, and a recurring
+    event counts by its occurrences."""
     now = now or timezone.now()
     # `visible_events` without `.public()`, which costs a query of its own: a page under a
     # view restriction is left out by a correlated subquery instead.
@@ -113,10 +115,26 @@ def event_months(index, *, archive=False, now=None) -> list[tuple[int, int]]:
     dates = dates.filter(end__lt=now) if archive else dates.filter(end__gte=now)
     tz = timezone.get_current_timezone()
     rows = (
-        dates.annotate(first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz))
+        dates.filter(page__recurrence_rule="")
+        .annotate(first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz))
         .order_by()
         .values_list("first", "last")
-        .distinct()
+    )
+    # Occurrences of recurring events (their first date is one of them, maybe cancelled).
+    occurrences = Occurrence.objects.filter(
+        Q(page__expire_at__isnull=True) | Q(page__expire_at__gt=now),
+        page__path__startswith=index.path,
+        page__depth=index.depth + 1,
+        page__live=True,
+        cancelled=False,
+    ).exclude(Exists(restricted))
+    occurrences = occurrences.filter(end__lt=now) if archive else occurrences.filter(end__gte=now)
+    rows = rows.union(  # one query; UNION drops the duplicates
+        occurrences.annotate(
+            first=TruncMonth("start", tzinfo=tz), last=TruncMonth("end", tzinfo=tz)
+        )
+        .order_by()
+        .values_list("first", "last")
     )
     months = set()
     for first, last in rows:
@@ -149,16 +167,33 @@ def apply_filters(events, filters):
             events = events.filter(organiser_page_id=page_id) if page_id < 2**31 else events.none()
         else:
             events = events.filter(organiser_name=organiser)
-    if month := filters.get("monat"):
-        year, number = (int(part) for part in month.split("-"))
-        tz = timezone.get_current_timezone()
-        first = datetime.combine(datetime(year, number, 1), time.min, tz)
-        last_day = calendar.monthrange(year, number)[1]
-        after = datetime.combine(datetime(year, number, last_day), time.min, tz) + timedelta(days=1)
+    if month := month_range(filters):
+        first, after = month
         events = events.filter(
-            pk__in=EventDate.objects.filter(start__lt=after, end__gte=first).values("page_id")
+            Q(
+                pk__in=EventDate.objects.filter(
+                    start__lt=after, end__gte=first, page__recurrence_rule=""
+                ).values("page_id")
+            )
+            | Q(
+                pk__in=Occurrence.objects.filter(
+                    start__lt=after, end__gte=first, cancelled=False
+                ).values("page_id")
+            )
         )
     return events
+
+
+def month_range(filters):
+    """(first moment, first moment after) of the filtered month, or None."""
+    if not (month := filters.get("monat")):
+        return None
+    year, number = (int(part) for part in month.split("-"))
+    tz = timezone.get_current_timezone()
+    first = datetime.combine(datetime(year, number, 1), time.min, tz)
+    last_day = calendar.monthrange(year, number)[1]
+    after = datetime.combine(datetime(year, number, last_day), time.min, tz) + timedelta(days=1)
+    return first, after
 
 
 def with_listing_data(events, dates_from=None):
@@ -171,14 +206,52 @@ def with_listing_data(events, dates_from=None):
     )
 
 
+def attach_occurrences(events, filters=None, *, archive=False, now=None):
+    """Set `listed_occurrences` on the recurring events among `events` (a list): the
+    occurrences not cancelled in the visible range (upcoming ones, or past ones in the
+    archive; with a month filter, those of the month), by start. One query, and none when
+    no listed event recurs."""
+    recurring = {event.pk: event for event in events if event.recurrence_rule}
+    if not recurring:
+        return events
+    now = now or timezone.now()
+    occurrences = Occurrence.objects.filter(page_id__in=recurring, cancelled=False)
+    month = month_range(filters or {})
+    if month:
+        occurrences = occurrences.filter(start__lt=month[1], end__gte=month[0])
+    ended = Q(end__lt=now) if archive else Q(end__gte=now)
+    occurrences = occurrences.filter(ended)
+    for event in recurring.values():
+        event.listed_occurrences = []
+    for occurrence in occurrences.order_by("start", "pk"):
+        recurring[occurrence.page_id].listed_occurrences.append(occurrence)
+    return events
+
+
+def next_occurrence_start(now, outer="pk"):
+    """The start of an event's next occurrence that has not ended (recurring events)."""
+    return Subquery(
+        Occurrence.objects.filter(page=OuterRef(outer), end__gte=now, cancelled=False)
+        .order_by("start")
+        .values("start")[:1]
+    )
+
+
 def upcoming_events(index, filters=None, now=None):
     """Events with a date that has not ended, once each, by their next date, with the
     seats taken (`registrations.queries.annotate_counts`: subqueries of the same query)."""
     from registrations.queries import annotate_counts
 
     now = now or timezone.now()
-    events = apply_filters(visible_events(index, now), filters or {})
-    events = events.annotate(next_start=Min("dates__start", filter=Q(dates__end__gte=now)))
+    filters = filters or {}
+    events = apply_filters(visible_events(index, now), filters)
+    # A recurring event by its next occurrence, the others by their next date.
+    events = events.annotate(
+        next_start=Coalesce(
+            Min("dates__start", filter=Q(dates__end__gte=now, recurrence_rule="")),
+            next_occurrence_start(now),
+        )
+    )
     events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
     return with_listing_data(annotate_counts(events, now), dates_from=now)
 
@@ -187,7 +260,8 @@ def past_events(index, filters=None, now=None):
     """Events whose every date has ended, the most recent first (the archive)."""
     now = now or timezone.now()
     events = apply_filters(visible_events(index, now), filters or {})
-    events = events.annotate(last_end=Max("dates__end")).filter(last_end__lt=now)
+    events = events.annotate(last_end=Coalesce("recurrence_end", Max("dates__end")))
+    events = events.filter(last_end__lt=now)
     return with_listing_data(events.order_by("-last_end", "pk"))
 
 
@@ -200,7 +274,9 @@ def feed_dates(events, now=None, window=True):
     now = now or timezone.now()
     dates = EventDate.objects.filter(page__in=events.values("pk"))
     if window:
-        dates = dates.filter(end__gte=now - FEED_PAST).filter(
+        dates = dates.filter(
+            Q(end__gte=now - FEED_PAST) | Q(page__recurrence_end__gte=now - FEED_PAST)
+        ).filter(
             ~Q(page__status=EventStatus.CANCELLED)
             | Q(page__cancelled_at__gte=now - CANCELLED_GRACE)
         )
@@ -251,6 +327,7 @@ FEED_ROW_FIELDS = (
     "page__last_published_at",
     "page__content_type__app_label",
     "page__content_type__model",
+    "page__recurrence_rule",
     "page__venue__name",
     "page__venue__room",
     "page__venue__street",
@@ -300,6 +377,7 @@ def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
         published_at,
         app_label,
         model_name,
+        rrule,
         *venue,
         joined_ids,
     ) in rows.iterator(chunk_size=chunk_size):
@@ -332,7 +410,35 @@ def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
             type_label=type_labels[app_label, model_name],
             venue_lines=tuple(address_lines(*venue)) if venue[0] is not None else (),
             audiences=tuple(audience_names[pk] for pk in ids),
+            rrule=rrule,
         )
+
+
+def feed_exceptions(dates):
+    """{event id: [ical.SeriesException]}: the cancelled and moved occurrences of the
+    recurring events among `dates`' events, in one query."""
+    from .ical import SeriesException
+
+    occurrences = (
+        Occurrence.objects.filter(page__in=dates.values("page_id"))
+        .filter(Q(cancelled=True) | Q(moved=True))
+        .select_related("venue")
+        .order_by("original_start", "pk")
+    )
+    result = {}
+    for occurrence in occurrences:
+        venue = occurrence.venue
+        result.setdefault(occurrence.page_id, []).append(
+            SeriesException(
+                original_start=occurrence.original_start,
+                cancelled=occurrence.cancelled,
+                start=occurrence.start,
+                end=occurrence.end,
+                venue_lines=tuple(venue.address_lines()) if venue else None,
+                note=occurrence.note,
+            )
+        )
+    return result
 
 
 def feed_version(dates):
@@ -370,10 +476,17 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     from registrations.queries import annotate_counts
 
     now = now or timezone.now()
-    next_start = (
-        EventDate.objects.filter(page=OuterRef("pk"), start__gte=now)
-        .order_by("start")
-        .values("start")[:1]
+    next_start = Coalesce(
+        Subquery(
+            EventDate.objects.filter(page=OuterRef("pk"), start__gte=now, page__recurrence_rule="")
+            .order_by("start")
+            .values("start")[:1]
+        ),
+        Subquery(
+            Occurrence.objects.filter(page=OuterRef("pk"), start__gte=now, cancelled=False)
+            .order_by("start")
+            .values("start")[:1]
+        ),
     )
     events = annotate_counts(
         EventPage.objects.live()
@@ -381,7 +494,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
         .filter(path__startswith=site_root_path or "")
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)
-        .annotate(next_start=Subquery(next_start))
+        .annotate(next_start=next_start)
         .filter(next_start__isnull=False),
         now,
     ).order_by("next_start", "pk")[:limit]

@@ -21,7 +21,9 @@ def schedule_fingerprint(event_date, event):
     """A digest of what matters to someone who has the date in their calendar.
 
     Date, time, all-day flag, place (venue and format) and status. The teaser, title or
-    speakers are not in it: a changed text is not worth a SEQUENCE bump.
+    speakers are not in it: a changed text is not worth a SEQUENCE bump. For a recurring
+    event, also its rule and exceptions (`RecurrenceMixin.recurrence_digest`): the moved
+    occurrences' VEVENTs (RECURRENCE-ID) carry the first date's SEQUENCE.
     """
     parts = [
         event_date.start.isoformat() if event_date.start else "",
@@ -31,6 +33,8 @@ def schedule_fingerprint(event_date, event):
         event.event_format or "",
         event.status or "",
     ]
+    if getattr(event, "recurrence_rule", ""):
+        parts.append(event.recurrence_digest())
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

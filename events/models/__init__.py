@@ -9,6 +9,7 @@ from .pages import (
     Speaker,
     TrainingPage,
 )
+from .recurrence import Occurrence, RecurrenceException
 from .schedule import EventDate, TimeSlot, Workshop, new_uid
 from .venues import Audience, Venue
 
@@ -21,6 +22,8 @@ __all__ = [
     "ExternalEvent",
     "FachtagPage",
     "NetworkMeetingPage",
+    "Occurrence",
+    "RecurrenceException",
     "Speaker",
     "TimeSlot",
     "TrainingPage",

@@ -35,6 +35,7 @@ from registrations.models import RegistrationPageMixin
 
 from ..admin_forms import EventPageForm, FachtagAdminForm
 from ..choices import EventFormat, EventStatus, TimeSlotKind
+from .recurrence import RecurrenceMixin
 
 
 class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, Page):
@@ -80,12 +81,13 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
     def listing_context(self, request, *, archive):
         """The page of events to show, the filter form and the feed links."""
         from ..feeds import webcal_url
-        from ..listing import past_events, upcoming_events
+        from ..listing import attach_occurrences, past_events, upcoming_events
 
         form = self.filter_form(request, archive=archive)
         filters = form.filters()
         events = (past_events if archive else upcoming_events)(self, filters)
         page = Paginator(events, self.per_page).get_page(request.GET.get("seite"))
+        page.object_list = attach_occurrences(list(page.object_list), filters, archive=archive)
         query = request.GET.copy()
         query.pop("seite", None)
         feed_query = {
@@ -157,7 +159,12 @@ def _date_order(date):
 
 
 class EventPage(
-    GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, RegistrationPageMixin, Page
+    GermanSlugMixin,
+    RestrictionsFromCache,
+    RoutablePageMixin,
+    RegistrationPageMixin,
+    RecurrenceMixin,
+    Page,
 ):
     """What every event has: dates, place, format, audience, organiser, costs, status.
 
@@ -234,6 +241,13 @@ class EventPage(
     content_panels = Page.content_panels + [
         FieldPanel("teaser"),
         InlinePanel("dates", label=_("Termin"), min_num=1, heading=_("Termine")),
+        *RecurrenceMixin.recurrence_panels,
+        InlinePanel(
+            "recurrence_exceptions",
+            label=_("Ausnahme"),
+            heading=_("Ausnahmen der Wiederholung (abgesagte oder verlegte Termine)"),
+            classname="collapsed",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("event_format"),
@@ -297,6 +311,8 @@ class EventPage(
         context["speakers"] = list(self.speakers.all())
         context["audience_list"] = list(self.audiences.all())
         context["is_upcoming"] = any(d.end >= timezone.now() for d in context["dates"])
+        if self.recurrence_rule and self.pk:
+            context.update(self.recurrence_context())
         if self.pk and self.live:
             context["ical_url"] = page_url(self, request) + self.reverse_subpage("ical")
         calendar = self.get_parent() if self.pk else None

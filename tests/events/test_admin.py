@@ -25,6 +25,7 @@ def page_data(title, slug, dates, **extra):
         "speakers": inline_formset([{"name": "Jana Muster", "role": "Kinderschutzzentrum"}]),
         "comments": inline_formset([]),
         "registration_questions": inline_formset([]),  # RegistrationPageMixin
+        "recurrence_exceptions": inline_formset([]),
         "action-publish": "action-publish",
     }
     data.update(extra)

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from demo import events as demo
@@ -59,4 +61,29 @@ def test_demo_trainings_have_unique_slugs_from_their_titles(home_page, client):
     assert client.get(first.url).status_code == 200
     assert demo.title_slug("Ärger über Öl & Soße", taken={"aerger-ueber-oel-sosse"}) == (
         "aerger-ueber-oel-sosse-2"
+    )
+
+
+def test_demo_has_a_quarterly_network_meeting_with_exceptions(home_page, client):
+    """#15: every second Wednesday of the quarter, one occurrence cancelled, one moved."""
+    from events.models import NetworkMeetingPage, Occurrence
+
+    demo.build(home_page)
+    demo.build(home_page)
+
+    page = NetworkMeetingPage.objects.get(slug="netzwerktreffen-quartal")
+    assert page.recurrence_rule == "FREQ=MONTHLY;INTERVAL=3;BYDAY=2WE;COUNT=8"
+    occurrences = list(Occurrence.objects.filter(page=page).order_by("original_start"))
+    assert len(occurrences) == 8
+    assert [o.cancelled for o in occurrences].count(True) == 1
+    assert [o.moved for o in occurrences].count(True) == 1
+    for occurrence in occurrences:
+        local = occurrence.original_start.astimezone(ZoneInfo("Europe/Berlin"))
+        assert local.month in (1, 4, 7, 10) and local.weekday() == 2 and 8 <= local.day <= 14
+    html = client.get(page.url).content.decode()
+    assert "Jedes Quartal (alle 3 Monate) am zweiten Mittwoch" in html
+    assert "fällt aus" in html and "verlegt" in html
+    assert (
+        b"RRULE:FREQ=MONTHLY;COUNT=8;INTERVAL=3;BYDAY=2WE"
+        in client.get("/veranstaltungen/ical/").content
     )

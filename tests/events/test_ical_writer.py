@@ -62,6 +62,29 @@ ENTRIES = [
     entry("abgesagt", status="CANCELLED", sequence=0),
     entry("UTC-Start", start=datetime(2026, 7, 1, 8, 0, tzinfo=ZoneInfo("UTC"))),
     entry("Winterzeit", start=datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=BERLIN)),
+    # Recurring events (#15): a series with RRULE and EXDATEs, a moved occurrence.
+    entry(
+        "Reihe",
+        rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=2WE;UNTIL=20291231T225959Z",
+        exdates=tuple(
+            datetime(2026 + n // 4, 1 + 3 * (n % 4), 14, 9, tzinfo=BERLIN) for n in range(9)
+        ),
+    ),
+    entry("Reihe mit Anzahl", rrule="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=12"),
+    entry("verlegt", recurrence_id=datetime(2026, 10, 28, 9, 0, tzinfo=BERLIN)),
+    entry(
+        "ganztägige Reihe",
+        start=date(2026, 3, 2),
+        end=date(2026, 3, 3),
+        rrule="FREQ=DAILY;INTERVAL=2;UNTIL=20260401",
+        exdates=(date(2026, 3, 4),),
+    ),
+    entry(
+        "ganztägig verlegt",
+        start=date(2026, 3, 5),
+        end=date(2026, 3, 6),
+        recurrence_id=date(2026, 3, 4),
+    ),
 ]
 
 
