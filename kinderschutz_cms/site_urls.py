@@ -5,16 +5,28 @@ with one line: `path("", include("kinderschutz_cms.site_urls"))` before Wagtail'
 News feeds are routes of the news index page (news/models.py), not listed here.
 """
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
 
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("kinderschutz_cms/favicon.ico")  # at request time: hashed names work
+
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page links; no 404 in their console.
+    path("favicon.ico", FaviconView.as_view()),
     path("suche/", views.search, name="kinderschutz_search"),  # no clash with a host's "search"
     # The language switch in the header: Django's view stores the choice in a cookie.
     path("sprache/", set_language, name="set_language"),
     path("", include("registrations.urls")),
-    path("", include("events.urls")),
-    path("", include("publicbody.urls")),  # "Barriere melden"  # calendar files answered from the cache
+    path("", include("events.urls")),  # calendar files answered from the cache
+    path("", include("publicbody.urls")),  # "Barriere melden"
 ]

@@ -4,9 +4,11 @@ an edit form for status and note (personal data visible only with the view permi
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Site
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from kinderschutz_cms.compat import RegisteredPolicyMixin, register_permission_policy
 
 from .models import BarrierReport, BarrierReportStatus
 from .services.reports import set_status
@@ -21,21 +23,33 @@ class BarrierReportFilterSet(WagtailFilterSet):
         fields = ["status", "site"]
 
 
-class BarrierReportViewSet(ModelViewSet):
+class NoAddPolicy(ModelPermissionPolicy):
+    """Reports come from the public form only: the admin views, edits and deletes them."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(BarrierReport, NoAddPolicy(BarrierReport))
+
+
+class BarrierReportViewSet(RegisteredPolicyMixin, ModelViewSet):
     model = BarrierReport
     name = "barrier_reports"
     icon = "warning"
     menu_label = _("Barrieremeldungen")
     menu_order = 260
     add_to_admin_menu = True
-    add_view_enabled = False
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [
         "__str__",
         "site",
         "status",
-        Column("answer_due", label=_("Antwort bis"), sort_key="answer_due"),
+        "deadline",
         "page_url",
     ]
     list_filter = None

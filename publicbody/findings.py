@@ -18,7 +18,8 @@ FINDINGS_FILE = Path(__file__).resolve().parent / "a11y_findings.json"
 
 
 def load(path: Path = FINDINGS_FILE) -> dict:
-    """`{"checked_on": "YYYY-MM-DD" | None, "pages": [{"page_type", "rules": [{"id", "help"}]}]}`."""
+    """`{"checked_on": "YYYY-MM-DD" or None,
+    "pages": [{"page_type": ..., "rules": [{"id": ..., "help": ...}]}]}`."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -27,12 +28,12 @@ def load(path: Path = FINDINGS_FILE) -> dict:
 
 
 def write(page_results: dict[str, list[dict]], checked_on: str, path: Path = FINDINGS_FILE):
-    """Write the findings of one run: `page_results` maps a page type's label to axe's
-    violations (dicts with at least "id" and "help")."""
+    """Write the findings of one run: `page_results` maps a page type's name to its rules
+    (dicts with "id" and "help"); page types without any are left out."""
     pages = [
-        {"page_type": label, "rules": [{"id": v["id"], "help": v.get("help", "")} for v in violations]}
-        for label, violations in sorted(page_results.items())
-        if violations
+        {"page_type": name, "rules": [{"id": r["id"], "help": r.get("help", "")} for r in rules]}
+        for name, rules in sorted(page_results.items())
+        if rules
     ]
     path.write_text(
         json.dumps({"checked_on": checked_on, "pages": pages}, ensure_ascii=False, indent=2) + "\n",

@@ -34,7 +34,10 @@ class BarrierReportForm(forms.Form):
         error_messages={"required": _("Bitte beschreiben Sie die Barriere.")},
     )
     name = forms.CharField(
-        label=_("Name (freiwillig)"), max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Name (freiwillig)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("E-Mail-Adresse (freiwillig, für eine Antwort)"),
@@ -51,14 +54,23 @@ class BarrierReportForm(forms.Form):
             raise forms.ValidationError(_("Ihre Meldung konnte nicht verarbeitet werden."))
         try:
             started = float(
-                signing.loads(data.get("form_started") or "", salt=STAMP_SALT, max_age=STAMP_MAX_AGE)["t"]
+                signing.loads(
+                    data.get("form_started") or "", salt=STAMP_SALT, max_age=STAMP_MAX_AGE
+                )["t"]
             )
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             raise forms.ValidationError(
-                _("Das Formular ist abgelaufen. Bitte prüfen Sie Ihre Angaben und senden Sie es erneut.")
+                _(
+                    "Das Formular ist abgelaufen. Bitte prüfen Sie Ihre Angaben und senden Sie es "
+                    "erneut."
+                )
             ) from None
         if time.time() - started < float(conf.get("BARRIER_REPORT_MIN_FILL_SECONDS")):
             raise forms.ValidationError(
-                _("Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie das Formular erneut.")
+                _(
+                    "Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie das "
+                    "Formular "
+                    "erneut."
+                )
             )
         return data

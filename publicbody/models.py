@@ -13,7 +13,10 @@
   idempotent.
 """
 
+from django.contrib import admin
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -104,12 +107,16 @@ class AccessibilityStatementPage(GermanSlugMixin, RestrictionsFromCache, Page):
         _("Zuletzt überprüft am"),
         null=True,
         blank=True,
-        help_text=_("Die Erklärung ist jährlich zu überprüfen; 11 Monate danach erinnert das System."),
+        help_text=_(
+            "Die Erklärung ist jährlich zu überprüfen; 11 Monate danach erinnert das System."
+        ),
     )
     feedback_contact = models.TextField(
         _("Kontakt für Rückmeldungen"),
         blank=True,
-        help_text=_("Stelle, Anschrift, Telefon und E-Mail für Rückmeldungen zur Barrierefreiheit."),
+        help_text=_(
+            "Stelle, Anschrift, Telefon und E-Mail für Rückmeldungen zur Barrierefreiheit."
+        ),
     )
     feedback_email = models.EmailField(_("E-Mail für Rückmeldungen"), blank=True)
     enforcement_body = models.ForeignKey(
@@ -213,7 +220,17 @@ class BarrierReport(models.Model):
         ordering = ["-received_at"]
 
     def __str__(self):
-        return _("Meldung vom %(date)s") % {"date": self.received_at.strftime("%d.%m.%Y")}
+        return _("Meldung vom %(date)s") % {
+            "date": date_format(timezone.localtime(self.received_at), "SHORT_DATE_FORMAT")
+        }
+
+    @admin.display(description=_("Antwort bis"), ordering="answer_due")
+    def deadline(self):
+        """The answer deadline as the admin lists it, marked once it has passed."""
+        text = date_format(self.answer_due, "SHORT_DATE_FORMAT")
+        if self.status != BarrierReportStatus.ANSWERED and self.answer_due < timezone.localdate():
+            return _("%(date)s (überschritten)") % {"date": text}
+        return text
 
 
 class ReminderLog(models.Model):
@@ -229,14 +246,15 @@ class ReminderLog(models.Model):
             models.UniqueConstraint(fields=["kind", "key"], name="publicbody_reminder_once")
         ]
 
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
 
 class ImpressumPage(GermanSlugMixin, RestrictionsFromCache, Page):
     """The Impressum with the details § 5 DDG and § 18 MStV require. The admin warns
     (never blocks) while a required one is empty (`impressum.missing_fields`)."""
 
-    provider_name = models.CharField(
-        _("Anbieter (Behörde, Träger)"), max_length=300, blank=True
-    )
+    provider_name = models.CharField(_("Anbieter (Behörde, Träger)"), max_length=300, blank=True)
     postal_address = models.TextField(_("Postanschrift"), blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
     phone = models.CharField(
@@ -249,7 +267,10 @@ class ImpressumPage(GermanSlugMixin, RestrictionsFromCache, Page):
         _("Vertreten durch"), max_length=300, blank=True, help_text=_("z. B. die Landrätin.")
     )
     legal_form = models.CharField(
-        _("Rechtsform"), max_length=300, blank=True, help_text=_("z. B. Körperschaft des öffentlichen Rechts.")
+        _("Rechtsform"),
+        max_length=300,
+        blank=True,
+        help_text=_("z. B. Körperschaft des öffentlichen Rechts."),
     )
     supervisory_authority = models.TextField(_("Aufsichtsbehörde"), blank=True)
     vat_id = models.CharField(_("Umsatzsteuer-Identifikationsnummer"), max_length=50, blank=True)

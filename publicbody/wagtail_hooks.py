@@ -40,7 +40,9 @@ class AccessibilityPanel(Component):
         ]
         can_view_reports = self.user.has_perm("publicbody.view_barrierreport")
         open_reports = (
-            BarrierReport.objects.exclude(status=BarrierReportStatus.ANSWERED).order_by("answer_due")[:10]
+            BarrierReport.objects.exclude(status=BarrierReportStatus.ANSWERED).order_by(
+                "answer_due"
+            )[:10]
             if can_view_reports
             else []
         )

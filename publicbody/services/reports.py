@@ -116,7 +116,14 @@ def purge_answered(today=None) -> int:
     )
     return BarrierReport.objects.filter(
         status=BarrierReportStatus.ANSWERED, answered_at__lt=cutoff, anonymised_at__isnull=True
-    ).update(name="", email="", description="", page_url="", internal_note="", anonymised_at=timezone.now())
+    ).update(
+        name="",
+        email="",
+        description="",
+        page_url="",
+        internal_note="",
+        anonymised_at=timezone.now(),
+    )
 
 
 def set_status(report: BarrierReport, status: str, now=None) -> None:

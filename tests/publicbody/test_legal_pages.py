@@ -25,8 +25,15 @@ COMPLETE = {
 def test_a_complete_impressum_renders_every_detail(client, home_page):
     page = make_impressum(home_page, **COMPLETE)
     html = client.get(page.url).content.decode()
-    for value in ("Landkreis Testland", "Landrätin Erika Muster", "info@testland.example",
-                  "01234 5678", "Ministerium des Innern", "§ 18 Abs. 2 MStV", "Max Muster"):
+    for value in (
+        "Landkreis Testland",
+        "Landrätin Erika Muster",
+        "info@testland.example",
+        "01234 5678",
+        "Ministerium des Innern",
+        "§ 18 Abs. 2 MStV",
+        "Max Muster",
+    ):
         assert value in html
     assert missing_fields(page) == []
 

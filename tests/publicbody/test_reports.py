@@ -58,7 +58,9 @@ def test_a_report_without_description_is_refused_in_german(client, home_page):
     assert not BarrierReport.objects.exists()
 
 
-def test_no_report_is_lost_when_mail_fails(client, coordination, settings, django_capture_on_commit_callbacks):
+def test_no_report_is_lost_when_mail_fails(
+    client, coordination, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.registration.failing_backend.FailingEmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
         assert post(client, email="melder@example.org").status_code == 302
@@ -100,18 +102,22 @@ def at(day):
 def test_the_deadline_reminder_fires_before_the_deadline_once(
     coordination, django_capture_on_commit_callbacks
 ):
-    report = submit_report(coordination, page_url="/", description="Kontrast", now=at(datetime.date(2026, 3, 1)))
+    report = submit_report(
+        coordination, page_url="/", description="Kontrast", now=at(datetime.date(2026, 3, 1))
+    )
     assert report.answer_due == datetime.date(2026, 3, 31)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert remind_due(now=at(datetime.date(2026, 3, 23))) == 0
         assert remind_due(now=at(datetime.date(2026, 3, 24))) == 1
         assert remind_due(now=at(datetime.date(2026, 3, 25))) == 0
-    assert len(mail.outbox) == 1 and "31.03.2026" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1 and "31. März 2026" in mail.outbox[0].subject
 
 
 def test_an_answered_report_gets_no_reminder(coordination):
-    report = submit_report(coordination, page_url="/", description="x", now=at(datetime.date(2026, 3, 1)))
+    report = submit_report(
+        coordination, page_url="/", description="x", now=at(datetime.date(2026, 3, 1))
+    )
     BarrierReport.objects.filter(pk=report.pk).update(status=BarrierReportStatus.ANSWERED)
     assert remind_due(now=at(datetime.date(2026, 3, 30))) == 0
 
@@ -121,7 +127,9 @@ def test_answered_reports_are_anonymised_after_the_retention_period(coordination
     report = submit_report(
         coordination, page_url="/x/", description="Text", name="Name", email="a@example.org"
     )
-    open_report = submit_report(coordination, page_url="/y/", description="Offen", email="b@example.org")
+    open_report = submit_report(
+        coordination, page_url="/y/", description="Offen", email="b@example.org"
+    )
     BarrierReport.objects.filter(pk=report.pk).update(
         status=BarrierReportStatus.ANSWERED, answered_at=at(datetime.date(2026, 1, 1))
     )
@@ -135,7 +143,9 @@ def test_answered_reports_are_anonymised_after_the_retention_period(coordination
 
 
 def test_the_admin_lists_reports_with_deadline_and_filters_by_status(admin_client, coordination):
-    submit_report(coordination, page_url="/a/", description="Erste", now=at(datetime.date(2026, 3, 1)))
+    submit_report(
+        coordination, page_url="/a/", description="Erste", now=at(datetime.date(2026, 3, 1))
+    )
     done = submit_report(coordination, page_url="/b/", description="Zweite")
     BarrierReport.objects.filter(pk=done.pk).update(status=BarrierReportStatus.ANSWERED)
     html = admin_client.get("/admin/barrier_reports/").content.decode()

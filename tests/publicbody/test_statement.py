@@ -41,7 +41,7 @@ def test_the_statement_renders_every_part_in_the_eu_model_order(client, home_pag
     assert order == sorted(order)
     assert "teilweise vereinbar" in html
     assert "PDF-Flyer 2025" in html and "Der Inhalt steht auf der Seite" in html
-    assert "Selbstbewertung" in html and "15.01.2026" in html and "10.01.2026" in html
+    assert "Selbstbewertung" in html and "15. Januar 2026" in html and "10. Januar 2026" in html
     assert "barrierefreiheit@example.org" in html
     assert "Mauerstraße 53" in html  # the default Schlichtungsstelle
     assert "/barriere-melden/?seite=" in html
@@ -88,9 +88,7 @@ def test_a_new_review_date_starts_a_new_reminder(coordination, home_page):
     assert remind_reviews(now=at(datetime.date(2027, 11, 20))) == 1
 
 
-def test_the_dashboard_shows_the_last_review_and_warns_when_due(
-    admin_client, home_page, settings
-):
+def test_the_dashboard_shows_the_last_review_and_warns_when_due(admin_client, home_page, settings):
     make_statement(home_page, reviewed_on=datetime.date(2020, 1, 15))
     html = admin_client.get("/admin/").content.decode()
     assert "zuletzt überprüft am 15.01.2020" in html
