@@ -3,16 +3,19 @@ statement (last review, review due, open reports, candidate parts not accessible
 Impressum's warnings about missing details."""
 
 from django.contrib import messages
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from . import findings
+from . import easy_language, findings
 from .admin import BarrierReportViewSet
 from .impressum import missing_fields
 from .models import AccessibilityStatementPage, BarrierReport, BarrierReportStatus, ImpressumPage
 from .services.reviews import statements_due
 from .statement import review_due_on
+
+MAX_HINTS = 10
 
 
 @hooks.register("register_admin_viewset")
@@ -67,6 +70,28 @@ def _warn_missing(request, page):
             request,
             _("Im Impressum fehlen Pflichtangaben (§ 5 DDG, § 18 MStV): %(fields)s")
             % {"fields": ", ".join(missing)},
+        )
+    _easy_language_hints(request, page)
+
+
+def _easy_language_hints(request, page):
+    """Leichte Sprache hints (never a block) for the page the site's settings link as
+    "Leichte Sprache" in the footer; at most `MAX_HINTS` messages."""
+    from kinderschutz_cms.models import NetworkSettings
+
+    site = page.get_site()
+    if site is None or NetworkSettings.for_site(site).easy_language_page_id != page.pk:
+        return
+    parts = [getattr(page, "intro", "") or ""]
+    body = getattr(page, "body", None)
+    if body is not None:
+        parts.append(str(body.render_as_block()))
+    found = easy_language.hints(" ".join(parts))
+    for hint in found[:MAX_HINTS]:
+        messages.info(
+            request,
+            _("Leichte Sprache: %(message)s – „%(sentence)s“")
+            % {"message": hint.message, "sentence": Truncator(hint.sentence).chars(80)},
         )
 
 
