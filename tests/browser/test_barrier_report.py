@@ -52,7 +52,8 @@ def test_visitor_reports_a_barrier_and_the_coordinator_sees_its_deadline(
 
     context = _log_in_as_coordinator(browser, live_server, django_user_model)
     admin = context.new_page()
-    admin.goto(live_server.url + "/admin/barrier_reports/")
+    # The admin loads many files; on a loaded machine more than the default 30 s.
+    admin.goto(live_server.url + "/admin/barrier_reports/", timeout=180_000)
     row = admin.locator("tr", has_text=event_url)
     assert row.get_by_text(date_format(due, "SHORT_DATE_FORMAT")).is_visible()
     assert row.get_by_text("neu").is_visible()
