@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
+from demo import publicbody as publicbody_demo
 from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
 
 ADMIN_USERNAME = "admin"
@@ -21,14 +22,6 @@ CONTENT_PAGES = [
         "Meldewege im Kinderschutz",
         "Was tun bei Sorge um ein Kind? Wen Sie wann erreichen.",
         True,
-    ),
-    ("datenschutz", "Datenschutz", "Datenschutzhinweise nach Art. 13 DSGVO.", False),
-    ("impressum", "Impressum", "Angaben gemäß § 5 DDG.", False),
-    (
-        "barrierefreiheit",
-        "Erklärung zur Barrierefreiheit",
-        "Wir möchten diese Website für alle Menschen zugänglich machen.",
-        False,
     ),
     (
         "leichte-sprache",
@@ -61,24 +54,6 @@ BODIES = {
                 "phone": "05121 309-1234",
                 "email": "asd@jugendamt-musterland.example",
                 "note": "Mo–Do 8–16 Uhr, Fr 8–13 Uhr",
-            },
-        ),
-    ],
-    "barrierefreiheit": [
-        (
-            "paragraph",
-            "<p>Diese Website soll den Anforderungen der BITV 2.0 und der WCAG 2.1 (Stufe AA) "
-            "entsprechen. Sie ist mit automatischen Prüfungen und von Hand getestet.</p>",
-        ),
-        ("heading", {"text": "Feedback und Kontakt", "level": "h2"}),
-        (
-            "contact",
-            {
-                "heading": "Barrieren melden",
-                "name": "Koordinierungsstelle Netzwerk Kinderschutz",
-                "phone": "05121 309-4711",
-                "email": "barrierefreiheit@kinderschutz-musterland.example",
-                "note": "Wir antworten innerhalb von zwei Wochen.",
             },
         ),
     ],
@@ -144,11 +119,11 @@ def build_site(stdout=None, base_url=None):
     network.office_hours = "Mo–Do 8–16 Uhr, Fr 8–13 Uhr"
     network.out_of_hours_phone = "05121 309-9999"
     network.reporting_page = pages["meldewege"]
-    network.imprint_page = pages["impressum"]
-    network.privacy_page = pages["datenschutz"]
-    network.accessibility_page = pages["barrierefreiheit"]
     network.easy_language_page = pages["leichte-sprache"]
     network.save()
+
+    # Accessibility statement, Impressum, privacy notice and a barrier report (#18).
+    publicbody_demo.build(home, network, stdout=stdout)
 
     User = get_user_model()
     if not User.objects.filter(username=ADMIN_USERNAME).exists():

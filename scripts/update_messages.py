@@ -15,7 +15,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # One catalogue per shipped app, plus locale/ for the standalone site's frame.
-APPS = ["kinderschutz_cms", "members", "events", "registrations", "news"]
+APPS = ["kinderschutz_cms", "members", "events", "registrations", "news", "publicbody"]
 CATALOGUE_DIRS = ["locale", *(f"{app}/locale" for app in APPS)]
 IGNORE = [
     ".venv",

@@ -86,3 +86,17 @@ def test_events_reaches_registrations_only_through_its_public_api():
         "registrations.queries",
         "registrations.queries.annotate_counts",
     }
+
+
+def test_publicbody_works_without_members_and_events():
+    """What a public body's site must have (#18) needs no calendar and no directory; it
+    uses the registrations app's outbox and spam helpers only."""
+    offending = {}
+    for path in sorted((ROOT / "publicbody").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        names = module_imports(path)
+        found = touches(names, "events") + touches(names, "members")
+        if found:
+            offending[str(path.relative_to(ROOT))] = found
+    assert offending == {}

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "events",
     "registrations",
     "news",
+    "publicbody",
     # The demo network and `load_demo_data` (standalone site and tests only; not in the wheel).
     "demo",
     "wagtail.contrib.forms",

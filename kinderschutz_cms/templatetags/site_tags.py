@@ -81,3 +81,33 @@ def _choice_label(choices, value):
 def site_language():
     """The language the site's content is written in (LANGUAGE_CODE, German)."""
     return settings.LANGUAGE_CODE
+
+
+DESCRIPTION_FIELDS = ("search_description", "intro", "teaser", "description")
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context):
+    """The page's meta description: its search description, else its intro, teaser or
+    description (plain text, about 160 characters), else the network's name with the
+    page's title (or the `meta_description` a non-page view puts in its context).
+    No query: only fields the page has loaded and the cached settings."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    page = context.get("page")
+    for name in DESCRIPTION_FIELDS:
+        value = getattr(page, name, None) if page is not None else None
+        if isinstance(value, str) and value.strip():
+            text = " ".join(strip_tags(value).split())
+            return Truncator(text).chars(160)
+    if context.get("meta_description"):
+        return context["meta_description"]
+    network = ""
+    request = context.get("request")
+    if request is not None:
+        from kinderschutz_cms.models import NetworkSettings
+
+        network = NetworkSettings.for_request(request).network_name
+    title = getattr(page, "title", "") or context.get("page_title", "")
+    return f"{network}: {title}" if title else network

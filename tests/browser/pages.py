@@ -295,7 +295,49 @@ def registration_confirm(site):
     )
 
 
+def accessibility_statement(site):
+    from tests.publicbody.factories import make_statement
+
+    page = make_statement(
+        site.home,
+        slug="erklaerung-test",
+        parts=[("PDF-Flyer", "Nicht getaggt.", "Der Inhalt steht auf der Seite „Fachtag“.")],
+        feedback_contact="Koordinierungsstelle\nMarktplatz 1\n31134 Musterstadt",
+        feedback_email="barrierefreiheit@kinderschutz.example",
+    )
+    return Target(page.url)
+
+
+def impressum(site):
+    from tests.publicbody.factories import make_impressum
+    from tests.publicbody.test_legal_pages import COMPLETE
+
+    return Target(make_impressum(site.home, slug="impressum-test", **COMPLETE).url)
+
+
+def privacy_notice(site):
+    from tests.publicbody.factories import make_privacy_notice
+
+    page = make_privacy_notice(
+        site.home, slug="datenschutz-test", supervisory_authority="Landesbeauftragte"
+    )
+    return Target(page.url)
+
+
+def barrier_report_form(site):
+    return Target("/barriere-melden/?seite=/veranstaltungen/")
+
+
+def barrier_report_sent(site):
+    return Target("/barriere-melden/gesendet/")
+
+
 PAGES: dict[str, Callable[[SiteData], Target]] = {
+    "accessibility_statement": accessibility_statement,
+    "impressum": impressum,
+    "privacy_notice": privacy_notice,
+    "barrier_report_form": barrier_report_form,
+    "barrier_report_sent": barrier_report_sent,
     "registration_form": registration_form,
     "registration_outcome": registration_outcome,
     "registration_detail": registration_detail,

@@ -2,8 +2,14 @@
 
 The pages come from the registry in tests/browser/pages.py. axe runs per page in the
 browser; the Nu checker (a JVM, slow to start) runs once over all pages at the end.
+
+With `KINDERSCHUTZ_WRITE_A11Y_FINDINGS=1` the run also writes what axe found per page
+type into publicbody/a11y_findings.json, which the admin's dashboard lists as candidate
+"parts not accessible" of the accessibility statement (publicbody/findings.py).
 """
 
+import datetime
+import os
 import urllib.request
 
 import pytest
@@ -29,6 +35,8 @@ def test_every_page_type_passes_axe_and_html_check(
     for landmark in ("header", "nav", "main", "footer"):
         assert browser_page.locator(landmark).count() >= 1, f"{name}: <{landmark}> fehlt"
     violations = axe_violations(browser_page)
+    if os.environ.get("KINDERSCHUTZ_WRITE_A11Y_FINDINGS"):
+        _record_findings(name, violations)
     assert not violations, f"{name} ({target.url}) verletzt WCAG:\n" + "\n".join(violations)
     collected_html[name] = response.text()
 
@@ -48,3 +56,17 @@ def test_collected_pages_are_valid_html(site, live_server, collected_html):
     errors = html_errors(collected_html)
 
     assert not errors, "Nu HTML Checker meldet Fehler:\n" + "\n".join(errors)
+
+
+def _record_findings(name, violations):
+    """Merge this page type's result into publicbody/a11y_findings.json (rule ids and help
+    texts from the readable lines `axe_violations` returns)."""
+    from publicbody import findings
+
+    current = {p["page_type"]: p["rules"] for p in findings.load()["pages"]}
+    rules = {}
+    for line in violations:
+        rule_id, _, rest = line.partition(" (")
+        rules[rule_id] = rest.split("): ", 1)[-1].split("\n", 1)[0]
+    current[name] = [{"id": i, "help": h} for i, h in rules.items()]
+    findings.write(current, datetime.date.today().isoformat())

@@ -28,6 +28,10 @@ PAGES = {
     "/aktuelles/neue-fortbildungen/": "Das Programm für das zweite Halbjahr steht.",
     "/aktuelles/rss/": "<item>",
     "/suche/?q=Sonnenschein": "Kita Sonnenschein",
+    "/barrierefreiheit/": "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz",
+    "/impressum/": "Landkreis Frischhausen",
+    "/datenschutz/": "Art. 77",  # the host site may speak English
+    "/barriere-melden/": 'name="description"',
 }
 for url, expected in PAGES.items():
     try:

@@ -8,7 +8,7 @@ import zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 # Every app in the wheel (a top-level folder with apps.py) ships its catalogue and migrations.
 APPS = sorted({name.split("/")[0] for name in names if re.fullmatch(r"[a-z_]+/apps\.py", name)})
-assert {"kinderschutz_cms", "members", "events", "news"} <= set(APPS), APPS
+assert {"kinderschutz_cms", "members", "events", "news", "publicbody"} <= set(APPS), APPS
 expected = [
     "kinderschutz_cms/templates/kinderschutz_cms/network_home_page.html",
     "kinderschutz_cms/templates/kinderschutz_cms/includes/form_field.html",
@@ -19,6 +19,8 @@ expected = [
     "events/templates/events/event_index_page.html",
     "events/templates/events/event_page.html",
     "news/templates/news/news_index_page.html",
+    "publicbody/templates/publicbody/accessibility_statement_page.html",
+    "publicbody/a11y_findings.json",
     *(f"{app}/locale/en/LC_MESSAGES/django.mo" for app in APPS),
     *(f"{app}/migrations/0001_initial.py" for app in APPS),
 ]

@@ -14,6 +14,7 @@ from events.models import EventDate, EventIndexPage, TrainingPage
 from kinderschutz_cms.models import NetworkHomePage
 from members.models import MemberIndexPage, MemberPage, Sector
 from news.models import NewsIndexPage, NewsPage
+from publicbody.models import AccessibilityStatementPage, ImpressumPage, PrivacyNoticePage
 
 assert HomePage.objects.exists(), "wagtail start's home page is missing"
 root = Page.get_first_root_node()
@@ -59,6 +60,12 @@ news.add_child(
         image_alt="Teilnehmende im Plenum",
     )
 )
+for legal in (
+    AccessibilityStatementPage(title="Erklärung zur Barrierefreiheit", slug="barrierefreiheit"),
+    ImpressumPage(title="Impressum", slug="impressum", provider_name="Landkreis Frischhausen"),
+    PrivacyNoticePage(title="Datenschutzerklärung", slug="datenschutz"),
+):
+    network.add_child(instance=legal)
 network.calendar_page, network.directory_page, network.news_page = calendar, directory, news
 network.save_revision().publish()
 print("pages created:", Page.objects.count())

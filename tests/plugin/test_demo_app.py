@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management import get_commands
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-PLUGIN_APPS = ["kinderschutz_cms", "members", "events", "news"]
+PLUGIN_APPS = ["kinderschutz_cms", "members", "events", "news", "publicbody"]
 
 
 def test_load_demo_data_belongs_to_the_demo_app():

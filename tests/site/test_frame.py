@@ -58,7 +58,7 @@ def test_footer_links_legal_pages_and_accessibility_feedback(client, home_page):
     assert '<a href="/datenschutz/">Datenschutz</a>' in footer
     assert '<a href="/barrierefreiheit/">Erklärung zur Barrierefreiheit</a>' in footer
     assert '<a href="/leichte-sprache/">Leichte Sprache</a>' in footer
-    assert 'href="mailto:netzwerk@kinderschutz.example?subject=Barriere%20melden"' in footer
+    assert '<a href="/barriere-melden/?seite=/">Barriere melden</a>' in footer
 
 
 class ExampleForm(forms.Form):

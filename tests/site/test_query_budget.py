@@ -164,7 +164,20 @@ def build_network(home, size):
         page.save_revision().publish()
     assert Audience.objects.count() == 1
 
+    from tests.publicbody.factories import make_impressum, make_privacy_notice, make_statement
+
+    statement = make_statement(
+        home, slug="erklaerung", parts=[("PDF", "Nicht getaggt.", "Auf Anfrage als Text.")]
+    )
+    impressum = make_impressum(home, slug="impressum-seite", provider_name="Landkreis")
+    privacy = make_privacy_notice(home, slug="datenschutzerklaerung")
+
     return {
+        "accessibility statement": (statement.url, {}, 200),
+        "Impressum": (impressum.url, {}, 200),
+        "privacy notice": (privacy.url, {}, 200),
+        "barrier report form": ("/barriere-melden/", {"seite": "/"}, 200),
+        "barrier report sent": ("/barriere-melden/gesendet/", {}, 200),
         "home page": ("/", {}, 200),
         "content page": (content.url, {}, 200),
         "member directory": (directory.url, {}, 200),

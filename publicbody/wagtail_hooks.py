@@ -1,0 +1,105 @@
+"""Admin parts: the barrier report listing, the dashboard panel of the accessibility
+statement (last review, review due, open reports, candidate parts not accessible) and the
+Impressum's warnings about missing details."""
+
+from django.contrib import messages
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from . import easy_language, findings
+from .admin import BarrierReportViewSet
+from .impressum import missing_fields
+from .models import AccessibilityStatementPage, BarrierReport, BarrierReportStatus, ImpressumPage
+from .services.reviews import statements_due
+from .statement import review_due_on
+
+MAX_HINTS = 10
+
+
+@hooks.register("register_admin_viewset")
+def register_barrier_reports():
+    return BarrierReportViewSet()
+
+
+class AccessibilityPanel(Component):
+    """Dashboard: each statement with its last review and when the next is due (a warning
+    once it is), the open barrier reports, and the page types the project's own a11y
+    tests found problems on (`findings.py`)."""
+
+    name = "accessibility_statement"
+    order = 140
+    template_name = "publicbody/admin/accessibility_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        due = {page.pk for page in statements_due()}
+        statements = [
+            {"page": page, "due_on": review_due_on(page), "is_due": page.pk in due}
+            for page in AccessibilityStatementPage.objects.live().order_by("path")
+        ]
+        can_view_reports = self.user.has_perm("publicbody.view_barrierreport")
+        open_reports = (
+            BarrierReport.objects.exclude(status=BarrierReportStatus.ANSWERED).order_by(
+                "answer_due"
+            )[:10]
+            if can_view_reports
+            else []
+        )
+        return {
+            "statements": statements,
+            "open_reports": open_reports,
+            "can_view_reports": can_view_reports,
+            "findings": findings.load(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_accessibility_panel(request, panels):
+    if request.user.has_perm("wagtailadmin.access_admin"):
+        panels.append(AccessibilityPanel(request.user))
+
+
+def _warn_missing(request, page):
+    page = page.specific
+    if isinstance(page, ImpressumPage) and (missing := missing_fields(page)):
+        messages.warning(
+            request,
+            _("Im Impressum fehlen Pflichtangaben (§ 5 DDG, § 18 MStV): %(fields)s")
+            % {"fields": ", ".join(missing)},
+        )
+    _easy_language_hints(request, page)
+
+
+def _easy_language_hints(request, page):
+    """Leichte Sprache hints (never a block) for the page the site's settings link as
+    "Leichte Sprache" in the footer; at most `MAX_HINTS` messages."""
+    from kinderschutz_cms.models import NetworkSettings
+
+    site = page.get_site()
+    if site is None or NetworkSettings.for_site(site).easy_language_page_id != page.pk:
+        return
+    parts = [getattr(page, "intro", "") or ""]
+    body = getattr(page, "body", None)
+    if body is not None:
+        parts.append(str(body.render_as_block()))
+    found = easy_language.hints(" ".join(parts))
+    for hint in found[:MAX_HINTS]:
+        messages.info(
+            request,
+            _("Leichte Sprache: %(message)s – „%(sentence)s“")
+            % {"message": hint.message, "sentence": Truncator(hint.sentence).chars(80)},
+        )
+
+
+@hooks.register("after_create_page")
+def warn_impressum_created(request, page):
+    _warn_missing(request, page)
+
+
+@hooks.register("after_edit_page")
+def warn_impressum_edited(request, page):
+    _warn_missing(request, page)
