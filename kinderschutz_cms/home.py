@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wagtail.models import Page
 
+from . import frame
 from .frame import public_q
 from .sites import in_site, site_root_path
 
@@ -37,9 +38,39 @@ def latest_news(network: Page, limit=3):
     return list(NewsPage.published().filter(in_site(site_root_path(network)))[:limit])
 
 
+LINK_FIELDS = ("directory_page", "agreement_page", "calendar_page", "news_page")
+
+
+def links(home: Page) -> dict:
+    """The pages the home page links to ("Verweise auf der Startseite"), by field name,
+    specific (the news page's feed links need its routes); None where unset or deleted.
+
+    Kept in the frame cache (kinderschutz_cms/frame.py): no query while it is warm.
+    """
+
+    def build():
+        ids = {name: getattr(home, f"{name}_id") for name in LINK_FIELDS}
+        pages = Page.objects.filter(pk__in=[pk for pk in ids.values() if pk]).specific()
+        found = pages.in_bulk()
+        return {name: found.get(pk) for name, pk in ids.items()}
+
+    if home.pk is None:  # a preview of a home page not yet saved
+        return {name: getattr(home, name) for name in LINK_FIELDS}
+    key = (home.pk, *(getattr(home, f"{name}_id") for name in LINK_FIELDS))
+    return frame.cached("home-links", *key, build=build)
+
+
 def member_stats(network: Page):
     """Counts of live, public member organisations of `network`'s site and of the
-    signatories of its current agreement (two queries)."""
+    signatories of its current agreement (three queries, none while the frame cache
+    holds them: a page saved or a signature recorded starts a new generation)."""
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()  # the agreement in force changes at midnight
+    return frame.cached("member-stats", network.pk, today, build=lambda: _member_stats(network))
+
+
+def _member_stats(network: Page):
     from members.agreements import current_agreement
     from members.models import MemberPage, Signatory
 

@@ -51,3 +51,18 @@ class SiteLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class SiteFromCacheMiddleware:
+    """Finds the request's Wagtail Site in the frame cache (kinderschutz_cms.frame), so
+    that serving a page does not query the sites table every time. Place it after
+    CommonMiddleware (which checks the host name against ALLOWED_HOSTS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .frame import site_for_request
+
+        site_for_request(request)
+        return self.get_response(request)

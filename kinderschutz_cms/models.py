@@ -81,6 +81,7 @@ class NetworkHomePage(GermanSlugMixin, RestrictionsFromCache, Page):
             upcoming_events=home.upcoming_events(self, limit=3),
             latest_news=home.latest_news(self, limit=3),
             member_stats=home.member_stats(self),
+            home_links=home.links(self),
             # The home page shows the reporting paths in its main content, not the footer.
             reporting_box_in_main=True,
         )

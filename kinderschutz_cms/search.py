@@ -145,27 +145,52 @@ def search_site(query, site):
     """Search the live, public pages of `site` (not its root) and group the hits.
 
     Returns the groups in GROUP_ORDER, each with its pages in order of relevance. The
-    number of queries does not depend on the number of hits: one search query, one query
-    per page type for the specific pages.
+    number of queries does not depend on the number of hits: one search query, then one
+    query per group model and per other page type (`_as_shown`).
     """
     terms = search_terms(clean_query(query))
     if not terms or site is None:
         return []
-    pages = (
+    hits = list(
         Page.objects.live()
         .exclude(private_q())
         .descendant_of(site.root_page, inclusive=True)
-        .specific()
         .search(terms, operator="and")[:MAX_RESULTS]
     )
     groups = {}
-    for page in pages:
+    for page in _as_shown(hits):
         key = group_key(page)
         if key not in groups:
             groups[key] = ResultGroup(key=key, label=group_label(key))
         groups[key].pages.append(page)
     order = {key: position for position, key in enumerate(GROUP_ORDER)}
     return sorted(groups.values(), key=lambda group: order.get(group.key, len(order)))
+
+
+def _load_model(model):
+    """The model a hit is read as: its group's model (a training, a Fachtag and a meeting
+    are all read as events, with the fields a result shows), else its own model."""
+    for parent in model.__mro__:
+        meta = getattr(parent, "_meta", None)
+        if meta is not None and meta.label_lower in GROUP_MODELS:
+            return parent
+    return model
+
+
+def _as_shown(hits):
+    """`hits` (plain pages, in order) as instances of their load model: one query per
+    load model, not one per page type as `.specific()` would."""
+    from django.contrib.contenttypes.models import ContentType
+
+    by_model = {}
+    for page in hits:
+        model = ContentType.objects.get_for_id(page.content_type_id).model_class()
+        model = _load_model(model) if model is not None else Page
+        by_model.setdefault(model, []).append(page.pk)
+    loaded = {}
+    for model, ids in by_model.items():
+        loaded.update(model.objects.filter(pk__in=ids).in_bulk() if model is not Page else {})
+    return [loaded.get(page.pk, page) for page in hits]
 
 
 def paginate_group(group, page_number):

@@ -14,6 +14,7 @@ class MembersConfig(AppConfig):
 
         from kinderschutz_cms import frame
 
-        from .models import Sector
+        from .models import Sector, Signatory
 
-        frame.watch(Sector, Tag)
+        # The home page's "network in numbers" counts signatories (kinderschutz_cms/home.py).
+        frame.watch(Sector, Tag, Signatory)

@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from kinderschutz_cms import frame
 from kinderschutz_cms.blocks import BodyBlock
 from kinderschutz_cms.frame import RestrictionsFromCache, public_q
 from kinderschutz_cms.slugs import GermanSlugMixin
@@ -181,12 +182,20 @@ class NewsPage(GermanSlugMixin, RestrictionsFromCache, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_index"] = self.get_parent().specific
+        context["news_index"] = self.news_index()
         return context
 
     def social_image(self):
         """The image shown when the article is shared (Open Graph), or None."""
         return self.image if self.image_id else None
+
+    def news_index(self):
+        """The article's news index (specific, for its feed links), from the frame cache:
+        no query while it is warm."""
+        parent_path = self.path[: -self.steplen]
+        return frame.cached(
+            "page-at", parent_path, build=lambda: Page.objects.get(path=parent_path).specific
+        )
 
     def clean(self):
         super().clean()
@@ -196,12 +205,19 @@ class NewsPage(GermanSlugMixin, RestrictionsFromCache, Page):
     @classmethod
     def published(cls):
         """Live, public articles, newest first, with list image rendition and tags."""
-        images = get_image_model().objects.prefetch_renditions(LIST_RENDITION)
+        renditions = (
+            get_image_model().get_rendition_model().objects.filter(filter_spec=LIST_RENDITION)
+        )
         return (
             cls.objects.live()
             .filter(public_q())
             .order_by("-date", "-first_published_at", "-pk")
-            .prefetch_related(Prefetch("image", queryset=images), "tags")
+            .select_related("image")
+            .prefetch_related(
+                # Wagtail's prefetch_renditions, through the article's image.
+                Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions"),
+                "tags",
+            )
         )
 
     def related_pages(self):
@@ -213,9 +229,14 @@ class NewsPage(GermanSlugMixin, RestrictionsFromCache, Page):
 
 
 def _visible_pages(relations):
-    """The related pages that are live and public, in the editor's order (one query)."""
+    """The related pages that are live and public, in the editor's order (one query; the
+    article lists titles and links, so the pages are not made specific)."""
+    if isinstance(relations, models.QuerySet):
+        visible = relations.filter(related_page__live=True).filter(public_q("related_page"))
+        return [relation.related_page for relation in visible.select_related("related_page")]
+    # A preview: the relations are in memory (modelcluster), not yet in the database.
     ids = [relation.related_page_id for relation in relations]
-    pages = Page.objects.filter(pk__in=ids).live().filter(public_q()).specific().in_bulk()
+    pages = Page.objects.filter(pk__in=ids).live().filter(public_q()).in_bulk()
     return [pages[pk] for pk in ids if pk in pages]
 
 

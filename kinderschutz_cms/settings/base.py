@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # German unless the visitor chose English (cookie); never by Accept-Language.
     "kinderschutz_cms.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The request's Wagtail Site from the frame cache (no query per request).
+    "kinderschutz_cms.middleware.SiteFromCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -142,3 +142,22 @@ def test_a_draft_on_the_way_routes_on_and_a_draft_at_the_end_is_not_found(client
     assert client.get("/bereich/").status_code == 404
     assert client.get("/bereich/gibt-es-nicht/").status_code == 404
     assert client.get("/bereich/unterseite/zu-tief/").status_code == 404
+
+
+def test_the_site_of_a_request_is_read_from_the_cache(client, home_page):
+    """A warm page request finds its Wagtail Site without querying the sites table; a
+    changed site (a new host name) is found on the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries.captured_queries if "wagtailcore_site" in q["sql"]]
+
+    site = Site.objects.get()
+    other = NetworkHomePage(title="Zweites Netzwerk", slug="zweites")
+    Page.get_first_root_node().add_child(instance=other)
+    Site.objects.create(hostname="zweites.test", port=80, root_page=other)
+    assert "Zweites Netzwerk" in client.get("/", HTTP_HOST="zweites.test").content.decode()
+    assert site.root_page.title in client.get("/").content.decode()

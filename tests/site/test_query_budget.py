@@ -2,10 +2,12 @@
 at 1,000 members and events (issue #11): nothing on a page costs a query per listed row,
 per menu item or per settings field.
 
-One network is built per size (the 1,000 with `tests.bulk`, in seconds), then every page
-type is requested once to warm the caches a running site has warm (content types, site
-root paths, the navigation), and once counted. A failure lists every page over budget with
-its SQL.
+One network is built per size (the 1,000 with `tests.bulk`, in seconds), with what the
+demo's pages carry too (images in the home page's body, the news cards and articles, a
+member's logo, documents, related pages, the home page's links, search hits of every kind),
+then every page type is requested once to warm the caches a running site has warm
+(content types, site root paths, the navigation), and once counted. A failure lists
+every page over budget with its SQL.
 """
 
 import datetime
@@ -24,7 +26,7 @@ from tests.bulk import bulk_add_children
 from tests.events.factories import at, make_audience, make_event, make_venue
 from tests.events.factories import make_index as make_calendar
 from tests.members.factories import make_agreement, make_member_index, make_signatory, sector
-from tests.news.factories import make_article
+from tests.news.factories import make_article, make_image
 from tests.news.factories import make_index as make_news_index
 from tests.registration.factories import (
     make_fachtag_event,
@@ -34,6 +36,15 @@ from tests.registration.factories import (
 
 BUDGET = 10
 SIZES = [10, 1000]
+
+
+def _document():
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title="Kinderschutz-Leitfaden")
+    document.file.save("leitfaden.pdf", ContentFile(b"%PDF-1.4 leitfaden"), save=True)
+    return document
 
 
 def _members(directory, size):
@@ -119,8 +130,13 @@ def _external_events(home, size):
 def build_network(home, size):
     """A network with every public page type, `size` members and `size` upcoming events;
     returns {page type: (url, GET parameters, expected status)}."""
-    content = ContentPage(title="Meldewege", slug="meldewege", show_in_menus=True)
-    content.body = [("paragraph", "<p>Bei gewichtigen Anhaltspunkten …</p>")]
+    document = _document()
+    content = ContentPage(title="Meldewege im Kinderschutz", slug="meldewege", show_in_menus=True)
+    content.body = [
+        ("paragraph", "<p>Bei gewichtigen Anhaltspunkten …</p>"),
+        ("image", {"image": make_image("Meldeweg"), "alt_text": "Ablauf", "decorative": False}),
+        ("document", {"document": document, "title": "Leitfaden"}),
+    ]
     home.add_child(instance=content)
     legal = {}
     for slug in ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache"):
@@ -140,6 +156,9 @@ def build_network(home, size):
 
     directory = make_member_index(parent=home, show_in_menus=True)
     members = _members(directory, size)
+    members[0].logo = make_image("Logo")
+    members[0].description = "<p>Kinderschutz-Beratung für Familien.</p>"
+    members[0].save_revision().publish()
     agreement = make_agreement(home, show_in_menus=True)
     for member in members[:20]:
         make_signatory(page=agreement, member=member)
@@ -152,14 +171,30 @@ def build_network(home, size):
         calendar, venue=venue, audiences=[audience], speakers=[("Dr. Maria Beispiel", "Ärztin")]
     )
     fachtag = make_fachtag_event(calendar, venue=venue)
-    meeting = make_event(calendar, "Netzwerktreffen", cls=NetworkMeetingPage, venue=venue)
+    meeting = make_event(
+        calendar, "Netzwerktreffen Kinderschutz", cls=NetworkMeetingPage, venue=venue
+    )
     _events(calendar, size, venue, audience)
     registration = register(training, service_data())
     _external_events(home, size)
 
     news = make_news_index(home, show_in_menus=True)
     article = make_article(news, tags=["Fachtag"])
-    make_article(news, title="Neue Ansprechperson", date=datetime.date(2026, 2, 1))
+    article.body = [
+        ("paragraph", "<p>Kinderschutz im Plenum.</p>"),
+        ("document", {"document": document, "title": "Folien"}),
+    ]
+    article.related_events.create(related_page=training, sort_order=0)
+    article.related_members.create(related_page=members[0], sort_order=0)
+    make_article(news, title="Neue Ansprechperson", date=datetime.date(2026, 2, 1), tags=["Netz"])
+    make_article(news, title="Kinderschutz an Schulen", date=datetime.date(2026, 1, 5))
+    home.intro = "Kinderschutz im Landkreis"
+    home.body = [
+        ("image", {"image": make_image("Startbild"), "alt_text": "Netzwerk", "decorative": False}),
+        ("paragraph", "<p>Gemeinsam für den Kinderschutz.</p>"),
+    ]
+    home.directory_page, home.agreement_page = directory, agreement
+    home.calendar_page, home.news_page = calendar, news
     for page in (home, news, article):
         page.save_revision().publish()
     assert Audience.objects.count() == 1
@@ -195,7 +230,7 @@ def build_network(home, size):
         "personal registration page": (personal_path(registration), {}, 200),
         "news index": (news.url, {}, 200),
         "news article": (article.url, {}, 200),
-        "search": ("/suche/", {"q": "Fortbildung"}, 200),
+        "search": ("/suche/", {"q": "Kinderschutz"}, 200),
         "404 page": ("/gibt-es-nicht/", {}, 404),
         "sitemap": ("/sitemap.xml", {}, 200),
         "robots.txt": ("/robots.txt", {}, 200),
