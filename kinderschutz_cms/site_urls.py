@@ -15,5 +15,8 @@ urlpatterns = [
     # The language switch in the header: Django's view stores the choice in a cookie.
     path("sprache/", set_language, name="set_language"),
     path("", include("registrations.urls")),
-    path("", include("events.urls")),  # calendar files answered from the cache
+    path("", include("events.urls")),
+    path(
+        "", include("members.urls_self_service")
+    ),  # maintainers' links (#13)  # calendar files answered from the cache
 ]

@@ -17,3 +17,8 @@ class MembersConfig(AppConfig):
         from .models import Sector
 
         frame.watch(Sector, Tag)
+
+        # The maintainer hears whether the coordination approved a self-service change.
+        from .self_service import connect_signals
+
+        connect_signals()

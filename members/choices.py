@@ -12,3 +12,28 @@ class ProviderKind(models.TextChoices):
 
 
 DEFAULT_LEGAL_BASIS = "§ 3 KKG, § 4 KKG, § 8a SGB VIII"
+
+
+class ConceptStatus(models.TextChoices):
+    """Whether a member has a protection concept (Schutzkonzept)."""
+
+    NONE = "none", _("keines")
+    IN_PROGRESS = "in_progress", _("in Arbeit")
+    ADOPTED = "adopted", _("beschlossen")
+
+
+class CheckAnswer(models.TextChoices):
+    """A member's answer in a yearly check (Prüfrunde)."""
+
+    OPEN = "open", _("offen")
+    UNCHANGED = "unchanged", _("keine Änderungen")
+    CHANGED = "changed", _("Änderungen eingereicht")
+
+
+class ChangeStatus(models.TextChoices):
+    """A change a maintainer submitted through the self-service form."""
+
+    PENDING = "pending", _("in Prüfung")
+    APPROVED = "approved", _("freigegeben")
+    REJECTED = "rejected", _("abgelehnt")
+    REPLACED = "replaced", _("durch neuere Änderung ersetzt")
