@@ -162,7 +162,7 @@ def start_campaign_view(request):
     """ "Prüfrunde starten": every maintainer of the chosen (permitted) members gets a link."""
     if not may_see_reports(request.user):
         raise PermissionDenied
-    form = StartCampaignForm(request.POST or None)
+    form = StartCampaignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         sector = form.cleaned_data["sector"]
         members = members_for(sector).filter(pk__in=permitted_pages(request.user).values("pk"))

@@ -24,7 +24,8 @@ class LinkRequestForm(forms.Form):
         label=_("Ihre E-Mail-Adresse"),
         max_length=254,
         help_text=_(
-            "Die Adresse, unter der Sie als Ansprechperson dieses Netzwerkpartners eingetragen sind."
+            "Die Adresse, unter der Sie als Ansprechperson dieses Netzwerkpartners "
+            "eingetragen sind."
         ),
         error_messages={
             "required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),

@@ -435,6 +435,9 @@ class SelfServiceChange(models.Model):
         verbose_name = _("Änderung durch Netzwerkpartner")
         verbose_name_plural = _("Änderungen durch Netzwerkpartner")
 
+    def __str__(self):
+        return f"{self.member_id}: {self.requested_by_name} ({self.get_status_display()})"
+
 
 class CheckCampaign(models.Model):
     """A yearly "please check your entry" round (Prüfrunde): members/checks.py."""
@@ -485,3 +488,6 @@ class CheckRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "member"], name="unique_check_per_member")
         ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.member_id} ({self.get_answer_display()})"

@@ -41,7 +41,7 @@ def request_link(request, member_id):
     member = MemberPage.objects.live().filter(pk=member_id).select_related("sector").first()
     if member is None:
         raise Http404
-    form = LinkRequestForm(request.POST or None)
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
     context = {"member": member, "form": form, "sent": False, "refusal": None}
     status = 200
     if request.method == "POST":
