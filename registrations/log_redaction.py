@@ -15,13 +15,16 @@ the logging configuration. To filter other handlers too, name it in `LOGGING`:
 import logging
 import re
 
-TOKEN_SEGMENT = re.compile(r"(/anmeldung/)[^/\s?#\"']+")
+# Members' maintainer links (#13, members/urls_self_service.py) are passwords too.
+TOKEN_SEGMENT = re.compile(r"(/anmeldung/|/netzwerkpartner/(?:eintrag|pruefen)/)[^/\s?#\"']+")
 REPLACEMENT = r"\1[…]"
 LOGGERS = ("django.server", "django.request", "gunicorn.access", "gunicorn.error")
 
 
 def redact(text):
-    return TOKEN_SEGMENT.sub(REPLACEMENT, text) if "/anmeldung/" in text else text
+    if "/anmeldung/" in text or "/netzwerkpartner/" in text:
+        return TOKEN_SEGMENT.sub(REPLACEMENT, text)
+    return text
 
 
 def _redact_value(value):

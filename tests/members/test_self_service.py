@@ -309,3 +309,12 @@ def test_the_edit_form_stays_within_the_query_budget(client, member, django_asse
 
 def test_workflow_is_made_once(member):
     assert self_service.self_service_workflow() == self_service.self_service_workflow()
+
+
+def test_maintainer_tokens_stay_out_of_logs(member):
+    from registrations.log_redaction import redact
+
+    token = links.make_token(_maintainer(member), links.EDIT)
+    line = f'"GET /netzwerkpartner/eintrag/{token}/gesendet/ HTTP/1.1" 200'
+    assert token not in redact(line) and "/netzwerkpartner/eintrag/[…]/gesendet/" in redact(line)
+    assert token not in redact(f"/netzwerkpartner/pruefen/{token}/")
