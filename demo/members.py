@@ -237,6 +237,7 @@ def _member_page(spec, sector):
         ),
         first_published_at=timezone.now(),
         last_published_at=timezone.now(),
+        **_concept(i),
     )
     page.services.add(*spec["services"])
     contacts = 1 + i % 2
@@ -256,6 +257,47 @@ def _member_page(spec, sector):
             )
         )
     return page
+
+
+def _concept(i):
+    """Protection concepts (#13): every third member has adopted one, some of them reviewed
+    more than two years ago (due, in the report), every fourth is working on one."""
+    if i % 3 == 0:
+        adopted = datetime.date(2019 + i % 5, 1 + i % 12, 1 + i % 27)
+        reviewed = None if i % 2 else adopted.replace(year=adopted.year + 1)
+        return {
+            "concept_status": "adopted",
+            "concept_adopted_on": adopted,
+            "concept_reviewed_on": reviewed,
+            "concept_consultant": i % 6 == 0,
+        }
+    if i % 4 == 1:
+        return {"concept_status": "in_progress", "concept_consultant": True}
+    return {}
+
+
+def build_pending_change(pages):
+    """One self-service change waiting for the coordination's approval (#13), once."""
+    from members import links, self_service
+    from members.models import SelfServiceChange
+
+    if SelfServiceChange.objects.exists() or len(pages) < 2:
+        return None
+    member = pages[1]
+    contact = links.maintainers(member)[0]
+    link = links.read_token(links.make_token(contact, links.EDIT), links.EDIT)
+    contacts = [
+        {"id": c.pk, **{f: getattr(c, f) for f in self_service.CONTACT_FIELDS}}
+        for c in member.contact_persons.all()
+    ]
+    return self_service.submit_change(
+        link,
+        self_service.EntryChange(
+            fields={"phone": "05121 999-0", "concept_status": "in_progress"},
+            services=[t.name for t in member.services.all()] + ["Elterncafé"],
+            contacts=contacts,
+        ),
+    )
 
 
 def _publish(page):
@@ -433,6 +475,7 @@ def build(home, members=64, stdout=None, **options):
     index = build_index(home)
     pages = build_members(index, members, stdout=stdout)
     v1, v2 = build_agreements(home, pages)
+    build_pending_change(pages)
     if stdout:
         stdout.write(
             f"Kooperationsvereinbarungen: {v1.signatories.count()} / {v2.signatories.count()} "

@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("", include("events.urls")),  # calendar files answered from the cache
     path("", include("members.urls")),  # the signing page of the agreement's signing links
+    path("", include("members.urls_self_service")),  # maintainers' links (#13)
     path("", include("publicbody.urls")),  # "Barriere melden"
 ]

@@ -18,3 +18,8 @@ class MembersConfig(AppConfig):
 
         # The home page's "network in numbers" counts signatories (kinderschutz_cms/home.py).
         frame.watch(Sector, Tag, Signatory)
+
+        # The maintainer hears whether the coordination approved a self-service change.
+        from .self_service import connect_signals
+
+        connect_signals()

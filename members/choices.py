@@ -27,3 +27,28 @@ class RoundScope(models.TextChoices):
 
     UNSIGNED = "unsigned", _("Netzwerkpartner ohne gültige Unterschrift unter diese Fassung")
     ALL = "all", _("alle Netzwerkpartner (nach einer Überarbeitung)")
+
+
+class ConceptStatus(models.TextChoices):
+    """Whether a member has a protection concept (Schutzkonzept)."""
+
+    NONE = "none", _("keines")
+    IN_PROGRESS = "in_progress", _("in Arbeit")
+    ADOPTED = "adopted", _("beschlossen")
+
+
+class CheckAnswer(models.TextChoices):
+    """A member's answer in a yearly check (Prüfrunde)."""
+
+    OPEN = "open", _("offen")
+    UNCHANGED = "unchanged", _("keine Änderungen")
+    CHANGED = "changed", _("Änderungen eingereicht")
+
+
+class ChangeStatus(models.TextChoices):
+    """A change a maintainer submitted through the self-service form."""
+
+    PENDING = "pending", _("in Prüfung")
+    APPROVED = "approved", _("freigegeben")
+    REJECTED = "rejected", _("abgelehnt")
+    REPLACED = "replaced", _("durch neuere Änderung ersetzt")

@@ -97,6 +97,7 @@ def filter_members(
     district=None,
     service_slug=None,
     isef_only=False,
+    concept_status=None,
 ):
     """Narrow a MemberPage queryset by the directory's filters (all combine with AND)."""
     if sector_slug:
@@ -113,6 +114,8 @@ def filter_members(
                 )
             )
         )
+    if concept_status:
+        members = members.filter(concept_status=concept_status)
     if isef_only:
         members = members.filter(
             Exists(ContactPerson.objects.filter(page=OuterRef("pk"), is_isef=True))

@@ -7,6 +7,8 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from kinderschutz_cms.sites import site_root_path
 
+from .choices import ConceptStatus
+
 MAX_QUERY_LENGTH = 200
 PLACE_SEPARATOR = "|"
 
@@ -38,6 +40,12 @@ class DirectoryFilterForm(forms.Form):
     service = forms.ChoiceField(
         label=_("Angebot / Zielgruppe"),
         required=False,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    concept = forms.ChoiceField(
+        label=_("Schutzkonzept"),
+        required=False,
+        choices=[("", _("alle")), *ConceptStatus.choices],
         error_messages={"invalid_choice": INVALID_CHOICE},
     )
     isef = forms.BooleanField(
@@ -75,6 +83,8 @@ class DirectoryFilterForm(forms.Form):
                 filters["district"] = district
         if data.get("service"):
             filters["service_slug"] = data["service"]
+        if data.get("concept"):
+            filters["concept_status"] = data["concept"]
         if data.get("isef"):
             filters["isef_only"] = True
         return filters

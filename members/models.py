@@ -28,7 +28,15 @@ from kinderschutz_cms.blocks import BodyBlock
 from kinderschutz_cms.frame import RestrictionsFromCache
 from kinderschutz_cms.slugs import GermanSlugMixin
 
-from .choices import DEFAULT_LEGAL_BASIS, ProviderKind, RoundScope, SigningMethod
+from .choices import (
+    DEFAULT_LEGAL_BASIS,
+    ChangeStatus,
+    CheckAnswer,
+    ConceptStatus,
+    ProviderKind,
+    RoundScope,
+    SigningMethod,
+)
 from .forms import AgreementPageForm
 
 postcode_validator = RegexValidator(
@@ -133,6 +141,38 @@ class MemberPage(GermanSlugMixin, RestrictionsFromCache, Page):
         help_text=_("Schlagwörter, z. B. „Elternberatung“, „Jugendliche“."),
     )
 
+    # Protection concept (Schutzkonzept); the rules that read it: members/concepts.py.
+    concept_status = models.CharField(
+        _("Schutzkonzept"),
+        max_length=20,
+        choices=ConceptStatus.choices,
+        default=ConceptStatus.NONE,
+    )
+    concept_adopted_on = models.DateField(_("Schutzkonzept beschlossen am"), null=True, blank=True)
+    concept_reviewed_on = models.DateField(
+        _("Schutzkonzept zuletzt überprüft am"), null=True, blank=True
+    )
+    concept_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Schutzkonzept (Dokument, öffentlich)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    concept_link = models.URLField(_("Schutzkonzept (Link, öffentlich)"), blank=True)
+    concept_consultant = models.BooleanField(
+        _("Externe Prozessbegleitung"),
+        default=False,
+        help_text=_("Eine externe Prozessbegleitung begleitet das Schutzkonzept."),
+    )
+    last_checked = models.DateField(
+        _("Eintrag geprüft am"),
+        null=True,
+        blank=True,
+        help_text=_("Wann der Netzwerkpartner zuletzt bestätigt hat, dass der Eintrag stimmt."),
+    )
+
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [FieldPanel("sector"), FieldPanel("provider_name"), FieldPanel("provider_kind")],
@@ -152,6 +192,18 @@ class MemberPage(GermanSlugMixin, RestrictionsFromCache, Page):
         FieldPanel("description"),
         FieldPanel("services"),
         InlinePanel("contact_persons", label=_("Ansprechpersonen"), heading=_("Ansprechpersonen")),
+        MultiFieldPanel(
+            [
+                FieldPanel("concept_status"),
+                FieldRowPanel(
+                    [FieldPanel("concept_adopted_on"), FieldPanel("concept_reviewed_on")]
+                ),
+                FieldRowPanel([FieldPanel("concept_document"), FieldPanel("concept_link")]),
+                FieldPanel("concept_consultant"),
+            ],
+            heading=_("Schutzkonzept"),
+        ),
+        FieldPanel("last_checked"),
     ]
 
     search_fields = Page.search_fields + [
@@ -166,7 +218,7 @@ class MemberPage(GermanSlugMixin, RestrictionsFromCache, Page):
     parent_page_types = ["members.MemberIndexPage"]
 
     # Fetched with the page when it is routed to (kinderschutz_cms/routing.py).
-    route_select_related = ["sector"]
+    route_select_related = ["sector", "concept_document"]
     subpage_types = []
 
     class Meta:
@@ -459,3 +511,91 @@ class SigningInvitation(models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.email}"
+
+
+class SelfServiceChange(models.Model):
+    """A change of a member's entry that a maintainer submitted through an edit link.
+
+    It names the revision it created and the moderation it went into (`workflow_state`),
+    and who asked for it (name and address as on record when submitted), so the maintainer
+    can be told the outcome (members/self_service.py).
+    """
+
+    member = models.ForeignKey(
+        MemberPage, on_delete=models.CASCADE, related_name="self_service_changes"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    workflow_state = models.ForeignKey(
+        "wagtailcore.WorkflowState", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by_name = models.CharField(_("Eingereicht von"), max_length=200)
+    requested_by_email = models.EmailField(_("E-Mail"))
+    created_at = models.DateTimeField(_("Eingereicht am"), auto_now_add=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Änderung durch Netzwerkpartner")
+        verbose_name_plural = _("Änderungen durch Netzwerkpartner")
+
+    def __str__(self):
+        return f"{self.member_id}: {self.requested_by_name} ({self.get_status_display()})"
+
+
+class CheckCampaign(models.Model):
+    """A yearly "please check your entry" round (Prüfrunde): members/checks.py."""
+
+    started_at = models.DateTimeField(_("Gestartet am"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Gestartet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("Nur Bereich"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.CharField(_("Auswahl"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("Prüfrunde")
+        verbose_name_plural = _("Prüfrunden")
+
+    def __str__(self):
+        return _("Prüfrunde vom %(date)s") % {"date": f"{self.started_at:%d.%m.%Y}"}
+
+
+class CheckRequest(models.Model):
+    """One member in a check round: its answer and whether its maintainers were reminded."""
+
+    campaign = models.ForeignKey(CheckCampaign, on_delete=models.CASCADE, related_name="requests")
+    member = models.ForeignKey(MemberPage, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(
+        _("Antwort"), max_length=20, choices=CheckAnswer.choices, default=CheckAnswer.OPEN
+    )
+    answered_at = models.DateTimeField(_("Beantwortet am"), null=True, blank=True)
+    answered_by = models.CharField(_("Beantwortet von"), max_length=200, blank=True)
+    reminded_at = models.DateTimeField(_("Erinnert am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Prüfanfrage")
+        verbose_name_plural = _("Prüfanfragen")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="unique_check_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.member_id} ({self.get_answer_display()})"

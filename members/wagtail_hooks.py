@@ -20,6 +20,7 @@ from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, Snippe
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_signing  # noqa: F401 (the "Unterzeichnung erfassen" view and buttons)
+from .admin_checks import CheckStatusViewSet, ConceptsDueReportViewSet, StartCampaignViewSet
 from .admin_listing import MemberListingViewSet
 from .admin_signing_rounds import SigningRoundViewSet
 from .models import Sector
@@ -134,6 +135,9 @@ class NetworkViewSetGroup(ViewSetGroup):
         ReviewsDueReportViewSet,
         IsefReportViewSet,
         SigningRoundViewSet,
+        ConceptsDueReportViewSet,
+        StartCampaignViewSet,
+        CheckStatusViewSet,
     )
 
 
@@ -166,3 +170,18 @@ def register_reviews_due_report():
 def report_css():
     """Names in the reports wrap between words only (members/css/reports.css)."""
     return format_html('<link rel="stylesheet" href="{}">', static("members/css/reports.css"))
+
+
+@hooks.register("register_log_actions")
+def register_self_service_log_action(actions):
+    """The page history names the maintainer who submitted a self-service change."""
+    from wagtail.log_actions import LogFormatter
+
+    from .self_service import LOG_ACTION, LOG_LABEL, log_message
+
+    @actions.register_action(LOG_ACTION)
+    class SelfServiceLogFormatter(LogFormatter):
+        label = LOG_LABEL
+
+        def format_message(self, log_entry):
+            return log_message(log_entry)

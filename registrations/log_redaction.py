@@ -15,13 +15,23 @@ the logging configuration. To filter other handlers too, name it in `LOGGING`:
 import logging
 import re
 
-TOKEN_SEGMENT = re.compile(r"(/anmeldung/)[^/\s?#\"']+")
+# Personal links (registrations), maintainers' links (edit, check, sign) and certificate
+# numbers (which name a person and an event).
+TOKEN_SEGMENT = re.compile(
+    r"(/anmeldung/|/netzwerkpartner/(?:eintrag|pruefen)/|/unterzeichnen/|/bescheinigung/)"
+    r"(?!pruefen/)[^/\s?#\"']+"
+)
+PREFIXES = ("/anmeldung/", "/netzwerkpartner/", "/unterzeichnen/", "/bescheinigung/")
 REPLACEMENT = r"\1[…]"
+QUERY_NUMBER = re.compile(r"([?&]nummer=)[^&\s\"']+")
 LOGGERS = ("django.server", "django.request", "gunicorn.access", "gunicorn.error")
 
 
 def redact(text):
-    return TOKEN_SEGMENT.sub(REPLACEMENT, text) if "/anmeldung/" in text else text
+    if any(prefix in text for prefix in PREFIXES):
+        text = TOKEN_SEGMENT.sub(REPLACEMENT, text)
+        return QUERY_NUMBER.sub(REPLACEMENT, text)
+    return text
 
 
 def _redact_value(value):

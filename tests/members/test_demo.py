@@ -79,3 +79,17 @@ def test_demo_signatures_survive_an_edit_in_the_admin(home_page, admin_client):
     assert latest.signatories.count() == signed > 0
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=(agreement.pk,))).content
     assert f'name="signatories-INITIAL_FORMS" value="{signed}"' in html.decode()
+
+
+def test_demo_has_concepts_due_and_a_change_in_moderation(home_page, settings):
+    import datetime
+
+    from members.concepts import concepts_due_for_review
+    from members.models import SelfServiceChange
+
+    settings.REGISTRATION_MAIL_LIMIT = None
+    demo.build(home_page, members=8)
+    demo.build(home_page, members=8)
+    assert concepts_due_for_review(datetime.date(2026, 6, 1)).exists()
+    change = SelfServiceChange.objects.get()
+    assert change.status == "pending" and change.workflow_state.status == "in_progress"

@@ -365,3 +365,25 @@ def test_erasure_leaves_no_name_in_the_audit_log(client, coordinator, event, how
         privacy.purge_expired()
     assert "Öztürk" not in log_text() and "Zoë" not in log_text()
     assert ModelLogEntry.objects.filter(object_id=str(reg.pk)).exists()  # the entries stay
+
+
+@pytest.mark.parametrize(
+    "path, secret",
+    [
+        ("/unterzeichnen/SIGNTOKEN123/", "SIGNTOKEN123"),
+        ("/netzwerkpartner/eintrag/EDITTOKEN456/gesendet/", "EDITTOKEN456"),
+        ("/netzwerkpartner/pruefen/CHECKTOKEN789/", "CHECKTOKEN789"),
+        ("/bescheinigung/TB-ABCD-EFGH-JKLM/", "TB-ABCD-EFGH-JKLM"),
+        ("/bescheinigung/pruefen/?nummer=TB-ABCD-EFGH-JKLM", "TB-ABCD-EFGH-JKLM"),
+    ],
+)
+def test_maintainer_links_and_certificate_numbers_stay_out_of_access_logs(path, secret):
+    gunicorn = logging.getLogger("gunicorn.access")
+    atoms = {"r": f"GET {path} HTTP/1.1", "U": path, "f": f"https://kinderschutz.example{path}"}
+    record = gunicorn.makeRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, '"%(r)s" %(U)s "%(f)s"', (atoms,), None
+    )
+    assert gunicorn.filter(record)
+    line = record.getMessage()
+    assert secret not in line
+    assert "[…]" in line
