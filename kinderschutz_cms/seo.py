@@ -35,6 +35,12 @@ from .frame import public_q
 DISALLOWED = (
     "/admin/",  # the editors' admin
     "/anmeldung/",  # personal registration links (signed tokens, registrations/urls.py)
+    "/bescheinigung/",  # certificate verification (numbers name a person)
+    "/unterzeichnen/",  # maintainers' signing links (members/urls.py)
+    "/netzwerkpartner/eintrag/",  # maintainers' edit links (members/urls_self_service.py)
+    "/netzwerkpartner/pruefen/",  # maintainers' check links
+    "/netzwerkpartner/*/eintrag-aktualisieren/",  # asking for an edit link (a form)
+    "/barriere-melden/",  # the barrier report form (publicbody/urls.py)
     "/suche/",  # search results: endless, and may echo what people typed
     "/sprache/",  # the language switch (a POST endpoint)
     "/_util/",  # Wagtail's password and login forms of private pages

@@ -45,6 +45,8 @@ def test_every_page_type_sets_no_cookie_loads_nothing_external_and_has_a_descrip
         html = response.content.decode()
         if match := EXTERNAL.search(html):
             problems.append(f"{name}: loads from another host: {match.group(0)}")
+        if not response["Content-Type"].startswith("text/html"):
+            continue  # sitemap.xml, robots.txt: no head to describe
         description = re.search(r'<meta name="description" content="([^"]+)">', html)
         if not description or not description.group(1).strip():
             problems.append(f"{name}: no meta description")
