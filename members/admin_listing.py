@@ -11,7 +11,8 @@ members with their annotations (signed, last checked), plus Wagtail's own listin
 """
 
 import django_filters
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
@@ -40,8 +41,8 @@ def current_agreement_ids() -> list[int]:
 
 def annotate_members(members, agreement_ids):
     """`members` with `sort_title` (German order), `signed` (signed one of
-    `agreement_ids`, i.e. its site's current agreement) and `last_checked` (the latest
-    "Angaben geprüft am" of its contact persons)."""
+    `agreement_ids`, i.e. its site's current agreement) and `checked_on` (the latest of the
+    member's own "Eintrag geprüft am" and its contact persons' "Angaben geprüft am")."""
     last_checked = (
         ContactPerson.objects.filter(page=OuterRef("pk"))
         .order_by()
@@ -56,7 +57,13 @@ def annotate_members(members, agreement_ids):
                 member=OuterRef("pk"), page_id__in=agreement_ids, withdrawn_on__isnull=True
             )
         ),
-        last_checked=Subquery(last_checked),
+        contacts_checked=Subquery(last_checked),
+    ).annotate(
+        # GREATEST ignores NULL on PostgreSQL but not on SQLite: coalesce both sides.
+        checked_on=Greatest(
+            Coalesce(F("last_checked"), F("contacts_checked")),
+            Coalesce(F("contacts_checked"), F("last_checked")),
+        ),
     )
 
 
@@ -89,7 +96,7 @@ class MemberIndexView(IndexView):
         Column("sector", label=_("Bereich"), sort_key="sector__sort_order"),
         Column("town", label=_("Ort"), sort_key="town"),
         BooleanColumn("signed", label=_("Aktuelle Vereinbarung unterzeichnet"), sort_key="signed"),
-        DateColumn("last_checked", label=_("Angaben geprüft am"), sort_key="last_checked"),
+        DateColumn("checked_on", label=_("Angaben geprüft am"), sort_key="checked_on"),
         PageStatusColumn("status", label=_("Status"), sort_key="live"),
     ]
 

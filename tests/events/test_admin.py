@@ -26,6 +26,8 @@ def page_data(title, slug, dates, **extra):
         "comments": inline_formset([]),
         "registration_questions": inline_formset([]),  # RegistrationPageMixin
         "recurrence_exceptions": inline_formset([]),
+        "feedback_questions": inline_formset([]),  # RegistrationPageMixin
+        "participant_materials": inline_formset([]),
         "action-publish": "action-publish",
     }
     data.update(extra)

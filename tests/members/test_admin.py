@@ -43,6 +43,7 @@ def member_form(**overrides):
         "website": "https://regenbogen.example/",
         "description": rich_text("<p>Kita und Familienzentrum.</p>"),
         "services": "Elternberatung, Kinder 3–6 Jahre",
+        "concept_status": "none",
         "contact_persons": inline_formset(
             [
                 {
