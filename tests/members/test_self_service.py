@@ -216,14 +216,14 @@ def test_a_second_submission_replaces_the_pending_one(client, member):
 
 
 def _coordinator(django_user_model):
-    """A member of the coordination group, which approves; approving publishes, so the
-    group needs Wagtail's publish permission on the member pages (docs/members.md)."""
+    """A member of the coordination group, which approves; approving publishes, and the
+    group may publish since members/0005 (asserted here, so the test fails without it)."""
     group = Group.objects.get(name="Koordination")
-    GroupPagePermission.objects.create(
+    assert GroupPagePermission.objects.filter(
         group=group,
         page=Page.objects.get(depth=1),
         permission=Permission.objects.get(codename="publish_page"),
-    )
+    ).exists()
     user = django_user_model.objects.create_user("koordination", "k@example.org", "pw")
     user.groups.add(group)
     return user
