@@ -12,7 +12,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 
@@ -22,6 +21,8 @@ from .concepts import concepts_due_for_review
 from .models import CheckCampaign, CheckRequest, Sector
 from .reports import (
     CoordinatorReportView,
+    MemberSiteSectorFilterSet,
+    ReportMenuItem,
     SiteFilter,
     SiteFilterSet,
     TextDateColumn,
@@ -31,32 +32,12 @@ from .reports import (
 )
 
 
-class ReportMenuItem(MenuItem):
-    """A menu entry hidden from users who may not open the reports."""
-
-    def is_shown(self, request):
-        return may_see_reports(request.user)
-
-
-class ConceptsDueFilterSet(SiteFilterSet):
-    site = SiteFilter()
-    sector = django_filters.ModelChoiceFilter(
-        label=_("Bereich"), queryset=Sector.objects.all(), empty_label=_("alle")
-    )
-
-    class Meta:
-        from .models import MemberPage
-
-        model = MemberPage
-        fields = ["site", "sector"]
-
-
 class ConceptsDueReportView(CoordinatorReportView):
     """Adopted protection concepts whose review is due (members/concepts.py)."""
 
     page_title = _("Schutzkonzepte mit fälliger Überprüfung")
     header_icon = "date"
-    filterset_class = ConceptsDueFilterSet
+    filterset_class = MemberSiteSectorFilterSet
     export_filename = "schutzkonzepte-ueberpruefung-faellig"
     columns = [
         _page_edit_column(_("Netzwerkpartner")),

@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
@@ -158,7 +159,16 @@ def _page_edit_column(label, accessor="title", id_accessor="pk"):
     )
 
 
-class UnsignedMembersFilterSet(SiteFilterSet):
+class ReportMenuItem(MenuItem):
+    """A menu entry for a report, hidden from users who may not open it."""
+
+    def is_shown(self, request):
+        return may_see_reports(request.user)
+
+
+class MemberSiteSectorFilterSet(SiteFilterSet):
+    """Members of one site and one sector (the member reports' filters)."""
+
     site = SiteFilter()
     sector = django_filters.ModelChoiceFilter(
         label=_("Bereich"), queryset=Sector.objects.all(), empty_label=_("alle")
@@ -174,7 +184,7 @@ class UnsignedMembersReportView(CoordinatorReportView):
 
     page_title = _("Ohne Unterschrift unter die aktuelle Vereinbarung")
     header_icon = "warning"
-    filterset_class = UnsignedMembersFilterSet
+    filterset_class = MemberSiteSectorFilterSet
     export_filename = "netzwerkpartner-ohne-unterschrift"
     columns = [
         _page_edit_column(_("Netzwerkpartner")),

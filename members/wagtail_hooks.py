@@ -13,7 +13,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
@@ -26,17 +25,10 @@ from .admin_signing_rounds import SigningRoundViewSet
 from .models import Sector
 from .reports import (
     IsefReportView,
+    ReportMenuItem,
     ReviewsDueReportView,
     UnsignedMembersReportView,
-    may_see_reports,
 )
-
-
-class ReportMenuItem(MenuItem):
-    """A menu entry for a report, hidden from users who may not open it."""
-
-    def is_shown(self, request):
-        return may_see_reports(request.user)
 
 
 class SectorSearchForm(BaseFilterForm):
