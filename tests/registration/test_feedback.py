@@ -204,3 +204,12 @@ def test_the_comparison_shows_only_events_the_user_may_see(client, django_user_m
     Group.objects.get(name="Koordination").page_permissions.all().delete()
     response = client.get("/admin/registrations/feedback/vergleich/", {"event": [event.pk]})
     assert "Fachtag Feedback" not in response.content.decode()
+
+
+def test_the_personal_page_links_to_the_feedback_until_answered(client, event):
+    first = Registration.objects.order_by("pk").first()
+    page = client.get(personal_path(first)).content.decode()
+    assert "Rückmeldung zur Veranstaltung geben" in page and "/feedback/" in page
+    answer(client, first, "5")
+    page = client.get(personal_path(first)).content.decode()
+    assert "Rückmeldung zur Veranstaltung geben" not in page and "/feedback/" not in page
