@@ -75,6 +75,34 @@ def processings() -> list[Processing]:
                 _("Der Link verfällt %(days)s nach der Veranstaltung.")
                 % {"days": _days(link_days)},
             ),
+            Processing(
+                _("Teilnahmebescheinigungen"),
+                _(
+                    "Name, Veranstaltung, Termine, Unterrichtseinheiten und eine Nummer, damit Sie "
+                    "Ihre Teilnahme nachweisen können. Wer die Nummer kennt, kann auf unserer "
+                    "Prüfseite die Echtheit prüfen und sieht dort nur Name und Veranstaltung."
+                ),
+                _("Art. 6 Abs. 1 lit. e DSGVO"),
+                coordination,
+                _(
+                    "gelöscht %(days)s nach der Ausstellung, unabhängig von der Anmeldung "
+                    "(Sie brauchen die Bescheinigung oft noch Jahre später)"
+                )
+                % {"days": _days(int(reg_conf.get("KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS")))},
+            ),
+            Processing(
+                _("Feedback nach Veranstaltungen"),
+                _(
+                    "Ihre Antworten auf die Fragen zur Veranstaltung, um unsere Angebote zu "
+                    "verbessern. Die Antworten sind von Anfang an anonym: Sie werden nicht mit "
+                    "Ihrer Anmeldung verknüpft gespeichert, nur mit dem Tag der Abgabe. Dass Ihr "
+                    "Link benutzt wurde, wird getrennt davon als Prüfwert gespeichert, damit jede "
+                    "Person nur einmal antwortet."
+                ),
+                _("Art. 6 Abs. 1 lit. e DSGVO"),
+                coordination,
+                _("Die Antworten sind anonym; sie werden mit der Veranstaltung gelöscht."),
+            ),
         ]
     items.append(
         Processing(

@@ -7,11 +7,16 @@ primary key, so not even the order of insertion links it to anything). That a li
 used is a separate `FeedbackUse` row with `marker(registration)`, a keyed hash (Django's
 `salted_hmac` with the SECRET_KEY), and no reference to the answers.
 
+Results (`results`), their export (`export_rows`: aggregates and free texts, never a
+person, free texts in the random order of the answers' keys) and the comparison of
+several events (`series`, `compare`).
+
 Invitations: `invite_due` (command `send_feedback_requests`, daily) mails every attendee
 of an event with questions whose last date ended `KINDERSCHUTZ_FEEDBACK_DELAY_DAYS` (1)
 days ago or more (and at most 30 days ago), once per registration (`feedback_invited_at`).
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
@@ -118,7 +123,12 @@ def invite_due(now=None):
 def results(event):
     """Per question: counts per answer, the average of ratings (answers 1–5 only), the
     free-text answers; and the number of responses."""
-    responses = list(FeedbackResponse.objects.filter(event=event).values_list("answers", flat=True))
+    # Ordered by the random key: free texts never come in the order they were given.
+    responses = list(
+        FeedbackResponse.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("answers", flat=True)
+    )
     rows = []
     for question in questions(event):
         values = [r.get(question.label, "") for r in responses]
@@ -141,3 +151,94 @@ def results(event):
             row["texts"] = values
         rows.append(row)
     return {"count": len(responses), "rows": rows}
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One line of the results export: a question, an answer (a choice or a free text),
+    how often it was given, and the question's average (ratings only)."""
+
+    question: str
+    answer: str
+    count: int
+    average: float | None
+
+
+def export_rows(event) -> list[ExportRow]:
+    """The results of `event` as lines: first the number of responses, then per question
+    one line per choice (with its count and the question's average) or per free-text
+    answer. Nothing in it names a person (the answers do not know who gave them)."""
+    data = results(event)
+    rows = [ExportRow(_("Rückmeldungen insgesamt"), "", data["count"], None)]
+    for row in data["rows"]:
+        label = row["question"].label
+        if "counts" in row:
+            average = row.get("average")
+            rows += [ExportRow(label, choice, count, average) for choice, count in row["counts"]]
+        else:
+            rows += [ExportRow(label, text, 1, None) for text in row["texts"]]
+    return rows
+
+
+def series(event):
+    """The runs of the same event, `event` included: its siblings in the calendar with the
+    same title and feedback questions.
+
+    Why this grouping: the product has no series model. A recurring event (`recurrence`)
+    is one page with one survey, so its answers are already together. A training held
+    again is a new page, made by copying the last one (Wagtail's "Kopieren"): the title
+    stays, and so do the questions (they are the page's inline children) and their labels,
+    by which answers are stored and compared. Other events can be chosen by hand."""
+    return (
+        locking.event_model()
+        .objects.sibling_of(event, inclusive=True)
+        .filter(title=event.title, feedback_questions__isnull=False)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class ComparedCell:
+    answered: int
+    average: float | None
+
+
+@dataclass(frozen=True)
+class ComparedQuestion:
+    """A question (by its label) and, per compared event, its answers and average."""
+
+    label: str
+    cells: list[ComparedCell]
+
+    @property
+    def has_average(self):
+        return any(cell.average is not None for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    events: list
+    counts: list[int]
+    questions: list[ComparedQuestion]
+
+
+def compare(events) -> Comparison:
+    """The results of `events` side by side: every question label that any of them asks,
+    in the order of first appearance, with the answers and average per event (an event
+    that does not ask it: 0 answers, no average). Two queries per event."""
+    per_event = [results(event) for event in events]
+    labels = []
+    for data in per_event:
+        for row in data["rows"]:
+            if row["question"].label not in labels:
+                labels.append(row["question"].label)
+    questions = []
+    for label in labels:
+        cells = []
+        for data in per_event:
+            row = next((r for r in data["rows"] if r["question"].label == label), None)
+            cells.append(
+                ComparedCell(row["answered"], row.get("average")) if row else ComparedCell(0, None)
+            )
+        questions.append(ComparedQuestion(label, cells))
+    return Comparison(list(events), [data["count"] for data in per_event], questions)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from kinderschutz_cms import frame
 from kinderschutz_cms.sites import in_site, site_root_path
 
-from . import materials, queries, spam
+from . import feedback, materials, queries, spam
 from .emails import calendar_file
 from .errors import RegistrationError
 from .forms import RegistrationForm, WorkshopChangeForm
@@ -244,6 +244,7 @@ def registration_detail(request, token):
             "can_download": registration.status == RegistrationStatus.CONFIRMED,
             "workshop_forms": workshop_change_forms(registration),
             "has_certificate": Certificate.objects.filter(registration=registration).exists(),
+            "feedback_open": feedback.may_answer(registration),
             "materials": materials.for_event(event) if materials.may_see(registration) else [],
         },
     )

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import feedback, materials
+from .. import materials
 from ..models import Certificate, CertificateBatch, Registration, RegistrationStatus
 from ..services import certificates
 from .scope import events_for, require
@@ -77,16 +77,4 @@ def send_materials_view(request, event_id):
                 event=event, status=RegistrationStatus.CONFIRMED, anonymised_at__isnull=True
             ).count(),
         },
-    )
-
-
-def feedback_results_view(request, event_id):
-    """The feedback of an event: responses, counts and averages per question as
-    server-rendered SVG bars, the free-text answers (`feedback.results`)."""
-    require(request, "view")
-    event = get_object_or_404(events_for(request.user), pk=event_id)
-    return TemplateResponse(
-        request,
-        "registrations/admin/feedback_results.html",
-        {"event": event, "results": feedback.results(event)},
     )

@@ -48,11 +48,11 @@ from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_
 from .certificates import (
     certificate_batch_view,
     certificates_view,
-    feedback_results_view,
     send_materials_view,
 )
 from .email_texts import EmailTextViewSet
 from .exports import person_view
+from .feedback import feedback_compare_view, feedback_results_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
 # --------------------------------------------------------------------------- filters
@@ -351,6 +351,7 @@ class RegistrationViewSet(SnippetViewSet):
             path("bescheinigungen/<int:event_id>/", certificates_view, name="certificates"),
             path("unterlagen/<int:event_id>/", send_materials_view, name="send_materials"),
             path("feedback/<int:event_id>/", feedback_results_view, name="feedback"),
+            path("feedback/vergleich/", feedback_compare_view, name="feedback_compare"),
             path(
                 "bescheinigungen/lauf/<int:pk>/",
                 certificate_batch_view,

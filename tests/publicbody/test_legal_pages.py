@@ -73,3 +73,17 @@ def test_the_privacy_notice_names_the_retention_settings(client, home_page, sett
     html = client.get(page.url).content.decode()
     assert "anonymisiert 90 Tage" in html and "60 Tage nach der Antwort" in html
     assert "180 Tage" not in html
+
+
+def test_the_privacy_notice_names_certificate_retention_and_anonymous_feedback(
+    client, home_page, settings
+):
+    page = make_privacy_notice(home_page)
+    settings.KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS = 3650
+    html = client.get(page.url).content.decode()
+    assert "Teilnahmebescheinigungen" in html
+    assert "3650 Tage nach der Ausstellung" in html
+    assert "von Anfang an anonym" in html and "nicht mit Ihrer Anmeldung verknüpft" in html
+    settings.KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS = 1825
+    html = client.get(page.url).content.decode()
+    assert "1825 Tage nach der Ausstellung" in html and "3650 Tage" not in html

@@ -1,6 +1,7 @@
 """The feedback survey: invitations once, answers anonymous and once per personal link,
 results with counts and averages."""
 
+import csv
 import io
 from datetime import timedelta
 
@@ -8,8 +9,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from events.models import EventDate
+from registrations import feedback
 from registrations.models import (
     FeedbackQuestion,
     FeedbackResponse,
@@ -107,3 +110,106 @@ def test_the_invitation_goes_once_to_attendees_after_the_delay(
     assert "/feedback/" in mail.outbox[0].body
     assert Registration.objects.filter(feedback_invited_at__lte=timezone.now()).count() == 3
     assert timezone.now() - timedelta(minutes=1) < Registration.objects.first().feedback_invited_at
+
+
+def test_the_results_export_as_csv_and_xlsx_without_personal_data(admin_client, event):
+    first, second, third = Registration.objects.order_by("pk")
+    answer(admin_client, first, "5", '=HYPERLINK("x")')
+    answer(admin_client, second, "4")
+    answer(admin_client, third, "4", "Mehr Pausen")
+    url = f"/admin/registrations/feedback/{event.pk}/"
+    assert 'href="?export=xlsx"' in admin_client.get(url).content.decode()
+
+    body = b"".join(admin_client.get(url, {"export": "csv"}).streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the admin's one export path: BOM, ';'
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Frage", "Antwort", "Anzahl", "Durchschnitt"]
+    assert ["Rückmeldungen insgesamt", "", "3", ""] in rows
+    rating = [r for r in rows if r[0] == "Wie hat es Ihnen gefallen?"]
+    assert [(r[1], r[2]) for r in rating] == [
+        ("1", "0"),
+        ("2", "0"),
+        ("3", "0"),
+        ("4", "2"),
+        ("5", "1"),
+    ]
+    assert {r[3] for r in rating} == {"4,33"}  # (5 + 4 + 4) / 3, German decimal comma
+    texts = {(r[1], r[2]) for r in rows if r[0] == "Was nehmen Sie mit?"}
+    assert texts == {('\'=HYPERLINK("x")', "1"), ("Mehr Pausen", "1")}  # formula neutralised
+
+    response = admin_client.get(url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0] == ("Frage", "Antwort", "Anzahl", "Durchschnitt")
+    assert ("Wie hat es Ihnen gefallen?", "4", 2, 4.33) in cells
+    assert ("Was nehmen Sie mit?", "Mehr Pausen", 1, None) in cells
+
+    # nothing in either file names a participant
+    flat = body.decode("utf-8-sig") + str(cells)
+    for registration in (first, second, third):
+        assert registration.email not in flat and registration.last_name not in flat
+
+
+def test_events_of_a_series_are_compared_per_question(admin_client, event, index):
+    first, second, third = Registration.objects.order_by("pk")
+    answer(admin_client, first, "5")
+    answer(admin_client, second, "4")
+    answer(admin_client, third, "3")
+    # the same training again (a copy of its page: same title, same questions)
+    again = make_registration_event(index, "Fachtag Feedback", capacity=10)
+    for question in FeedbackQuestion.objects.filter(page=event):
+        question.pk = None
+        question.page = again
+        question.save()
+    for rating in ("2", "3"):
+        FeedbackResponse.objects.create(
+            event=again, answers={"Wie hat es Ihnen gefallen?": rating, "Was nehmen Sie mit?": ""}
+        )
+    other = make_registration_event(index, "Anderes Thema", capacity=10)
+    FeedbackQuestion.objects.create(
+        page=other, label="Wie hat es Ihnen gefallen?", field_type="radio", choices="1\n2\n3\n4\n5"
+    )
+
+    comparison = feedback.compare([event, again])
+    rating = comparison.questions[0]
+    assert rating.label == "Wie hat es Ihnen gefallen?"
+    assert [(c.answered, c.average) for c in rating.cells] == [(3, 4.0), (2, 2.5)]
+    assert [c.answered for c in comparison.questions[1].cells] == [0, 0]
+    assert comparison.counts == [3, 2]
+
+    results = admin_client.get(f"/admin/registrations/feedback/{event.pk}/").content.decode()
+    assert f"/admin/registrations/feedback/vergleich/?serie={event.pk}" in results
+    html = admin_client.get(
+        "/admin/registrations/feedback/vergleich/", {"serie": event.pk}
+    ).content.decode()
+    # the series is preselected: both runs, not the other training
+    assert html.count("checked") == 2
+    assert f'value="{other.pk}"' in html  # can be chosen by hand
+    assert "<svg" in html and "2,5" in html and "4,0" in html
+
+    chosen = admin_client.get(
+        "/admin/registrations/feedback/vergleich/", {"event": [event.pk, other.pk]}
+    ).content.decode()
+    assert "Anderes Thema" in chosen and "2,5" not in chosen
+
+
+def test_the_comparison_shows_only_events_the_user_may_see(client, django_user_model, event):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
+    user.groups.add(Group.objects.get(name="Koordination"))
+    client.force_login(user)
+    response = client.get("/admin/registrations/feedback/vergleich/", {"event": [event.pk]})
+    assert response.status_code == 200
+    Group.objects.get(name="Koordination").page_permissions.all().delete()
+    response = client.get("/admin/registrations/feedback/vergleich/", {"event": [event.pk]})
+    assert "Fachtag Feedback" not in response.content.decode()
+
+
+def test_the_personal_page_links_to_the_feedback_until_answered(client, event):
+    first = Registration.objects.order_by("pk").first()
+    page = client.get(personal_path(first)).content.decode()
+    assert "Rückmeldung zur Veranstaltung geben" in page and "/feedback/" in page
+    answer(client, first, "5")
+    page = client.get(personal_path(first)).content.decode()
+    assert "Rückmeldung zur Veranstaltung geben" not in page and "/feedback/" not in page
