@@ -80,7 +80,8 @@ def organisation_search(request):
     characters (else 400), at most 100 read, rate-limited per client address
     (`KINDERSCHUTZ_ORGANISATION_SEARCH_RATE_LIMIT`, 429 with Retry-After), German
     messages, never a 500 on any input."""
-    query = " ".join(str(request.GET.get("q", ""))[:100].split())
+    typed = "".join(ch for ch in str(request.GET.get("q", ""))[:100] if ch.isprintable())
+    query = " ".join(typed.split())
     if len(query) < ORGANISATION_MIN_CHARS:
         return JsonResponse(
             {"results": [], "error": _("Bitte geben Sie mindestens zwei Zeichen ein.")},
