@@ -21,7 +21,7 @@
         list.id = listId;
         list.className = "suggest__list";
         list.setAttribute("role", "listbox");
-        list.setAttribute("aria-label", input.labels && input.labels[0] ? input.labels[0].textContent.replace("*", "").trim() : "");
+        list.setAttribute("aria-label", "Vorschläge");
         list.hidden = true;
         var status = document.createElement("div");
         status.className = "visually-hidden";
