@@ -107,27 +107,29 @@ def spreadsheet(
 
 def _rows(registrations, labels, chunk_size, progress):
     values = registrations.prefetch_related(None).values(*VALUE_FIELDS)
+    # translated once per export, not once per row
+    names = (
+        {key: str(label) for key, label in RegistrationStatus.choices},
+        {key: str(label) for key, label in BookingStatus.choices},
+    )
     chunk, done = [], 0
     for row in values.iterator(chunk_size=chunk_size):
         chunk.append(row)
         if len(chunk) >= chunk_size:
-            yield from _chunk_rows(chunk, labels)
+            yield from _chunk_rows(chunk, labels, names)
             done += len(chunk)
             chunk = []
             if progress:
                 progress(done)
     if chunk:
-        yield from _chunk_rows(chunk, labels)
+        yield from _chunk_rows(chunk, labels, names)
         done += len(chunk)
     if progress:
         progress(done)
 
 
-STATUS_LABELS = dict(RegistrationStatus.choices)
-BOOKING_LABELS = dict(BookingStatus.choices)
-
-
-def _chunk_rows(chunk, labels):
+def _chunk_rows(chunk, labels, names):
+    status_names, booking_names = names
     workshops = {}
     bookings = (
         WorkshopBooking.objects.filter(registration_id__in=[row["pk"] for row in chunk])
@@ -136,12 +138,12 @@ def _chunk_rows(chunk, labels):
         .values_list("registration_id", "workshop__title", "status")
     )
     for registration_id, title, status in bookings:
-        workshops.setdefault(registration_id, []).append(f"{title} ({BOOKING_LABELS[status]})")
+        workshops.setdefault(registration_id, []).append(f"{title} ({booking_names[status]})")
     for row in chunk:
         answers = row["answers"] or {}
         yield [
             row["event__title"],
-            str(STATUS_LABELS.get(row["status"], row["status"])),
+            status_names.get(row["status"], row["status"]),
             row["first_name"],
             row["last_name"],
             row["email"],
