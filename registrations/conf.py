@@ -32,6 +32,13 @@ that imports this module). A limit is `(count, seconds)`; `None` switches it off
   verification page per client address per window.
 - `KINDERSCHUTZ_CERTIFICATE_TEMPLATE` ("registrations/certificate.html"): the HTML
   template of the certificate PDF (a host site may point it at its own layout).
+- `KINDERSCHUTZ_ORGANISATION_SEARCH_RATE_LIMIT` ((120, 600)): look-ups of the registration
+  form's organisation suggestions (`views.organisation_search`) per client address.
+- `KINDERSCHUTZ_EXPORT_KEEP_HOURS` (24): a registrations export run in the background
+  (`exports.ExportJob`) is kept this many hours after it was started, then deleted with its
+  file by `purge_registrations`.
+- `KINDERSCHUTZ_EXPORT_ROOT` (None: a directory "private/exports" next to MEDIA_ROOT): where
+  the files of background exports are stored; never a directory the web server serves.
 """
 
 from django.conf import settings
@@ -51,6 +58,9 @@ DEFAULTS = {
     "KINDERSCHUTZ_CERTIFICATE_CHUNK_SIZE": 50,
     "KINDERSCHUTZ_CERTIFICATE_VERIFY_RATE_LIMIT": (30, 600),
     "KINDERSCHUTZ_CERTIFICATE_TEMPLATE": "registrations/certificate.html",
+    "KINDERSCHUTZ_ORGANISATION_SEARCH_RATE_LIMIT": (120, 600),
+    "KINDERSCHUTZ_EXPORT_KEEP_HOURS": 24,
+    "KINDERSCHUTZ_EXPORT_ROOT": None,
 }
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.contrib.forms.forms import FormBuilder
@@ -119,9 +120,10 @@ class RegistrationForm(forms.Form):
         error_messages={
             "required": _("Bitte geben Sie Ihre Organisation an, z. B. Kita Sonnenschein.")
         },
-        widget=forms.TextInput(
-            attrs={"list": "organisation-suggestions", "autocomplete": "organization"}
-        ),
+        # Suggestions come from a small search endpoint (`views.organisation_search`,
+        # URL set in __init__) through registrations/js/organisation-suggest.js; without
+        # JavaScript it is a plain text field.
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     role = forms.CharField(
         label=_("Funktion"),
@@ -146,6 +148,9 @@ class RegistrationForm(forms.Form):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["data-suggest-url"] = reverse(
+            "registration_links:organisation_search"
+        )
 
         self.workshop_fields = []
         for slot, workshops in self.slots:

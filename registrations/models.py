@@ -15,6 +15,7 @@ declares (see there).
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -991,3 +992,66 @@ class FeedbackUse(models.Model):
 
     def __str__(self):
         return self.marker[:8]
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet")
+    RUNNING = "running", _("läuft")
+    DONE = "done", _("fertig")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+def _private_storage():
+    from .storage import private_storage
+
+    return private_storage()
+
+
+class ExportJob(models.Model):
+    """A registrations export run as a task (`registrations.exports`): who asked, with
+    which filters of the admin list, its progress and its file in private storage. Only
+    the user who asked may download the file; it is deleted with the job
+    `KINDERSCHUTZ_EXPORT_KEEP_HOURS` after it was started."""
+
+    wagtail_reference_index_ignore = True
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angefordert von"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file_format = models.CharField(_("Format"), max_length=4, default="xlsx")
+    filters = models.JSONField(_("Filter"), default=dict, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("Zeilen gesamt"), default=0)
+    rows_done = models.PositiveIntegerField(_("Zeilen geschrieben"), default=0)
+    file = models.FileField(
+        _("Datei"), storage=_private_storage, upload_to="registrations/", blank=True
+    )
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("gestartet am"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Export von Anmeldungen")
+        verbose_name_plural = _("Exporte von Anmeldungen")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.filename()
+
+    def filename(self):
+        return f"anmeldungen-{self.created_at:%Y-%m-%d-%H%M}-{self.pk}.{self.file_format}"
+
+    @property
+    def is_finished(self):
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == ExportStatus.DONE or not self.rows_total:
+            return 100 if self.status == ExportStatus.DONE else 0
+        return min(100, int(100 * self.rows_done / self.rows_total))

@@ -7,6 +7,7 @@ from . import certificate_views, views
 app_name = "registration_links"
 
 urlpatterns = [
+    path("anmeldung/organisationen/", views.organisation_search, name="organisation_search"),
     path("anmeldung/<str:token>/", views.registration_detail, name="registration_detail"),
     path("anmeldung/<str:token>/abmelden/", views.registration_cancel, name="registration_cancel"),
     path(

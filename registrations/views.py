@@ -11,16 +11,18 @@ from functools import wraps
 
 from django.apps import apps
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Case, When
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
 
-from kinderschutz_cms import frame
-from kinderschutz_cms.sites import in_site, site_root_path
+from kinderschutz_cms.client_ip import client_address, rate_limit_bucket
+from kinderschutz_cms.sites import in_site
 
-from . import feedback, materials, queries, spam
+from . import conf, feedback, materials, queries, spam
 from .emails import calendar_file
 from .errors import RegistrationError
 from .forms import RegistrationForm, WorkshopChangeForm
@@ -47,21 +49,61 @@ def http_status(error):
     return HTTP_STATUS.get(error.code, 409)
 
 
-def organisation_suggestions(event):
-    """Titles of the live member organisations of the event's own network (site), for the
-    form's suggestions (another network's members are not offered). Public and the same
-    for everyone, so kept in the shared cache of kinderschutz_cms.frame per site (one
-    query when built; every page change invalidates it)."""
+ORGANISATION_MIN_CHARS = 2
+ORGANISATION_MAX_RESULTS = 10
+
+
+def organisation_matches(root_path: str, query: str) -> list[str]:
+    """At most `ORGANISATION_MAX_RESULTS` titles of live, public member organisations of
+    the site whose root has the tree path `root_path` that contain `query` (those that
+    start with it first), for the form's suggestions: another network's members, drafts
+    and restricted pages are never offered. Two queries (the view restrictions, the
+    titles), however many members there are."""
     if not apps.is_installed("members"):
         return []
     member_page = apps.get_model("members", "MemberPage")
-    root = site_root_path(event)
+    members = member_page.objects.live().public().filter(in_site(root_path))
+    matches = members.filter(title__icontains=query).annotate(
+        starts=Case(When(title__istartswith=query, then=0), default=1)
+    )
+    return list(
+        matches.order_by("starts", "title").values_list("title", flat=True)[
+            :ORGANISATION_MAX_RESULTS
+        ]
+    )
 
-    def build():
-        members = member_page.objects.live().filter(in_site(root))
-        return list(members.order_by("title").values_list("title", flat=True))
 
-    return frame.cached("organisations", root, build=build)
+@require_http_methods(["GET"])
+def organisation_search(request):
+    """GET ?q=…: JSON `{"results": [titles]}` of the member organisations of the request's
+    site (`organisation_matches`). Public, so: at least `ORGANISATION_MIN_CHARS`
+    characters (else 400), at most 100 read, rate-limited per client address
+    (`KINDERSCHUTZ_ORGANISATION_SEARCH_RATE_LIMIT`, 429 with Retry-After), German
+    messages, never a 500 on any input."""
+    typed = "".join(ch for ch in str(request.GET.get("q", ""))[:100] if ch.isprintable())
+    query = " ".join(typed.split())
+    if len(query) < ORGANISATION_MIN_CHARS:
+        return JsonResponse(
+            {"results": [], "error": _("Bitte geben Sie mindestens zwei Zeichen ein.")},
+            status=400,
+        )
+    wait = spam.count_attempt(
+        "organisation-search",
+        rate_limit_bucket(client_address(request)),
+        conf.limit("KINDERSCHUTZ_ORGANISATION_SEARCH_RATE_LIMIT"),
+    )
+    if wait:
+        response = JsonResponse(
+            {"results": [], "error": _("Zu viele Anfragen. Bitte warten Sie einen Moment.")},
+            status=429,
+        )
+        response["Retry-After"] = str(int(wait))
+        return response
+    site = Site.find_for_request(request)
+    results = organisation_matches(site.root_page.path, query) if site is not None else []
+    response = JsonResponse({"results": results})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _form_context(request, event, form, info, error=None):
@@ -71,7 +113,6 @@ def _form_context(request, event, form, info, error=None):
         "form": form,
         "availability": info,
         "error": error,
-        "organisations": organisation_suggestions(event),
         "honeypot": form[spam.HONEYPOT_FIELD] if form else None,
     }
 

@@ -11,6 +11,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kinderschutz-test-media-")
+KINDERSCHUTZ_EXPORT_ROOT = tempfile.mkdtemp(prefix="kinderschutz-test-exports-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # SQLite tests use a file, not shared-cache memory: concurrent threads (the overbooking

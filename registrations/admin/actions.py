@@ -4,7 +4,6 @@ A state change never happens on GET."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -103,17 +102,9 @@ class RegistrationBulkAction(SnippetBulkAction):
     def get_all_objects_in_listing_query(self, parent_id):
         """ "Select all in listing": the listing's filters and search come along in the
         query string, so only the registrations shown there are selected."""
-        from .viewsets import RegistrationFilterSet, RegistrationViewSet
+        from .viewsets import filtered_registrations
 
-        queryset = RegistrationFilterSet(
-            self.request.GET, queryset=registrations_for(self.request.user), request=self.request
-        ).qs
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            search = Q()
-            for field in RegistrationViewSet.search_fields:
-                search |= Q(**{f"{field}__icontains": query})
-            queryset = queryset.filter(search)
+        queryset = filtered_registrations(self.request.user, self.request.GET, self.request)
         return queryset.values_list("pk", flat=True)
 
     @classmethod

@@ -7,12 +7,15 @@ A coordinator sees only registrations of events whose pages they may edit
 (`scope.registrations_for`).
 """
 
+import tempfile
+from dataclasses import dataclass
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,16 +26,18 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import InspectView as SnippetInspectView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from kinderschutz_cms import exports as spreadsheet_writers
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
+from .. import exports
 from ..models import (
     EmailMessage,
     EmailStatus,
@@ -42,7 +47,7 @@ from ..models import (
 )
 from ..services import booking, outbox
 from ..services.attendance import event_date_model
-from ..services.locking import workshop_model
+from ..services.locking import event_model, workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
 from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
 from .certificates import (
@@ -51,31 +56,39 @@ from .certificates import (
     send_materials_view,
 )
 from .email_texts import EmailTextViewSet
-from .exports import person_view
+from .exports import export_download_view, export_job_view, export_start_view, person_view
 from .feedback import feedback_compare_view, feedback_results_view
 from .scope import ScopedObjectMixin, emails_for, events_for, registrations_for
 
 # --------------------------------------------------------------------------- filters
 
 
+class EventChooser(AdminPageChooser):
+    """Wagtail's page chooser limited to event pages: searchable and paginated, never a
+    `<select>` of every event."""
+
+    def __init__(self, **kwargs):
+        super().__init__(target_models=[event_model()], can_choose_root=False, **kwargs)
+
+
 class RegistrationFilterSet(WagtailFilterSet):
+    """The list's filters. At a Land's size (thousands of events) no filter lists a big
+    table: the event is chosen with Wagtail's page chooser (searchable, paginated, only
+    event pages; the value is checked against the user's events with one query), and the
+    workshops offered are those of the chosen event only."""
+
     event = django_filters.ModelChoiceFilter(
         label=_("Veranstaltung"),
-        queryset=lambda request: (
-            events_for(request.user).filter(registration_enabled=True).order_by("title")
-        ),
+        queryset=lambda request: events_for(request.user).filter(registration_enabled=True),
+        widget=EventChooser,
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
     workshop = django_filters.ModelChoiceFilter(
         label=_("Workshop"),
         field_name="bookings__workshop",
-        queryset=lambda request: (
-            workshop_model()
-            .objects.filter(time_slot__page__in=events_for(request.user).values("pk"))
-            .select_related("time_slot")
-            .order_by("title")
-        ),
+        queryset=None,  # the chosen event's workshops, set in __init__
         method="filter_workshop",
+        help_text=_("Die Workshops der gewählten Veranstaltung."),
     )
     attended = django_filters.BooleanFilter(label=_("teilgenommen"))
 
@@ -83,12 +96,53 @@ class RegistrationFilterSet(WagtailFilterSet):
         model = Registration
         fields = ["event", "status", "workshop", "attended"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        event_id = str((data or {}).get("event") or "")
+        workshops = workshop_model().objects.none()
+        if event_id.isdigit() and self.request is not None:
+            workshops = (
+                workshop_model()
+                .objects.filter(
+                    time_slot__page_id=int(event_id),
+                    time_slot__page__in=events_for(self.request.user).values("pk"),
+                )
+                .select_related("time_slot")
+                .order_by("time_slot__start", "title")
+            )
+        self.filters["workshop"].queryset = workshops
+
     def filter_workshop(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.filter(
             bookings__workshop=value, bookings__status__in=["confirmed", "waitlisted"]
         ).distinct()
+
+
+@dataclass
+class UserOnlyRequest:
+    """What the filters read of a request (`request.user`), for a background export."""
+
+    user: object
+
+
+def filtered_registrations(user, params, request=None):
+    """The registrations the list shows for `user` with the query parameters `params`:
+    the list's filters and its search ("q", the same fields), limited to the user's
+    events. Used by "select all" of the bulk actions and by background exports."""
+    queryset = RegistrationFilterSet(
+        params,
+        queryset=registrations_for(user),
+        request=request or UserOnlyRequest(user),
+    ).qs
+    query = str(params.get("q", "")).strip()
+    if query:
+        search = Q()
+        for field in RegistrationViewSet.search_fields:
+            search |= Q(**{f"{field}__icontains": query})
+        queryset = queryset.filter(search)
+    return queryset
 
 
 class EmailFilterSet(WagtailFilterSet):
@@ -99,36 +153,40 @@ class EmailFilterSet(WagtailFilterSet):
         fields = ["status", "kind"]
 
 
-ANSWER_PREFIX = "answer:"
-
-
 class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
     """The list and its CSV/XLSX export: only registrations of the user's events.
 
-    The export has one column per extra question (`question_labels`) after the fixed ones.
+    The export (`registrations.exports`) streams: straight from the filtered queryset to
+    the file, without the listing's context (which would load every row), CSV row by row
+    as it is read, XLSX written in openpyxl's write-only mode to a temporary file. It has
+    one column per extra question after the fixed ones. "Export im Hintergrund" runs the
+    same as a task with progress (`admin.exports.export_start_view`).
     """
 
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return self.as_spreadsheet(self.get_queryset(), request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        self.list_export = [*self.list_export] + [
-            ANSWER_PREFIX + label for label in question_labels(queryset)
-        ]
-        return super().as_spreadsheet(queryset, spreadsheet_format)
-
-    def to_row_dict(self, item):
-        answers = item.answers or {}
-        return {
-            field: (
-                answers.get(field.removeprefix(ANSWER_PREFIX), "")
-                if field.startswith(ANSWER_PREFIX)
-                else multigetattr(item, field)
+        sheet = exports.spreadsheet(queryset)
+        filename = self.get_filename()
+        if spreadsheet_format == self.FORMAT_CSV:
+            response = StreamingHttpResponse(
+                spreadsheet_writers.stream_csv(sheet.headings, sheet.rows),
+                content_type="text/csv; charset=utf-8",
             )
-            for field in self.list_export
-        }
-
-    def get_heading(self, queryset, field):
-        if field.startswith(ANSWER_PREFIX):
-            return field.removeprefix(ANSWER_PREFIX)
-        return super().get_heading(queryset, field)
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        output = tempfile.TemporaryFile()  # noqa: SIM115 (closed, and so deleted, by the response)
+        spreadsheet_writers.write_xlsx(sheet.headings, sheet.rows, output)
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            filename=f"{filename}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
     def get_base_queryset(self):
         dates = (
@@ -196,6 +254,12 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
                 HeaderButton(
                     _("Export CSV"), url=self.csv_export_url, icon_name="download", priority=40
                 ),
+                HeaderButton(
+                    _("Export im Hintergrund"),
+                    url=reverse("registrations:export_start") + "?" + self.request.GET.urlencode(),
+                    icon_name="download",
+                    priority=45,
+                ),
             ]
         return buttons
 
@@ -236,23 +300,6 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
             )
         )
         return buttons
-
-
-def question_labels(registrations):
-    """The extra questions of the events of `registrations`, as export columns: the
-    questions as the events ask them now (in their order), then answers to questions
-    that were renamed or removed since (two queries)."""
-    from ..models import RegistrationQuestion
-
-    labels = dict.fromkeys(
-        RegistrationQuestion.objects.filter(page_id__in=registrations.order_by().values("event_id"))
-        .order_by("page_id", "sort_order", "pk")
-        .values_list("label", flat=True)
-    )
-    answer_rows = registrations.order_by().prefetch_related(None).values_list("answers", flat=True)
-    for answers in answer_rows.iterator(chunk_size=2000):
-        labels.update(dict.fromkeys(answers or {}))
-    return list(labels)
 
 
 class RegistrationEditView(ScopedObjectMixin, SnippetEditView):
@@ -348,6 +395,9 @@ class RegistrationViewSet(SnippetViewSet):
             path("teilnahmeliste/<int:event_id>/", attendance_list_view, name="attendance"),
             path("teilnahme/<int:pk>/", attendance_mark_view, name="attendance_mark"),
             path("person/", person_view, name="person"),
+            path("export/", export_start_view, name="export_start"),
+            path("export/<int:pk>/", export_job_view, name="export_job"),
+            path("export/<int:pk>/datei/", export_download_view, name="export_download"),
             path("bescheinigungen/<int:event_id>/", certificates_view, name="certificates"),
             path("unterlagen/<int:event_id>/", send_materials_view, name="send_materials"),
             path("feedback/<int:event_id>/", feedback_results_view, name="feedback"),

@@ -204,3 +204,31 @@ def test_redirect_after_registering_stays_on_the_served_host(
     assert urlsplit(page.url).netloc == served
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_organisation_suggestion_by_keyboard(browser_page, calendar, live_server, site):
+    """The organisation field asks the search endpoint after two characters and offers the
+    network's members as a listbox: arrow down and Enter take one, focus stays put."""
+    from tests.members.factories import make_member, make_member_index
+
+    directory = make_member_index(site.home, slug="partner-vorschlaege")
+    make_member(directory, title="Kita Sonnenschein")
+    make_member(directory, title="Sonnenhof Jugendhilfe")
+    event = make_registration_event(calendar, "Vorschläge per Tastatur", capacity=12)
+    page = browser_page
+    page.goto(live_server.url + register_url(event))
+    field = page.get_by_role("combobox", name="Organisation")
+    field.press_sequentially("Sonnen")
+    listbox = page.get_by_role("listbox", name="Vorschläge")
+    listbox.wait_for()
+    assert field.get_attribute("aria-expanded") == "true"
+    options = listbox.get_by_role("option")
+    assert options.all_inner_texts() == ["Sonnenhof Jugendhilfe", "Kita Sonnenschein"]
+    field.press("ArrowDown")
+    field.press("ArrowDown")
+    assert field.get_attribute("aria-activedescendant") == options.nth(1).get_attribute("id")
+    field.press("Enter")
+    assert field.input_value() == "Kita Sonnenschein"
+    assert field.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.name") == "organisation"
+    _assert_axe(page, "Anmeldeformular mit Vorschlägen")

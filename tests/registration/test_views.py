@@ -191,9 +191,65 @@ def test_choice_and_checkbox_questions(client, event):
     assert answers["Teilnahme"] == "Online" and answers["Newsletter"] is True
 
 
-def test_member_organisations_offered_as_suggestions(client, event):
+SEARCH = "/anmeldung/organisationen/"
+
+
+def test_form_size_does_not_grow_with_the_member_directory(client, event, home_page):
+    """Suggestions come from the search endpoint, not as every member's name in the page."""
+    from tests.members.factories import make_member, make_member_index
+
+    directory = make_member_index(home_page)
+    make_member(directory, title="Kita Sonnenschein")
     html = client.get(register_url(event)).content.decode()
-    assert 'list="organisation-suggestions"' in html
+    assert 'data-suggest-url="/anmeldung/organisationen/"' in html
+    small = len(html)
+    for i in range(12):
+        make_member(directory, title=f"Familienzentrum mit einem recht langen Namen Nummer {i}")
+    large = len(client.get(register_url(event)).content.decode())
+    assert abs(large - small) < 20  # the form's time stamp may differ by a digit or two
+
+
+def test_organisation_search_offers_only_live_public_members_of_the_site(client, home_page):
+    from tests.members.factories import make_member, make_member_index
+
+    directory = make_member_index(home_page)
+    make_member(directory, title="Kita Sonnenschein")
+    make_member(directory, title="Sonnenhof Jugendhilfe")
+    draft = make_member(directory, title="Sonnenblume Entwurf")
+    draft.unpublish()
+    for i in range(12):
+        make_member(directory, title=f"Beratung Sonne {i:02d}")
+    results = client.get(SEARCH, {"q": "sonne"}).json()["results"]
+    assert len(results) == 10  # bounded
+    assert results[0] == "Sonnenhof Jugendhilfe"  # names starting with it first
+    assert "Sonnenblume Entwurf" not in results
+    assert client.get(SEARCH, {"q": "Kita Sonnen"}).json()["results"] == ["Kita Sonnenschein"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": ""}, {"q": "a"}, {"q": " a "}, {"q": "%"}, {"q": "\x00"}, {"q": "\x00\x00"}],
+)
+def test_organisation_search_refuses_short_input_in_german(client, params):
+    response = client.get(SEARCH, params)
+    assert response.status_code == 400
+    assert "mindestens zwei Zeichen" in response.json()["error"]
+
+
+@pytest.mark.parametrize("query", ["%_%", "x" * 5000, "a\x00b", "ä' OR 1=1 --", "🙂🙂"])
+def test_organisation_search_answers_any_input_without_error(client, home_page, query):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert client.post(SEARCH, {"q": query}).status_code == 405
+
+
+def test_organisation_search_is_rate_limited(client, settings):
+    settings.KINDERSCHUTZ_ORGANISATION_SEARCH_RATE_LIMIT = (2, 600)
+    assert client.get(SEARCH, {"q": "Kita"}).status_code == 200
+    assert client.get(SEARCH, {"q": "Kita"}).status_code == 200
+    response = client.get(SEARCH, {"q": "Kita"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Zu viele" in response.json()["error"]
 
 
 def test_honeypot_refuses_quietly(client, event):

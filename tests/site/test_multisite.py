@@ -339,9 +339,13 @@ def test_registration_form_suggests_and_matches_only_its_own_sites_members(netwo
     a, b = networks
     event = make_registration_event(a["calendar"], title="Anmeldung Alpha")
     html = get(client, HOST_A, register_url(event)).content.decode()
-    suggestions = html.split('id="organisation-suggestions"', 1)[1].split("</datalist>", 1)[0]
-    assert "Alpha Einrichtung 1" in suggestions
-    assert "Beta" not in suggestions
+    assert "data-suggest-url=" in html
+    search = "/anmeldung/organisationen/"
+    assert get(client, HOST_A, search, q="Einrichtung").json()["results"] == [
+        "Alpha Einrichtung 1",
+        "Alpha Einrichtung 2",
+    ]
+    assert "Beta Einrichtung 1" in get(client, HOST_B, search, q="Einrichtung").json()["results"]
 
     own = booking.register(event, service_data(organisation=a["members"][0].title))
     other = booking.register(event, service_data(organisation=b["members"][0].title))

@@ -1,10 +1,12 @@
 """Anonymise registrations of past events after REGISTRATION_RETENTION_DAYS (run daily);
-also releases expired double opt-in holds and deletes certificates of attendance older
-than KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS."""
+also releases expired double opt-in holds, deletes certificates of attendance older
+than KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS and background exports (with their files)
+older than KINDERSCHUTZ_EXPORT_KEEP_HOURS."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from registrations import exports
 from registrations.services import certificates
 from registrations.services.privacy import purge_expired
 from registrations.services.waitlist import release_unconfirmed
@@ -17,7 +19,8 @@ class Command(BaseCommand):
         released = release_unconfirmed()
         count = purge_expired(timezone.localdate())
         deleted = certificates.purge_expired()
+        exports_deleted = exports.purge_expired()
         self.stdout.write(
             f"{count} registration(s) anonymised, {released} hold(s) released, "
-            f"{deleted} certificate(s) deleted"
+            f"{deleted} certificate(s) deleted, {exports_deleted} export(s) deleted"
         )
