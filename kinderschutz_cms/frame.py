@@ -141,7 +141,16 @@ def site_for_request(request) -> Site | None:
     except DisallowedHost:
         return Site.find_for_request(request)
     port = request.get_port()
-    site = cached("site", hostname, port, build=lambda: Site._find_for_request(request))
+
+    def build():
+        site = Site._find_for_request(request)
+        if site is not None:
+            # Kept with the site (a cached property): Wagtail starts routing every
+            # request at `site.root_page.specific`, one query each time otherwise.
+            site.root_page.specific  # noqa: B018
+        return site
+
+    site = cached("site", hostname, port, build=build)
     request._wagtail_site = site
     return site
 
