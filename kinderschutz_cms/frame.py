@@ -12,6 +12,8 @@ production, shared by all workers):
   `RestrictionsFromCache.get_view_restrictions()` is Wagtail's check without its two.
 - `navigation(site)`: the home page's live, public children shown in menus, per site.
 - `NetworkSettings.for_request` (kinderschutz_cms/models.py): the settings, per site.
+- `site_for_request(request)`: the request's Site with its specific root page, per host.
+- the pages on a routed path, per site root and path (kinderschutz_cms/routing.py).
 
 Nothing personal is kept: only what every visitor of a site sees alike. All keys carry a
 generation number that `invalidate()` advances (signal receivers connected in
