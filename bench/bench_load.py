@@ -106,9 +106,11 @@ def run():
         for thread in background:
             thread.start()
         load_before = round(os.getloadavg()[0], 2)
+        cpu_before = stack.cpu_seconds()
         started = time.perf_counter()
         results = rush(stack, event_path, stats, submissions=SUBMISSIONS, clients=CLIENTS)
         rush_seconds = time.perf_counter() - started
+        cpu_after = stack.cpu_seconds()
         load_after = round(os.getloadavg()[0], 2)
         stop.set()
         for thread in background:
@@ -135,6 +137,14 @@ def run():
             f"rows {counts}, lost {lost}, extra rows {extra}; e-mails "
             f"{'drained' if drained else 'NOT drained'} after {mail_seconds:.1f} s: "
             f"{exactly_one} exactly one, {missing} missing, {duplicates} duplicates"
+        )
+        # CPU seconds per person (GET + POST, and their share of the polling clients and
+        # the mails sent meanwhile): what the rush costs, whatever else runs on the machine.
+        cpu = {part: (cpu_after[part] - cpu_before[part]) / len(results) for part in cpu_after}
+        print(
+            "  CPU per registration: "
+            + ", ".join(f"{part} {seconds * 1000:.1f} ms" for part, seconds in cpu.items())
+            + f"; all {sum(cpu.values()) * 1000:.1f} ms"
         )
         for row in solo.summary() + stats.summary():
             print(
@@ -163,6 +173,11 @@ def run():
             Figure(NAME, "machine load average (1 min) before the rush", load_before),
             Figure(NAME, "machine load average (1 min) after the rush", load_after),
             Figure(NAME, "rush: registrations per second", len(results) / rush_seconds, "/s"),
+            *(
+                Figure(NAME, f"rush: CPU per registration, {part}", seconds * 1000, "ms")
+                for part, seconds in cpu.items()
+            ),
+            Figure(NAME, "rush: CPU per registration, all", sum(cpu.values()) * 1000, "ms"),
             Figure(NAME, "rush: all requests per second", all_requests / rush_seconds, "req/s"),
             Figure(NAME, "rush: answered OK (302)", len(ok)),
             Figure(NAME, f"confirmed (capacity {CAPACITY})", counts.get("confirmed", 0)),

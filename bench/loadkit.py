@@ -38,6 +38,34 @@ def free_port():
         return s.getsockname()[1]
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    """Ids of the direct children of `pid` (Linux /proc)."""
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of process `pid` (all its threads), 0 if it is gone."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the command name: state is field 3 of stat(5), utime 14 and stime 15.
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
 class PostgresServer:
     """A throwaway PostgreSQL server from Debian's binaries (data in a temp dir).
 
@@ -297,6 +325,33 @@ class ProductionStack:
         if self.pg:
             self.pg.cleanup()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def processes(self) -> dict[str, list[int]]:
+        """The process ids of the stack by part: "web" (gunicorn's master and workers),
+        "worker" (the task worker), "database" (the throwaway PostgreSQL server and its
+        backends; empty for an outside $DATABASE_URL)."""
+        groups = {"web": [], "worker": [], "database": []}
+        if self.web and self.web.poll() is None:
+            groups["web"] = [self.web.pid, *_children(self.web.pid)]
+        if self.worker and self.worker.poll() is None:
+            groups["worker"] = [self.worker.pid]
+        if self.pg:
+            try:
+                postmaster = int((self.pg.dir / "data" / "postmaster.pid").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                postmaster = None
+            if postmaster:
+                groups["database"] = [postmaster, *_children(postmaster)]
+        return groups
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) used so far by each part of the stack (`processes`)
+        and by this process ("client": the load clients' threads). Take it before and
+        after a run: the difference is what the run cost, on a machine whose other jobs
+        make wall-clock times noisy. A backend that exited in between is not counted."""
+        used = {part: sum(map(_cpu_of, pids)) for part, pids in self.processes().items()}
+        used["client"] = sum(os.times()[:2])
+        return used
 
     def __enter__(self):
         return self

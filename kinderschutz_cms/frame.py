@@ -12,6 +12,8 @@ production, shared by all workers):
   `RestrictionsFromCache.get_view_restrictions()` is Wagtail's check without its two.
 - `navigation(site)`: the home page's live, public children shown in menus, per site.
 - `NetworkSettings.for_request` (kinderschutz_cms/models.py): the settings, per site.
+- `site_for_request(request)`: the request's Site with its specific root page, per host.
+- the pages on a routed path, per site root and path (kinderschutz_cms/routing.py).
 
 Nothing personal is kept: only what every visitor of a site sees alike. All keys carry a
 generation number that `invalidate()` advances (signal receivers connected in
@@ -141,7 +143,16 @@ def site_for_request(request) -> Site | None:
     except DisallowedHost:
         return Site.find_for_request(request)
     port = request.get_port()
-    site = cached("site", hostname, port, build=lambda: Site._find_for_request(request))
+
+    def build():
+        site = Site._find_for_request(request)
+        if site is not None:
+            # Kept with the site (a cached property): Wagtail starts routing every
+            # request at `site.root_page.specific`, one query each time otherwise.
+            site.root_page.specific  # noqa: B018
+        return site
+
+    site = cached("site", hostname, port, build=build)
     request._wagtail_site = site
     return site
 

@@ -11,13 +11,24 @@ It decides as Wagtail's walk would: a page on the way whose class keeps Wagtail'
 itself when one of its own routes matches the rest of the path (as RoutablePageMixin
 does, routes before children); any other page class, a gap in the path or an unexpected
 duplicate hands over to Wagtail's own walk from there, so nothing routes differently.
+
+The pages on a path (the first query) are kept in the frame cache (kinderschutz_cms.frame)
+per site root and path once the path has routed to a page, so a warm request fetches only
+its own specific page. Every page change (save, publish, unpublish, move, delete) starts
+a new frame generation, so a renamed, moved or unpublished page routes anew at once; a
+path that is not found is never kept (made-up paths cannot fill the cache).
 """
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.http import Http404
 from django.urls import Resolver404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
+
+from . import frame
 
 
 def _answers_itself(model, live, remaining) -> bool | None:
@@ -50,11 +61,17 @@ def route_below(root: Page, request, path_components: list[str]):
         root.url_path + "/".join(path_components[:n]) + "/"
         for n in range(1, len(path_components) + 1)
     ]
-    pages = list(
-        Page.objects.filter(
-            url_path__in=prefixes, path__startswith=root.path, depth__gt=root.depth
-        ).order_by("depth", "path")
+    entry_key = frame.key(
+        "route", root.pk, hashlib.sha256("/".join(path_components).encode()).hexdigest()
     )
+    pages = cache.get(entry_key)
+    from_cache = pages is not None
+    if not from_cache:
+        pages = list(
+            Page.objects.filter(
+                url_path__in=prefixes, path__startswith=root.path, depth__gt=root.depth
+            ).order_by("depth", "path")
+        )
     if not pages:
         raise Http404
     depths = [page.depth for page in pages]
@@ -71,7 +88,10 @@ def route_below(root: Page, request, path_components: list[str]):
                 raise Http404
             specific = load(model, page.pk)
             specific._cached_parent_obj = parent
-            return specific.route(request, remaining)
+            result = specific.route(request, remaining)  # Http404: nothing is kept
+            if not from_cache:
+                cache.set(entry_key, pages, frame.TIMEOUT)
+            return result
         page._cached_parent_obj = parent
         parent = page
     raise Http404  # not reached: the last page answers

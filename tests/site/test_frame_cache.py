@@ -161,3 +161,44 @@ def test_the_site_of_a_request_is_read_from_the_cache(client, home_page):
     Site.objects.create(hostname="zweites.test", port=80, root_page=other)
     assert "Zweites Netzwerk" in client.get("/", HTTP_HOST="zweites.test").content.decode()
     assert site.root_page.title in client.get("/").content.decode()
+
+
+def test_the_pages_on_a_path_are_read_from_the_cache_until_the_tree_changes(client, home_page):
+    """A warm request of an event's registration form finds the pages on its path in the
+    frame cache: the only page query left is the event itself. Renaming a page (its
+    slug), moving or unpublishing it shows on the next request; a path that is not found
+    is not kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.events.factories import make_index as make_calendar
+    from tests.registration.factories import make_registration_event
+
+    calendar = make_calendar(home_page)
+    event = make_registration_event(calendar)
+    url = event.url + "anmelden/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    page_queries = [q["sql"] for q in queries.captured_queries if "wagtailcore_page" in q["sql"]]
+    assert len(page_queries) == 1, page_queries  # the event page with its own fields
+
+    event.slug = "neuer-name"
+    event.save_revision().publish()
+    assert client.get(url).status_code == 404
+    assert client.get(calendar.url + "neuer-name/anmelden/").status_code == 200
+
+    other = make_calendar(home_page, title="Zweiter Kalender", slug="zweiter-kalender")
+    event.refresh_from_db()
+    event.move(other, pos="last-child")
+    assert client.get(calendar.url + "neuer-name/anmelden/").status_code == 404
+    assert client.get(other.url + "neuer-name/anmelden/").status_code == 200
+
+    event.refresh_from_db()
+    event.unpublish()
+    assert client.get(other.url + "neuer-name/anmelden/").status_code == 404
+
+    before = set(cache._cache) if hasattr(cache, "_cache") else set()
+    assert client.get(other.url + "gibt-es-nicht/").status_code == 404
+    after = set(cache._cache) if hasattr(cache, "_cache") else set()
+    assert not [k for k in after - before if ":route:" in k]
