@@ -10,7 +10,7 @@ DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: serve-prod help install demo test test-fast test-fresh-site test-matrix test-sqlite test-postgres test-browser lint format check bench messages system-deps serve clean
+.PHONY: serve-prod help install demo test test-fast test-fresh-site test-matrix test-sqlite test-postgres test-browser lint format check bench lighthouse messages system-deps serve clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ test-fresh-site: ## The README's "existing Wagtail site" steps on a wheel and a 
 
 bench: $(STAMP) ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python bench/run_all.py
+
+lighthouse: $(STAMP) ## Lighthouse 12 (npm ci in tools/lighthouse) on every public page type, production stack
+	$(BIN)/python bench/run_all.py lighthouse
 
 messages: $(STAMP) ## Update the English .po files from the German source strings and compile them
 	$(BIN)/python scripts/update_messages.py

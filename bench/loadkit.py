@@ -245,16 +245,17 @@ class ProductionStack:
         """Run Python `code` in `manage.py shell` on the stack's database; its stdout."""
         return self.manage("shell", "--no-imports", "-c", code, **kwargs).stdout
 
-    def prepare(self, *setup_commands, migrate=True, collectstatic=True):
+    def prepare(self, *setup_commands, migrate=True, collectstatic=True, timeout=300):
+        """`timeout`: seconds each command may take (a busy machine migrates slowly)."""
         if self.pg:
             self.pg.start()
             self.database_url = self.pg.url
         if migrate:
-            self.manage("migrate", "--noinput")
+            self.manage("migrate", "--noinput", timeout=timeout)
         if collectstatic:
-            self.manage("collectstatic", "--noinput")
+            self.manage("collectstatic", "--noinput", timeout=timeout)
         for command in setup_commands:
-            self.manage(*command)
+            self.manage(*command, timeout=timeout)
         return self
 
     def _env_fixed(self):

@@ -89,3 +89,25 @@ def test_the_language_switch_works_without_a_csrf_cookie(home_page):
     response = client.post("/sprache/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "en"
+
+
+def test_the_site_serves_image_renditions_without_debug_and_no_other_media(
+    client, settings, home_page
+):
+    """The documented deployment proxies everything to gunicorn (docs/deployment.md), so
+    with DEBUG off the renditions a page shows must come from the application itself; a
+    404 there breaks the page and is a console error for Lighthouse. Only renditions:
+    original uploads and documents stay out (documents go through Wagtail's own view)."""
+    from tests.news.factories import make_image
+
+    assert settings.DEBUG is False
+    image = make_image(size=(64, 48))
+    rendition = image.get_rendition("fill-32x24")
+    response = client.get(rendition.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG's start
+    assert "max-age" in response["Cache-Control"]
+    assert client.get(image.file.url).status_code == 404  # the original upload
+    client.raise_request_exception = False
+    assert client.get("/media/images/../original_images/x.jpg").status_code in (400, 404)
