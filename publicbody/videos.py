@@ -167,3 +167,19 @@ def inspect_upload(uploaded) -> VideoInfo:
         uploaded.seek(0)
     check(info)
     return info
+
+
+def create_from_file(path: str, title: str, transcript: str = ""):
+    """A `SignLanguageVideo` from a video file on disk (the demo's set-up), checked
+    like an upload; raises `VideoRejected` as the admin form does."""
+    from django.core.files import File
+
+    from .models import SignLanguageVideo
+
+    info = probe(path)
+    check(info)
+    video = SignLanguageVideo(title=title, transcript=transcript)
+    video.set_info(info, os.path.getsize(path))
+    with open(path, "rb") as file:
+        video.file.save(os.path.basename(path), File(file), save=True)
+    return video
