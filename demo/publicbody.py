@@ -1,11 +1,13 @@
 """Demo builder for what a public body's site must have: the accessibility statement
 (with one honest "not accessible" part), the Impressum, the privacy notice (written from
-the settings) and one barrier report in the admin. Idempotent, like every demo builder."""
+the settings), one barrier report in the admin, and the Leichte Sprache and
+Gebärdensprache pages (`language_pages.py`). Idempotent, like every demo builder."""
 
 import datetime
 
 from django.utils import timezone
 
+from demo import language_pages
 from publicbody.models import (
     AccessibilityStatementPage,
     AssessmentMethod,
@@ -112,4 +114,6 @@ def build(home, network, stdout=None):
         )
     if stdout:
         stdout.write("Erklärung zur Barrierefreiheit, Impressum, Datenschutz: angelegt")
+    # Leichte Sprache and Gebärdensprache (BITV 2.0 Anlage 2), linking the statement.
+    language_pages.build(home, network, statement, stdout=stdout)
     return statement

@@ -23,12 +23,6 @@ CONTENT_PAGES = [
         "Was tun bei Sorge um ein Kind? Wen Sie wann erreichen.",
         True,
     ),
-    (
-        "leichte-sprache",
-        "Leichte Sprache",
-        "Hier erklären wir das Netzwerk in Leichter Sprache.",
-        False,
-    ),
 ]
 
 BODIES = {
@@ -119,7 +113,6 @@ def build_site(stdout=None, base_url=None):
     network.office_hours = "Mo–Do 8–16 Uhr, Fr 8–13 Uhr"
     network.out_of_hours_phone = "05121 309-9999"
     network.reporting_page = pages["meldewege"]
-    network.easy_language_page = pages["leichte-sprache"]
     network.save()
 
     # Accessibility statement, Impressum, privacy notice and a barrier report (#18).

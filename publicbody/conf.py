@@ -12,6 +12,8 @@
   notice names it (the operator's log rotation must match).
 - `ACCESSIBILITY_REVIEW_MONTHS` (11): months after the statement's last review after
   which the coordination is reminded to review it again (it must be reviewed yearly).
+- `FFPROBE_BINARY` ("ffprobe"): the program that checks uploaded sign language videos
+  (Debian package ffmpeg, `videos.py`); a name looked up on PATH or a full path.
 """
 
 from django.conf import settings
@@ -24,6 +26,7 @@ DEFAULTS = {
     "BARRIER_REPORT_MIN_FILL_SECONDS": 3,
     "KINDERSCHUTZ_SERVER_LOG_DAYS": 7,
     "ACCESSIBILITY_REVIEW_MONTHS": 11,
+    "FFPROBE_BINARY": "ffprobe",
 }
 
 

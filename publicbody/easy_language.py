@@ -58,6 +58,8 @@ ABBREVIATION = re.compile(r"\b(?:[A-Za-zÄÖÜäöü]{1,4}\.\s?){1,3}(?=\s*\S)|\
 PASSIVE = re.compile(r"\b(?:wird|werden|wurde|wurden)\b(?:\s+\S+){0,6}?\s+ge\w+(?:t|en)\b", re.I)
 # A full stop ends a sentence, a single letter's dot ("z. B.", "d. h.") does not.
 SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Za-zÄÖÜäöü]\.)\s+(?=[A-ZÄÖÜ0-9„\"])")
+# Where a paragraph, list item or line ends, a sentence ends in the text too.
+BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|div|blockquote)\b[^>]*>", re.I)
 WORD = re.compile(r"[\wÄÖÜäöüß·-]+")
 
 
@@ -68,9 +70,9 @@ class Hint:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text (HTML tags removed); abbreviations with a dot followed by a
-    lower-case word do not end a sentence."""
-    plain = " ".join(strip_tags(text).split())
+    """The sentences of a text (HTML tags removed, paragraphs kept apart); abbreviations
+    with a dot followed by a lower-case word do not end a sentence."""
+    plain = " ".join(strip_tags(BLOCK_TAG.sub(" ", text)).split())
     return [s for s in SENTENCE_END.split(plain) if s.strip()]
 
 

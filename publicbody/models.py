@@ -349,3 +349,9 @@ class PrivacyNoticePage(GermanSlugMixin, RestrictionsFromCache, Page):
         context = super().get_context(request, *args, **kwargs)
         context["processings"] = processings()
         return context
+
+
+# Leichte Sprache and Gebärdensprache (BITV 2.0 Anlage 2): their own module, one concern.
+from .language_pages import EasyLanguagePage as EasyLanguagePage  # noqa: E402
+from .language_pages import SignLanguagePage as SignLanguagePage  # noqa: E402
+from .language_pages import SignLanguageVideo as SignLanguageVideo  # noqa: E402

@@ -1,17 +1,26 @@
 """Admin parts: the barrier report listing, the dashboard panel of the accessibility
-statement (last review, review due, open reports, candidate parts not accessible) and the
-Impressum's warnings about missing details."""
+statement (last review, review due, open reports, candidate parts not accessible), the
+Impressum's warnings about missing details, the sign language videos and the Leichte
+Sprache hints."""
 
 from django.contrib import messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import easy_language, findings
 from .admin import BarrierReportViewSet
 from .impressum import missing_fields
-from .models import AccessibilityStatementPage, BarrierReport, BarrierReportStatus, ImpressumPage
+from .models import (
+    AccessibilityStatementPage,
+    BarrierReport,
+    BarrierReportStatus,
+    ImpressumPage,
+    SignLanguageVideo,
+)
 from .services.reviews import statements_due
 from .statement import review_due_on
 
@@ -21,6 +30,19 @@ MAX_HINTS = 10
 @hooks.register("register_admin_viewset")
 def register_barrier_reports():
     return BarrierReportViewSet()
+
+
+class SignLanguageVideoViewSet(SnippetViewSet):
+    """The DGS videos; the upload is checked by `SignLanguageVideoForm` (ffprobe)."""
+
+    model = SignLanguageVideo
+    icon = "media"
+    menu_label = _("Gebärdensprache-Videos")
+    list_display = ["title", "resolution", "frame_rate", "running_time_display"]
+    search_fields = ["title", "transcript"]
+
+
+register_snippet(SignLanguageVideoViewSet)
 
 
 class AccessibilityPanel(Component):
@@ -74,19 +96,32 @@ def _warn_missing(request, page):
     _easy_language_hints(request, page)
 
 
-def _easy_language_hints(request, page):
-    """Leichte Sprache hints (never a block) for the page the site's settings link as
-    "Leichte Sprache" in the footer; at most `MAX_HINTS` messages."""
+def _easy_language_texts(page):
+    """The texts to check: a Leichte Sprache page's own (`easy_language_texts`), else
+    intro and body of the page the site's settings link as "Leichte Sprache" in the
+    footer; None for any other page."""
     from kinderschutz_cms.models import NetworkSettings
 
+    if hasattr(page, "easy_language_texts"):
+        return page.easy_language_texts()
     site = page.get_site()
     if site is None or NetworkSettings.for_site(site).easy_language_page_id != page.pk:
-        return
+        return None
     parts = [getattr(page, "intro", "") or ""]
     body = getattr(page, "body", None)
     if body is not None:
         parts.append(str(body.render_as_block()))
-    found = easy_language.hints(" ".join(parts))
+    return parts
+
+
+def _easy_language_hints(request, page):
+    """Leichte Sprache hints (never a block) after saving a Leichte Sprache page; at most
+    `MAX_HINTS` messages."""
+    texts = _easy_language_texts(page)
+    if not texts:
+        return
+    # Each text on its own, so that a sentence never runs from one field into the next.
+    found = [hint for text in texts if text for hint in easy_language.hints(text)]
     for hint in found[:MAX_HINTS]:
         messages.info(
             request,

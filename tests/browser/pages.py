@@ -324,6 +324,47 @@ def privacy_notice(site):
     return Target(page.url)
 
 
+def easy_language_page(site):
+    from tests.publicbody.factories import make_easy_language_page
+
+    page = make_easy_language_page(
+        site.home,
+        slug="leichte-sprache-start",
+        intro="Hier erklären wir die Website in Leichter Sprache.",
+        site_contents="<p>Wir sind das <b>Netz·werk Kinder·schutz</b>.</p>",
+        navigation="<ul><li>Oben ist das Menü.</li><li>Unten sind die Kontakt·daten.</li></ul>",
+        statement_summary="<p>Manche Dokumente sind schwer zu lesen.</p>",
+        more_content='<p>Mehr gibt es auf der Seite <a href="/meldewege/">Meldewege</a>.</p>',
+    )
+    return Target(page.url)
+
+
+def sign_language_page(site):
+    """The DGS page with real (tiny) videos made by ffmpeg, as the browser plays them; with
+    the Leichte Sprache page beside it, so that the header shows both links."""
+    import tempfile
+    from pathlib import Path
+
+    from publicbody.models import EasyLanguagePage
+    from publicbody.videos import create_from_file
+    from tests.publicbody.factories import ffmpeg_video, make_sign_language_page
+
+    if not EasyLanguagePage.objects.exists():
+        easy_language_page(site)
+    found = []
+    with tempfile.TemporaryDirectory() as directory:
+        for number, title in enumerate(("Inhalte", "Navigation")):
+            path = ffmpeg_video(Path(directory), "320x240", 25, name=f"dgs-{number}.mp4")
+            found.append(create_from_file(str(path), title, f"Text zum Video „{title}“."))
+    page = make_sign_language_page(
+        site.home,
+        intro="Videos in Deutscher Gebärdensprache.",
+        site_contents_video=found[0],
+        navigation_video=found[1],
+    )
+    return Target(page.url)
+
+
 def barrier_report_form(site):
     return Target("/barriere-melden/?seite=/veranstaltungen/")
 
@@ -336,6 +377,8 @@ PAGES: dict[str, Callable[[SiteData], Target]] = {
     "accessibility_statement": accessibility_statement,
     "impressum": impressum,
     "privacy_notice": privacy_notice,
+    "easy_language_page": easy_language_page,
+    "sign_language_page": sign_language_page,
     "barrier_report_form": barrier_report_form,
     "barrier_report_sent": barrier_report_sent,
     "registration_form": registration_form,

@@ -68,3 +68,9 @@ def test_the_editor_of_the_easy_language_page_sees_hints(admin_client, home_page
     assert "Leichte Sprache: Verneinung" in html
     page.refresh_from_db()
     assert page.get_latest_revision().content["intro"] == "Sie sind nicht allein."
+
+
+def test_paragraphs_and_list_items_are_sentences_of_their_own():
+    text = "<p>Wir helfen Kindern.</p><p>Sie sind nicht allein.</p><ul><li>Wir hören zu.</li></ul>"
+    found = messages_for(text)
+    assert [sentence for sentence, _ in found] == ["Sie sind nicht allein."]

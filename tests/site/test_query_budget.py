@@ -199,18 +199,44 @@ def build_network(home, size):
         page.save_revision().publish()
     assert Audience.objects.count() == 1
 
-    from tests.publicbody.factories import make_impressum, make_privacy_notice, make_statement
+    from tests.publicbody.factories import (
+        make_easy_language_page,
+        make_impressum,
+        make_privacy_notice,
+        make_sign_language_page,
+        make_statement,
+        make_video,
+    )
 
     statement = make_statement(
         home, slug="erklaerung", parts=[("PDF", "Nicht getaggt.", "Auf Anfrage als Text.")]
     )
     impressum = make_impressum(home, slug="impressum-seite", provider_name="Landkreis")
     privacy = make_privacy_notice(home, slug="datenschutzerklaerung")
+    easy_language = make_easy_language_page(
+        home,
+        slug="leichte-sprache-start",
+        intro="Hier erklären wir die Website in Leichter Sprache.",
+        site_contents="<p>Wir sind das Netz·werk Kinder·schutz.</p>",
+        navigation="<p>Oben ist das Menü.</p>",
+        statement_summary="<p>Manche Dokumente sind schwer zu lesen.</p>",
+        more_content="<p>Mehr gibt es als Heft.</p>",
+    )
+    videos = [make_video(f"Video {n}", transcript="Text zum Video.") for n in range(4)]
+    sign_language = make_sign_language_page(
+        home,
+        site_contents_video=videos[0],
+        navigation_video=videos[1],
+        statement_video=videos[2],
+        more_content_video=videos[3],
+    )
 
     return {
         "accessibility statement": (statement.url, {}, 200),
         "Impressum": (impressum.url, {}, 200),
         "privacy notice": (privacy.url, {}, 200),
+        "Leichte Sprache page": (easy_language.url, {}, 200),
+        "Gebärdensprache page": (sign_language.url, {}, 200),
         "barrier report form": ("/barriere-melden/", {"seite": "/"}, 200),
         "barrier report sent": ("/barriere-melden/gesendet/", {}, 200),
         "home page": ("/", {}, 200),
