@@ -11,6 +11,7 @@ them at 10 at most).
     .venv/bin/python bench/run_all.py pages
 """
 
+import io
 from functools import partial
 
 from common import Figure, count_queries, median_time, setup_django
@@ -25,6 +26,7 @@ def _network():
 
     from demo import events as events_demo
     from demo import news as news_demo
+    from demo import publicbody as publicbody_demo
     from demo.site import CONTENT_PAGES
     from kinderschutz_cms.models import ContentPage, NetworkHomePage, NetworkSettings
     from members.models import MemberIndexPage
@@ -41,18 +43,17 @@ def _network():
         home.add_child(instance=page)
         page.save_revision().publish()
         pages[slug] = page
-    NetworkSettings.objects.update_or_create(
+    network, _ = NetworkSettings.objects.update_or_create(
         site=site,
         defaults={
             "network_name": "Netzwerk Seiten",
             "coordination_email": "netzwerk@example.org",
             "reporting_page": pages["meldewege"],
-            "imprint_page": pages["impressum"],
-            "privacy_page": pages["datenschutz"],
-            "accessibility_page": pages["barrierefreiheit"],
-            "easy_language_page": pages["leichte-sprache"],
         },
     )
+    # Accessibility statement, Impressum, privacy notice, Leichte Sprache and DGS pages,
+    # linked in the footer settings as in the demo.
+    publicbody_demo.build(home, network, stdout=io.StringIO())
     directory = MemberIndexPage(title="Netzwerkpartner", slug="netzwerkpartner", show_in_menus=True)
     home.add_child(instance=directory)
     directory.save_revision().publish()
@@ -90,6 +91,13 @@ def _urls(home, pages, directory, calendar):
     from events.models import FachtagPage, NetworkMeetingPage, TrainingPage
     from members.models import AgreementPage, MemberPage
     from news.models import NewsIndexPage, NewsPage
+    from publicbody.models import (
+        AccessibilityStatementPage,
+        EasyLanguagePage,
+        ImpressumPage,
+        PrivacyNoticePage,
+        SignLanguagePage,
+    )
     from registrations.models import Registration
     from registrations.tokens import personal_path
 
@@ -126,6 +134,14 @@ def _urls(home, pages, directory, calendar):
         "news index": (url(news_index), {}),
         "news article": (url(NewsPage.objects.child_of(news_index).first()), {}),
         "search": ("/suche/", {"q": "Kinderschutz"}),
+        "accessibility statement": (
+            url(AccessibilityStatementPage.objects.child_of(home).get()),
+            {},
+        ),
+        "Impressum": (url(ImpressumPage.objects.child_of(home).get()), {}),
+        "privacy notice": (url(PrivacyNoticePage.objects.child_of(home).get()), {}),
+        "Leichte Sprache": (url(EasyLanguagePage.objects.child_of(home).get()), {}),
+        "Gebärdensprache": (url(SignLanguagePage.objects.child_of(home).get()), {}),
         "404 page": ("/gibt-es-nicht/", {}),
     }
 
