@@ -305,7 +305,10 @@ def send_receipt(signatory, email, now=None):
 
 def withdraw(signatory, on):
     """Record that the member left the agreement on `on` (the row is kept)."""
+    from kinderschutz_cms import frame
+
     Signatory.objects.filter(pk=signatory.pk).update(withdrawn_on=on)
+    frame.invalidate()  # an UPDATE sends no post_save: the home page's count changed
     signatory.withdrawn_on = on
     return signatory
 

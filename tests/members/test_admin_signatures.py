@@ -200,7 +200,10 @@ def _bulk_url(action, ids, next_url="/admin/"):
     return f"{url}?{query}&next={next_url}"
 
 
-def test_bulk_withdraw_and_delete(admin_client, signed):
+def test_bulk_withdraw_and_delete(admin_client, signed, home_page):
+    from kinderschutz_cms import home
+
+    assert home.member_stats(home_page).signatories == 2  # cached now
     ids = [signed["kita_new"].pk, signed["school_new"].pk]
     url = _bulk_url("withdraw", ids)
     confirm = admin_client.get(url)
@@ -211,6 +214,7 @@ def test_bulk_withdraw_and_delete(admin_client, signed):
     withdrawn = Signatory.objects.filter(withdrawn_on=datetime.date(2026, 3, 1))
     assert sorted(withdrawn.values_list("pk", flat=True)) == sorted(ids)
     assert Signatory.objects.get(pk=signed["kita_old"].pk).withdrawn_on is None
+    assert home.member_stats(home_page).signatories == 0
 
     response = admin_client.post(_bulk_url("delete", [signed["kita_old"].pk]))
     assert response.status_code == 302
