@@ -107,7 +107,8 @@ def test_agreement_edit_and_publish_do_not_grow_with_signatures(admin_client, si
         figures["gross"],
     )
     assert edit_l == edit_s < 100
-    assert publish_l == publish_s < 150
+    # the same up to a few queries of Wagtail's own caches (was 9,000 at 2,500 signatures)
+    assert abs(publish_l - publish_s) <= 5 and publish_l < 150
     assert abs(bytes_l - bytes_s) < 100  # a count differs, not a row per signature
     large = sizes[1]
     assert large.signatories.count() == LARGE  # the publish kept every signature
