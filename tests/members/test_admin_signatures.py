@@ -106,7 +106,9 @@ def test_agreement_edit_and_publish_do_not_grow_with_signatures(admin_client, si
         figures["klein"],
         figures["gross"],
     )
-    assert edit_l == edit_s < 100
+    # the same up to a few queries of Wagtail's and the frame's caches between the two
+    # agreements (was 136 -> 5,036 queries and 43.6 MB at 2,500 signatures)
+    assert abs(edit_l - edit_s) <= 5 and edit_l < 100
     # the same up to a few queries of Wagtail's own caches (was 9,000 at 2,500 signatures)
     assert abs(publish_l - publish_s) <= 5 and publish_l < 150
     assert abs(bytes_l - bytes_s) < 100  # a count differs, not a row per signature
