@@ -446,20 +446,16 @@ def _signing_round(agreement, members):
 
 
 def _sign(agreement, members, first_date):
-    """Add the missing signatures to `agreement` and publish them as a new revision.
-
-    Signatories are part of the page's revisions (they are edited inline); writing rows
-    behind the revisions' back would make the next edit in the admin drop them.
-    """
+    """Add the missing signatures to `agreement`, in one bulk INSERT: signatures are rows of
+    their own, outside the page's revisions and its reference index (issue #19)."""
     already = set(agreement.signatories.values_list("member_id", flat=True))
     missing = [m for m in members if m.pk not in already]
-    if not missing:
-        return
-    agreement = AgreementPage.objects.get(pk=agreement.pk)
+    rows = []
     for n, member in enumerate(missing, start=len(already)):
         signer = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}"
-        agreement.signatories.add(
+        rows.append(
             Signatory(
+                page=agreement,
                 member=member,
                 signed_on=first_date + datetime.timedelta(days=(n * 5) % 330),
                 signed_by_name=signer,
@@ -467,7 +463,7 @@ def _sign(agreement, members, first_date):
                 sort_order=n,
             )
         )
-    _publish(agreement)
+    Signatory.objects.bulk_create(rows, batch_size=500)
 
 
 def build(home, members=64, stdout=None, **options):

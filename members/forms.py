@@ -3,7 +3,7 @@ the admin form of agreement pages."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from kinderschutz_cms.sites import site_root_path
 
@@ -98,11 +98,9 @@ OTHER_SITE_AGREEMENT = _("Diese Fassung gehört zu einer anderen Website.")
 
 
 class AgreementPageForm(WagtailAdminPageForm):
-    """An agreement's signatories and the version it replaces belong to its own site.
-
-    The page choosers offer every member and agreement of the installation (all sites), so
-    the form refuses one of another site: its signature would count in another network.
-    """
+    """The version an agreement replaces belongs to its own site (the page chooser offers
+    every agreement of the installation). Its signatures are rows of their own, checked by
+    `SignatoryForm`."""
 
     def is_valid(self):
         valid = super().is_valid()
@@ -111,10 +109,33 @@ class AgreementPageForm(WagtailAdminPageForm):
         if supersedes is not None and site_root_path(supersedes) != network:
             self.add_error("supersedes", OTHER_SITE_AGREEMENT)
             valid = False
-        for form in self.formsets["signatories"].forms:
-            data = getattr(form, "cleaned_data", {})
-            member = data.get("member")
-            if member is not None and not data.get("DELETE") and site_root_path(member) != network:
-                form.add_error("member", OTHER_SITE_MEMBER)
-                valid = False
         return valid
+
+
+NOT_PERMITTED_AGREEMENT = _("Für diese Fassung fehlt Ihnen die Berechtigung.")
+
+
+class SignatoryForm(WagtailAdminModelForm):
+    """The admin form of one signature ("Unterzeichnungen"): the member belongs to the
+    agreement's site, and the user may work on the agreement (`members.reports`)."""
+
+    def clean(self):
+        from .reports import permitted_pages
+
+        cleaned = super().clean()
+        agreement, member = cleaned.get("page"), cleaned.get("member")
+        user = getattr(self, "for_user", None)
+        if (
+            agreement is not None
+            and user is not None
+            and not permitted_pages(user).filter(pk=agreement.pk).exists()
+        ):
+            self.add_error("page", NOT_PERMITTED_AGREEMENT)
+            agreement = None
+        if (
+            agreement is not None
+            and member is not None
+            and site_root_path(member) != site_root_path(agreement)
+        ):
+            self.add_error("member", OTHER_SITE_MEMBER)
+        return cleaned

@@ -37,7 +37,8 @@ from .choices import (
     RoundScope,
     SigningMethod,
 )
-from .forms import AgreementPageForm
+from .forms import AgreementPageForm, SignatoryForm
+from .panels import SignaturesPanel
 
 postcode_validator = RegexValidator(
     r"^\d{5}$", _("Bitte geben Sie eine fünfstellige Postleitzahl ein.")
@@ -323,7 +324,7 @@ class AgreementPage(GermanSlugMixin, RestrictionsFromCache, Page):
         FieldPanel("intro"),
         FieldPanel("body"),
         FieldPanel("document"),
-        InlinePanel("signatories", label=_("Unterzeichnung"), heading=_("Unterzeichnungen")),
+        SignaturesPanel(heading=_("Unterzeichnungen")),
     ]
 
     search_fields = Page.search_fields + [
@@ -365,20 +366,24 @@ class AgreementPage(GermanSlugMixin, RestrictionsFromCache, Page):
         context["is_current"] = current is not None and current.pk == self.pk
         return context
 
-    def with_content_json(self, content):
-        """A revision as a page, with the signatures recorded outside the editor taken from
-        the database (online signatures, withdrawals): see `members.signing_rounds`."""
-        obj = super().with_content_json(content)
-        from .signing_rounds import merge_recorded_signatures
 
-        merge_recorded_signatures(obj)
-        return obj
+class Signatory(models.Model):
+    """A member's accession (Beitritt) to one agreement version: who signed, and when.
 
+    A row of its own, not an inline child of the agreement page (issue #19): signatures
+    are listed, filtered, exported and edited in the admin's "Unterzeichnungen"
+    (`members.admin_signatures`), and are not part of the page's revisions. Editing or
+    publishing the agreement never touches them; publishing an old revision (whose
+    content still lists the inline signatories of before migration 0006) neither deletes
+    nor restores any: the "signatories" key of such a revision is ignored.
+    """
 
-class Signatory(Orderable):
-    """A member's accession (Beitritt) to one agreement version: who signed, and when."""
-
-    page = ParentalKey(AgreementPage, on_delete=models.CASCADE, related_name="signatories")
+    page = models.ForeignKey(
+        AgreementPage,
+        verbose_name=_("Fassung der Vereinbarung"),
+        on_delete=models.CASCADE,
+        related_name="signatories",
+    )
     member = models.ForeignKey(
         MemberPage,
         verbose_name=pgettext_lazy("eine Organisation", "Netzwerkpartner"),
@@ -419,18 +424,24 @@ class Signatory(Orderable):
         related_name="+",
     )
     withdrawn_on = models.DateField(_("Ausgetreten am"), null=True, blank=True)
+    # The order of the former inline rows (kept by migration 0006); new rows leave it empty.
+    sort_order = models.IntegerField(null=True, blank=True, editable=False)
 
-    # Signatures are not followed by Wagtail's reference index: an online signature is one
-    # INSERT, not a rebuild of the agreement's index (issue #19); see members.signing_rounds.
+    # Signatures are not followed by Wagtail's reference index: a signature is one INSERT,
+    # not an index rebuild (issue #19).
     wagtail_reference_index_ignore = True
 
+    base_form_class = SignatoryForm
     panels = [
+        FieldPanel("page"),
         FieldRowPanel([FieldPanel("member"), FieldPanel("signed_on")]),
         FieldRowPanel([FieldPanel("signed_by_name"), FieldPanel("signed_by_function")]),
+        FieldRowPanel([FieldPanel("method"), FieldPanel("withdrawn_on")]),
         FieldPanel("scan"),
     ]
 
-    class Meta(Orderable.Meta):
+    class Meta:
+        ordering = ["sort_order", "pk"]
         verbose_name = _("Unterzeichnung")
         verbose_name_plural = _("Unterzeichnungen")
         constraints = [

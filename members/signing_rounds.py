@@ -17,25 +17,12 @@ receipt. A member signs a version once: a second submission (the same maintainer
 or a second maintainer of the same member) changes nothing and is answered with
 "bereits unterzeichnet am …" (`AlreadySigned`).
 
-**How an online signature is stored.** `Signatory` is an inline child of the agreement page
-(the coordination still edits paper signatures in the page editor), and Wagtail restores
-children from a revision when one is published: a signature missing from that revision
-would be deleted. Writing a new revision per online signature (as the paper path in
-`members.signing` does) would cost a revision, a publish and a reference-index rebuild per
-signature (issue #19: 2,500 signatures, 9,000 queries per publish). So:
-
-- an online signature is one INSERT of the row, nothing else: no revision, no publish;
-- `Signatory` is excluded from Wagtail's reference index (`wagtail_reference_index_ignore`),
-  so saving a row never rebuilds the agreement's index;
-- whenever a revision becomes a page object (the editor opening the latest draft,
-  publishing any revision, reverting to an old one), `AgreementPage.with_content_json`
-  calls `merge_recorded_signatures`: the database is the truth for what is recorded
-  outside the editor. Online signatures are taken from the database (added when the
-  revision lacks them, their values restored when it has an edited copy), and the
-  withdrawal date of every row still in the database is the database's. Paper rows keep
-  the editor's revision semantics. So publishing an older revision never deletes an online
-  signature and never undoes a withdrawal; an online signature is ended by recording a
-  withdrawal (`withdraw`), not by deleting its row in the editor.
+**How a signature is stored.** `Signatory` is a row of its own with a foreign key to the
+agreement (issue #19), not an inline child of the page: an online signature is one INSERT
+(no revision, no publish), `Signatory` is excluded from Wagtail's reference index, and no
+revision of the agreement, old or new, carries or restores signatures. The coordination
+lists, corrects and withdraws them in the admin's "Unterzeichnungen"
+(`members.admin_signatures`).
 
 **Withdrawal** (`withdraw`): the coordination records the date a member left; the row stays
 (history), but it no longer counts as a valid signature. Superseded versions keep their
@@ -86,35 +73,6 @@ class RoundNotOpen(Exception):
 def valid_signatures(agreement):
     """Signatures of `agreement` that count: not withdrawn."""
     return Signatory.objects.filter(page=agreement, withdrawn_on__isnull=True)
-
-
-# --- keeping online signatures through revisions -------------------------------------------
-
-
-def merge_recorded_signatures(page):
-    """Make the signatories of `page` (an agreement built from a revision) agree with what
-    was recorded outside the editor; see the module docstring. One query."""
-    if not page.pk:
-        return
-    recorded = {row.pk: row for row in Signatory.objects.filter(page_id=page.pk)}
-    online_members = {
-        row.member_id for row in recorded.values() if row.method == SigningMethod.ONLINE
-    }
-    kept, seen = [], set()
-    for row in page.signatories.all():
-        stored = recorded.get(row.pk) if row.pk else None
-        if stored is not None and stored.method == SigningMethod.ONLINE:
-            continue  # added below as stored
-        if stored is None and row.member_id in online_members:
-            continue  # an old paper row of a member that has signed online since
-        if stored is not None:
-            row.withdrawn_on = stored.withdrawn_on
-            seen.add(row.pk)
-        kept.append(row)
-    for row in recorded.values():
-        if row.method == SigningMethod.ONLINE and row.pk not in seen:
-            kept.append(row)
-    page.signatories = kept
 
 
 # --- rounds and invitations ----------------------------------------------------------------
@@ -347,7 +305,10 @@ def send_receipt(signatory, email, now=None):
 
 def withdraw(signatory, on):
     """Record that the member left the agreement on `on` (the row is kept)."""
+    from kinderschutz_cms import frame
+
     Signatory.objects.filter(pk=signatory.pk).update(withdrawn_on=on)
+    frame.invalidate()  # an UPDATE sends no post_save: the home page's count changed
     signatory.withdrawn_on = on
     return signatory
 

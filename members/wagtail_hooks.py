@@ -1,6 +1,7 @@
 """The members app in the Wagtail admin: the "Netzwerk" menu and the coordinators' reports.
 
-"Netzwerk" groups the sector list (a snippet, reorderable) and the three reports; the two
+"Netzwerk" groups the member listing, the signatures (`admin_signatures`), the sector list
+(a snippet, reorderable) and the reports; the two
 agreement reports are also listed under Wagtail's "Berichte" menu, where editors look for
 reports. Member and agreement pages themselves are edited in the page tree.
 """
@@ -21,6 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import admin_signing  # noqa: F401 (the "Unterzeichnung erfassen" view and buttons)
 from .admin_checks import CheckStatusViewSet, ConceptsDueReportViewSet, StartCampaignViewSet
 from .admin_listing import MemberListingViewSet
+from .admin_signatures import SignatureViewSet
 from .admin_signing_rounds import SigningRoundViewSet
 from .models import Sector
 from .reports import (
@@ -122,6 +124,7 @@ class NetworkViewSetGroup(ViewSetGroup):
     menu_order = 250
     items = (
         MemberListingViewSet,
+        SignatureViewSet,
         SectorViewSet,
         UnsignedMembersReportViewSet,
         ReviewsDueReportViewSet,

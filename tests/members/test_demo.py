@@ -71,14 +71,18 @@ def test_build_twice_creates_everything_once(home_page, client):
 
 
 def test_demo_signatures_survive_an_edit_in_the_admin(home_page, admin_client):
-    """Signatories belong to the agreement's revisions, so the edit form shows them all."""
+    """Signatures are rows of their own (#19): the editor counts them and links to their
+    listing; publishing the agreement's latest revision keeps them all."""
     demo.build(home_page, members=12)
     agreement = current_agreement(home_page)
     signed = agreement.signatories.count()
-    latest = agreement.get_latest_revision_as_object()
-    assert latest.signatories.count() == signed > 0
+    assert signed > 0
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=(agreement.pk,))).content
-    assert f'name="signatories-INITIAL_FORMS" value="{signed}"' in html.decode()
+    html = " ".join(html.decode().split())
+    assert f"{signed} gültige Unterzeichnungen" in html
+    assert f"{reverse('members_signatures:list')}?agreement={agreement.pk}" in html
+    agreement.get_latest_revision().publish()
+    assert agreement.signatories.count() == signed
 
 
 def test_demo_has_concepts_due_and_a_change_in_moderation(home_page, settings):

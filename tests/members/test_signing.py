@@ -23,8 +23,11 @@ def network(home_page):
     return {"index": index, "agreement": agreement, "member": member}
 
 
-def test_record_signature_writes_the_row_and_a_published_revision(network, admin_user):
+def test_record_signature_writes_only_the_row(network, admin_user):
+    """A signature is a row of its own (#19): no revision, no publish; publishing any
+    revision of the agreement afterwards keeps it."""
     agreement = network["agreement"]
+    revisions = agreement.revisions.count()
     record_signature(
         Signature(
             member=network["member"],
@@ -37,6 +40,7 @@ def test_record_signature_writes_the_row_and_a_published_revision(network, admin
     assert Signatory.objects.filter(page=agreement, member=network["member"]).count() == 1
     agreement.refresh_from_db()
     assert not agreement.has_unpublished_changes
+    assert agreement.revisions.count() == revisions
     # publishing the agreement again from its latest revision keeps the signature
     agreement.get_latest_revision().publish()
     assert Signatory.objects.filter(page=agreement, member=network["member"]).count() == 1

@@ -281,7 +281,7 @@ def test_reports_can_be_filtered_by_site(admin_client, networks):
     assert "Vereinbarung Beta, Fassung 3.0" in filtered.content.decode()
 
 
-def agreement_form(member, supersedes=None):
+def agreement_form(supersedes=None):
     return nested_form_data(
         {
             "title": "Kooperationsvereinbarung 2026",
@@ -291,28 +291,40 @@ def agreement_form(member, supersedes=None):
             "legal_basis": "§ 3 KKG",
             "valid_from": "2026-01-01",
             "body": streamfield([]),
-            "signatories": inline_formset([{"member": str(member.pk), "signed_on": "2026-01-10"}]),
             "comments": inline_formset([]),
             "action-publish": "action-publish",
         }
     )
 
 
+def signature_form(agreement, member):
+    return {
+        "page": str(agreement.pk),
+        "member": str(member.pk),
+        "signed_on": "2026-01-10",
+        "method": "paper",
+    }
+
+
 def test_an_agreement_is_signed_by_members_of_its_own_site_only(admin_client, networks):
     a, b = networks
     url = reverse("wagtailadmin_pages:add", args=("members", "agreementpage", a["home"].pk))
 
-    response = admin_client.post(url, agreement_form(b["members"][0]))
-    assert response.status_code == 200
-    assert "gehört zu einer anderen Website" in response.content.decode()
-    response = admin_client.post(url, agreement_form(a["members"][1], b["agreement"]))
+    response = admin_client.post(url, agreement_form(b["agreement"]))
     assert response.status_code == 200
     assert "Diese Fassung gehört zu einer anderen Website." in response.content.decode()
     assert not AgreementPage.objects.filter(slug="vereinbarung-2026").exists()
 
-    response = admin_client.post(url, agreement_form(a["members"][1], a["agreement"]))
+    response = admin_client.post(url, agreement_form(a["agreement"]))
     assert response.status_code == 302
     created = AgreementPage.objects.get(slug="vereinbarung-2026")
+
+    add = reverse("members_signatures:add")
+    response = admin_client.post(add, signature_form(created, b["members"][0]))
+    assert response.status_code == 200
+    assert "gehört zu einer anderen Website" in response.content.decode()
+    response = admin_client.post(add, signature_form(created, a["members"][1]))
+    assert response.status_code == 302
     assert [s.member for s in created.signatories.all()] == [a["members"][1]]
 
 
