@@ -120,7 +120,16 @@ def test_robots_txt_names_this_hosts_sitemap(client, two_sites):
 
 # Routes crawlers may follow; every other route of the URLconf and every route of a
 # routable page must be disallowed, so that a new personal link or feed cannot be forgotten.
-CRAWLABLE = {"robots.txt", "sitemap.xml", "favicon.ico", "documents/", "static/", "media/"}
+# Image renditions are served by the app when DEBUG is off (kinderschutz_cms/urls.py).
+CRAWLABLE = {
+    "robots.txt",
+    "sitemap.xml",
+    "favicon.ico",
+    "documents/",
+    "static/",
+    "media/",
+    r"^media/images/(?P<path>.+)$",
+}
 CRAWLABLE_PAGE_ROUTES = {"", "archiv/"}
 WAGTAIL_PAGES = r"^((?:[\w\-]+/)*)$"  # Wagtail's page serving
 # Regular-expression routes and a path each answers (a new one fails until added here).
