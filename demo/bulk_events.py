@@ -10,6 +10,7 @@ for a published page, without revisions (as `demo.events` does for `events=N`).
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -49,10 +50,11 @@ def add_trainings(index, count, *, venue=None, audiences=(), years=None, teaser=
     if not pages or pages[0].pk is None:  # a backend that returns no ids from bulk inserts
         paths = [page.path for page in pages]
         pages = list(Page.objects.filter(path__in=paths).order_by("path"))
-    for page in pages:
-        # The page row exists: save_base(raw=True) writes only the model's own table.
-        EventPage(page_ptr_id=page.pk, venue=venue, teaser=teaser).save_base(raw=True)
-        TrainingPage(page_ptr_id=page.pk, eventpage_ptr_id=page.pk).save_base(raw=True)
+    with transaction.atomic():  # one commit, not two per page
+        for page in pages:
+            # The page row exists: save_base(raw=True) writes only the model's own table.
+            EventPage(page_ptr_id=page.pk, venue=venue, teaser=teaser).save_base(raw=True)
+            TrainingPage(page_ptr_id=page.pk, eventpage_ptr_id=page.pk).save_base(raw=True)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
 
