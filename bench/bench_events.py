@@ -8,9 +8,12 @@ icalendar.Event objects, then `to_ical()`), i.e. what routing, queries and our b
 add to the least any icalendar-based feed costs; and the time and queries of a 304 answer
 to a conditional request.
 
-Memory: the peak memory allocated while building the feed of 1,000 and of 10,000 events
-(tracemalloc) and the peak RSS of that process (getrusage), in a process of its own
-(`feed_memory.py`; the 10,000 are inserted in bulk by `demo.bulk_events`).
+The feed at scale, 200 and 10,000 events (two dates each over three years, inserted in
+bulk by `demo.bulk_events`), side by side: the dates in its window, its size, built with
+nothing cached (cold) and with its entries cached and one event changed (warm), filtered
+by an audience a quarter of the events have; the peak memory allocated while building it
+cold and warm (tracemalloc) and the peak RSS of that process (getrusage), in a process of
+its own (`feed_memory.py`).
 """
 
 import json
@@ -22,6 +25,8 @@ from functools import partial
 from common import Figure, count_queries, median_time, setup_django
 
 SIZES = (10, 1000)
+# The feed at a network's and at a Land's size (issue #19): 50 times the events.
+LAND_SIZES = (200, 10000)
 
 
 def _site(size):
@@ -126,57 +131,123 @@ def _library_floor(index, base_url, _cache={}):  # noqa: B006 (values fetched on
     return cal.to_ical()
 
 
-def _memory(sizes=(1000, 10000)):
-    """Peak RSS added by building the feed, in a process of its own per size."""
+def _land_calendar(size):
+    """A calendar of `size` trainings with two dates each, spread over three years (the
+    first a year ago): at 10,000, a Land's 20,000 dates. Every event is for one audience,
+    a quarter also for a second one (the filtered feed)."""
+    from demo.bulk_events import add_trainings
+    from events.models import Audience, EventIndexPage, EventPage, Venue
+
+    home, hostname = _site(f"{size}-land")
+    index = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
+    home.add_child(instance=index)
+    venue = Venue.objects.first()
+    audiences = [
+        Audience.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in (("alle-bench", "Alle (Bench)"), ("viertel-bench", "Ein Viertel"))
+    ]
+    teaser = "Grundlagen des Kinderschutzes für Fachkräfte: Anhaltspunkte, Gespräche, Wege."
+    pages = add_trainings(index, size, venue=venue, audiences=audiences, years=3, teaser=teaser)
+    through = EventPage.audiences.through
+    through.objects.filter(
+        audience_id=audiences[1].pk,
+        eventpage_id__in=[page.pk for number, page in enumerate(pages) if number % 4],
+    ).delete()
+    path = "/" + index.url_path.removeprefix(home.url_path) + "ical/"
+    return index, hostname, path
+
+
+def _feed_at_scale(size):
+    """The full feed of a Land-size calendar: built with nothing cached (cold), built
+    with its entries cached and one event changed (warm), filtered by audience, its
+    size and queries; and the memory of building it (`feed_memory.py`)."""
+    from django.core.cache import cache
+    from django.test import Client
+    from django.utils import timezone
+
+    from events import feed_cache, feeds
+    from events.models import EventPage
+
+    index, hostname, path = _land_calendar(size)
+    client = Client(HTTP_HOST=hostname)
+    name = f"feed at scale ({size} events, {2 * size} dates over 3 years)"
+
+    def body(response):
+        assert response.status_code == 200, response.status_code
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    def cold():
+        cache.clear()
+        return body(client.get(path))
+
+    changed = EventPage.objects.child_of(index).order_by("-pk").values_list("pk", flat=True)[0]
+
+    def warm():
+        EventPage.objects.filter(pk=changed).update(last_published_at=timezone.now())
+        feed_cache.invalidate()  # what publishing does
+        return body(client.get(path))
+
+    filtered_path = path + "?zielgruppe=viertel-bench"
+    filtered_etag = client.get(filtered_path)["ETag"]
+
+    def filtered():
+        feed_cache.invalidate()
+        cache.delete(feeds.body_key(filtered_etag))  # built, not the cached file
+        return body(client.get(filtered_path))
+
+    data = cold()
+    figures = [
+        Figure(name, "dates in the feed's window", data.count(b"BEGIN:VEVENT")),
+        Figure(name, "feed: size", len(data) / 2**20, "MiB"),
+        Figure(name, "feed, cold (nothing cached): queries", count_queries(cold)),
+        Figure(name, "feed, cold (nothing cached): median", median_time(cold, 3, 0), "ms"),
+    ]
+    cold()
+    warm_ms, filtered_ms = median_time(warm, 5, 1), median_time(filtered, 5, 1)
+    figures.append(Figure(name, "feed, warm (one event changed): queries", count_queries(warm)))
+    figures.append(Figure(name, "feed, warm (one event changed): median", warm_ms, "ms"))
+    figures.append(Figure(name, "feed by audience (1/4), built: median", filtered_ms, "ms"))
+    figures.append(Figure(name, "feed by audience (1/4): size", len(filtered()) / 2**20, "MiB"))
+    figures.extend(_memory(name, hostname, path, changed))
+    return figures
+
+
+def _memory(name, hostname, path, changed):
+    """Peak memory of building the feed, cold and warm, in a process of its own."""
     from django.conf import settings
     from django.db import connection
 
-    from demo.bulk_events import add_trainings
-    from events.models import Audience, Venue
-
-    figures = []
-    venue = Venue.objects.first()
-    audiences = list(Audience.objects.all()[:1])
+    if connection.vendor != "sqlite":  # the measuring process opens the same file
+        return []
     database = settings.DATABASES["default"]["NAME"]
-    for size in sizes:
-        home, hostname = _site(f"{size}-memory")
-        from events.models import EventIndexPage
-
-        index = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
-        home.add_child(instance=index)
-        add_trainings(index, size, venue=venue, audiences=audiences)
-        path = "/" + index.url_path.removeprefix(home.url_path) + "ical/"
-        with connection.cursor() as cursor:  # the rows in the file itself, not a WAL
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}")
-        here = os.path.dirname(os.path.abspath(__file__))
-        result = subprocess.run(
-            [sys.executable, os.path.join(here, "feed_memory.py"), hostname, path],
-            env=env,
-            cwd=os.path.dirname(here),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        measured = json.loads(result.stdout.strip().splitlines()[-1])
-        name = f"events ({size} events)"
-        figures.append(
-            Figure(name, "feed built: peak memory of the build", measured["build"], "MiB")
-        )
-        figures.append(Figure(name, "feed built: peak RSS of the process", measured["rss"], "MiB"))
-        figures.append(Figure(name, "feed built: size", measured["size"], "MiB"))
-    return figures
+    with connection.cursor() as cursor:  # the rows in the file itself, not a WAL
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}")
+    here = os.path.dirname(os.path.abspath(__file__))
+    result = subprocess.run(
+        [sys.executable, os.path.join(here, "feed_memory.py"), hostname, path, str(changed)],
+        env=env,
+        cwd=os.path.dirname(here),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    return [
+        Figure(name, "feed, cold: peak memory of the build", measured["build"], "MiB"),
+        Figure(name, "feed, warm: peak memory of the build", measured["warm"], "MiB"),
+        Figure(name, "feed: peak RSS of the process", measured["rss"], "MiB"),
+    ]
 
 
 def run():
     setup_django()
-    from django.db import connection
     from django.test.utils import override_settings
 
     figures = []
     with override_settings(ALLOWED_HOSTS=["*"]):
         for size in SIZES:
             figures.extend(_measure(size))
-        if connection.vendor == "sqlite":  # the measuring process opens the same file
-            figures.extend(_memory())
+        for size in LAND_SIZES:
+            figures.extend(_feed_at_scale(size))
     return figures

@@ -10,15 +10,18 @@ for a published page, without revisions (as `demo.events` does for `events=N`).
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
 from events.models import EventDate, EventPage, TrainingPage
 
 
-def add_trainings(index, count, *, venue=None, audiences=()):
-    """`count` trainings "Fortbildung <n>", each with two dates (09:00–12:00 local time,
-    `n`+1 and `n`+40 days from today); returns their page rows."""
+def add_trainings(index, count, *, venue=None, audiences=(), years=None, teaser=""):
+    """`count` trainings "Fortbildung <n>", each with two dates 39 days apart (09:00–12:00
+    local time); returns their page rows. The first dates are `n`+1 days from today, or,
+    with `years`, spread evenly over that many years, the first of them a year ago (a
+    Land's calendar: past and coming events, as a feed's window sees them)."""
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(TrainingPage)
     first = index.numchild + 1
@@ -47,10 +50,11 @@ def add_trainings(index, count, *, venue=None, audiences=()):
     if not pages or pages[0].pk is None:  # a backend that returns no ids from bulk inserts
         paths = [page.path for page in pages]
         pages = list(Page.objects.filter(path__in=paths).order_by("path"))
-    for page in pages:
-        # The page row exists: save_base(raw=True) writes only the model's own table.
-        EventPage(page_ptr_id=page.pk, venue=venue).save_base(raw=True)
-        TrainingPage(page_ptr_id=page.pk, eventpage_ptr_id=page.pk).save_base(raw=True)
+    with transaction.atomic():  # one commit, not two per page
+        for page in pages:
+            # The page row exists: save_base(raw=True) writes only the model's own table.
+            EventPage(page_ptr_id=page.pk, venue=venue, teaser=teaser).save_base(raw=True)
+            TrainingPage(page_ptr_id=page.pk, eventpage_ptr_id=page.pk).save_base(raw=True)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
 
@@ -58,11 +62,16 @@ def add_trainings(index, count, *, venue=None, audiences=()):
         day = today + timedelta(days=days)
         return datetime(day.year, day.month, day.day, hour, tzinfo=tz)
 
+    def first_day(number):
+        if years is None:
+            return number + 1
+        return -365 + number * 365 * years // max(count, 1)
+
     EventDate.objects.bulk_create(
         (
             EventDate(page_id=page.pk, start=at(days, 9), end=at(days, 12), sort_order=order)
             for number, page in enumerate(pages)
-            for order, days in enumerate((number + 1, number + 40))
+            for order, days in enumerate((first_day(number), first_day(number) + 39))
         ),
         batch_size=500,
     )

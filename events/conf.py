@@ -4,6 +4,10 @@
   streamed in chunks (bounded memory, no Content-Length) and its bytes are not cached;
   smaller ones are built in memory, sent with Content-Length and cached by ETag
   (`events.feeds`).
+- `KINDERSCHUTZ_FEED_PAST_DAYS` (183) and `KINDERSCHUTZ_FEED_FUTURE_DAYS` (730): the
+  window of a calendar feed: it holds every event with a date (a recurring event: a
+  series) that ends at most this many days ago and begins at most that many days ahead.
+  Older events stay on the calendar's archive page (`events.listing.feed_window`).
 - `KINDERSCHUTZ_EXTERNAL_CALENDAR_TIMEOUT` (10): seconds one fetch of a member's calendar
   may take in all (connecting, redirects and reading); slower feeds are given up.
 - `KINDERSCHUTZ_EXTERNAL_CALENDAR_MAX_BYTES` (2_000_000): a feed larger than this is not
@@ -20,6 +24,8 @@ from django.conf import settings
 
 DEFAULTS = {
     "KINDERSCHUTZ_FEED_STREAM_FROM": 2000,
+    "KINDERSCHUTZ_FEED_PAST_DAYS": 183,
+    "KINDERSCHUTZ_FEED_FUTURE_DAYS": 730,
     "KINDERSCHUTZ_EXTERNAL_CALENDAR_TIMEOUT": 10,
     "KINDERSCHUTZ_EXTERNAL_CALENDAR_MAX_BYTES": 2_000_000,
     "KINDERSCHUTZ_EXTERNAL_CALENDAR_MAX_EVENTS": 1000,

@@ -12,18 +12,26 @@ takes:
    The validators are stored for step 1.
 3. **Cached bytes** by ETag (the ETag is derived from the data, so the bytes it names can
    be shared by every process and every client of the same feed).
-4. **Build:** the dates' plain values in one query (`listing.feed_rows`, no model
-   instances), each turned into an `ical.Entry` and written by `ical_writer`.
+4. **Build from entries:** the dates' versions in one query, their serialised VEVENTs
+   from the shared cache (`versioning.entry_key`, `get_many`), the missing ones built
+   from their plain values (`listing.feed_rows`, one query, no model instances) by
+   `ical` and `ical_writer` and stored (`set_many`); then joined (`calendar_chunks`).
+
+**Window.** A feed holds the events of `listing.feed_window`: `KINDERSCHUTZ_FEED_PAST_DAYS`
+back, `KINDERSCHUTZ_FEED_FUTURE_DAYS` ahead (`events.conf`); older ones stay on the
+calendar's archive page. A date entering the window ahead changes count and id sum, so
+the ETag; cached validators (step 1) may miss that for at most `feed_cache.ENTRY_SECONDS`.
 
 **Caching and streaming.** A calendar with more dates than `KINDERSCHUTZ_FEED_STREAM_FROM`
-(2,000 by default, `events.conf`) is streamed: rows come from a database cursor in chunks
-and leave as chunks of VEVENTs, so memory stays bounded whatever the size, and its bytes
+(2,000 by default, `events.conf`) is streamed: its entries leave in chunks of VEVENTs,
+without a second copy of the whole file, so memory stays bounded by the window, and its bytes
 are not cached (a cache entry of many megabytes would cost what streaming saves); its
 validators are, so subscribers still get their 304 without a query. Smaller calendars are
 built in memory, sent with Content-Length and their bytes cached by ETag.
 """
 
 import hashlib
+import itertools
 from datetime import UTC, datetime
 
 from django.core.cache import cache
@@ -36,11 +44,16 @@ from django.utils.translation import get_language
 
 from kinderschutz_cms.links import page_url
 
-from . import conf, feed_cache, ical, ical_writer, listing
+from . import conf, feed_cache, ical, ical_writer, listing, versioning
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_AGE = 900
 CACHE_SECONDS = 24 * 60 * 60
+# Serialised entries: keyed by their version, so they never go stale; a week unread and
+# they expire (a feed's entries are read at least every time its ETag changes).
+ENTRY_SECONDS = 7 * 24 * 60 * 60
+ENTRY_BATCH = 1000  # keys per get_many/set_many
+MISSING_BY_ID = 500  # up to this many missing entries, their rows are read by id
 
 
 def webcal_url(url):
@@ -77,7 +90,7 @@ def valid_until(version):
     """The first moment the same dates give another feed without any write: a date
     leaves the window, a cancelled event its grace period, an event expires."""
     moments = [
-        version.get("first_end") and version["first_end"] + listing.FEED_PAST,
+        version.get("first_end") and version["first_end"] + listing.feed_past(),
         version.get("cancelled_from") and version["cancelled_from"] + listing.CANCELLED_GRACE,
         version.get("expires"),
     ]
@@ -117,9 +130,62 @@ def cached_response(request):
     return _set_headers(response, etag, last_modified)
 
 
+def entry_bytes(row, *, url, tz, exceptions=()) -> bytes:
+    """The VEVENT(s) of one `FeedRow`, written: one per date, or for a recurring event its
+    series with EXDATEs and a VEVENT per moved occurrence (`ical.series_entries`)."""
+    item = ical.entry(row, url=url, tz=tz)
+    items = ical.series_entries(row, item, exceptions, tz=tz) if row.rrule else (item,)
+    return "".join(ical_writer.vevent(each) for each in items).encode()
+
+
+def _cached_entries(keys):
+    """{date id: bytes} of the entries the cache holds, asked in batches."""
+    found = {}
+    items = list(keys.items())
+    for first in range(0, len(items), ENTRY_BATCH):
+        batch = items[first : first + ENTRY_BATCH]
+        cached = cache.get_many([key for _, key in batch])
+        found.update((date_id, cached[key]) for date_id, key in batch if key in cached)
+    return found
+
+
+def _built_entries(dates, keys, found, *, base_url, names, tz):
+    """{date id: bytes} of the entries not `found`, built and stored in the cache.
+
+    Few missing: their rows by id; many: the rows of all `dates`, skipping those found
+    (one query either way, so the count stays the same whatever the size)."""
+    missing = [date_id for date_id in keys if date_id not in found]
+    if not missing:
+        return {}
+    source = dates.filter(pk__in=missing) if len(missing) <= MISSING_BY_ID else dates
+    built, exceptions = {}, None
+    for row in listing.feed_rows(source, audience_names=names):
+        if row.date_id in found or row.date_id not in keys:
+            continue
+        occurrences = ()
+        if row.rrule:
+            if exceptions is None:  # read once, when the first recurring event comes
+                exceptions = listing.feed_exceptions(source)
+            occurrences = exceptions.get(row.page_id, ())
+        url = f"{base_url}{iri_to_uri(row.slug)}/"
+        built[row.date_id] = entry_bytes(row, url=url, tz=tz, exceptions=occurrences)
+    items = list(built.items())
+    for first in range(0, len(items), ENTRY_BATCH):
+        batch = items[first : first + ENTRY_BATCH]
+        cache.set_many({keys[date_id]: body for date_id, body in batch}, ENTRY_SECONDS)
+    return built
+
+
 def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=()):
-    """The calendar file of `dates` in pieces (see `ical_writer.calendar_chunks`), then
-    `extra_entries` (re-published external events, `events.external`)."""
+    """The calendar file of `dates` in pieces, then `extra_entries` (re-published external
+    events, `events.external`).
+
+    Each date's VEVENT(s) are serialised once per version and kept in the shared cache
+    (`versioning.entry_key`): one query gives the dates' versions, one `get_many` per
+    `ENTRY_BATCH` the cached entries, and only the missing ones are built (their rows in
+    one query). A change of one event therefore builds that event's entries only, in
+    whichever process asks first; every other worker reuses them.
+    """
     with translation.override(language):
         cal = ical.calendar_header(name)
         starts = [version["first_start"], version["last_start"]] if version["count"] else []
@@ -128,20 +194,19 @@ def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=(
             cal.add_component(ical.calendar_timezone_for(min(starts), max(starts)))
         head = cal.to_ical()
         tz = ical.calendar_timezone()
-
-        def entries():
-            exceptions = None  # read once, when the first recurring event comes
-            for row in listing.feed_rows(dates):
-                item = ical.entry(row, url=f"{base_url}{iri_to_uri(row.slug)}/", tz=tz)
-                if not row.rrule:
-                    yield item
-                    continue
-                if exceptions is None:
-                    exceptions = listing.feed_exceptions(dates)
-                yield from ical.series_entries(row, item, exceptions.get(row.page_id, ()), tz=tz)
-            yield from extra_entries
-
-        yield from ical_writer.calendar_chunks(head, entries())
+        names = listing.feed_audiences()
+        context = "|".join(
+            (ical.FORMAT_VERSION, language or "", base_url, *(names.values()), *map(str, names))
+        )
+        keys = {
+            date_id: versioning.entry_key(date_id, entry_version, context)
+            for date_id, entry_version in listing.feed_entry_versions(dates)
+        }
+        found = _cached_entries(keys)
+        found.update(_built_entries(dates, keys, found, base_url=base_url, names=names, tz=tz))
+        pieces = (found[date_id] for date_id in keys if date_id in found)
+        extra = (ical_writer.vevent(item).encode() for item in extra_entries)
+        yield from ical_writer.chunks_of(head, itertools.chain(pieces, extra))
 
 
 def calendar_response(

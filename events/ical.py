@@ -100,6 +100,7 @@ class FeedRow(NamedTuple):
     venue_lines: tuple[str, ...]
     audiences: tuple[str, ...]
     rrule: str = ""
+    date_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ def row_of(event_date):
         venue_lines=tuple(event.venue.address_lines()) if event.venue_id and event.venue else (),
         audiences=tuple(audience.name for audience in event.audiences.all()),
         rrule=getattr(event, "recurrence_rule", ""),
+        date_id=event_date.pk,
     )
 
 

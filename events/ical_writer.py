@@ -154,15 +154,20 @@ def vevent(item: Entry) -> str:
 def calendar_chunks(head: bytes, entries: Iterable[Entry]) -> Iterator[bytes]:
     """The calendar file in pieces: `head` (icalendar's VCALENDAR properties and VTIMEZONE,
     without its END line), the VEVENTs of `entries` in chunks, then END:VCALENDAR."""
+    return chunks_of(head, (vevent(item).encode() for item in entries))
+
+
+def chunks_of(head: bytes, vevents: Iterable[bytes]) -> Iterator[bytes]:
+    """`calendar_chunks` of VEVENTs already written (`events.feeds` keeps them cached)."""
     if head.endswith(END_CALENDAR):
         head = head[: -len(END_CALENDAR)]
     yield head
     chunk = []
-    for item in entries:
-        chunk.append(vevent(item))
+    for piece in vevents:
+        chunk.append(piece)
         if len(chunk) >= CHUNK_ENTRIES:
-            yield "".join(chunk).encode()
+            yield b"".join(chunk)
             chunk = []
     if chunk:
-        yield "".join(chunk).encode()
+        yield b"".join(chunk)
     yield END_CALENDAR

@@ -31,12 +31,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, Left, Length, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Left, Length, TruncMonth
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from kinderschutz_cms.frame import public_q
 
+from . import conf
 from .choices import EventStatus
 from .forms import COORDINATION
 from .ical import FeedRow
@@ -57,10 +58,22 @@ TYPE_MODELS = {
     "netzwerktreffen": NetworkMeetingPage,
 }
 
-# The feed shows the past six months and everything ahead; a cancelled event stays for
-# 30 days after its cancellation so subscribers' calendars learn about it.
-FEED_PAST = timedelta(days=183)
+# A cancelled event stays in the feed for 30 days after its cancellation so subscribers'
+# calendars learn about it. The window itself: `feed_window`.
 CANCELLED_GRACE = timedelta(days=30)
+
+
+def feed_past() -> timedelta:
+    """How far back a feed reaches (`KINDERSCHUTZ_FEED_PAST_DAYS`, `events.conf`)."""
+    return timedelta(days=int(conf.get("KINDERSCHUTZ_FEED_PAST_DAYS")))
+
+
+def feed_window(now=None) -> tuple[datetime, datetime]:
+    """(from, until) of a feed: `KINDERSCHUTZ_FEED_PAST_DAYS` back and
+    `KINDERSCHUTZ_FEED_FUTURE_DAYS` ahead of `now`."""
+    now = now or timezone.now()
+    ahead = timedelta(days=int(conf.get("KINDERSCHUTZ_FEED_FUTURE_DAYS")))
+    return now - feed_past(), now + ahead
 
 
 def visible_events(index, now=None):
@@ -268,14 +281,18 @@ def past_events(index, filters=None, now=None):
 def feed_dates(events, now=None, window=True):
     """The dates a calendar file contains, for an EventPage queryset.
 
-    With `window`, only dates that ended less than `FEED_PAST` ago; cancelled events only
-    until `CANCELLED_GRACE` after their cancellation.
+    With `window` (`feed_window`), only dates that touch it: ending after its start and
+    beginning before its end; for a recurring event (one date, its first occurrence) the
+    series from its first start to its last end (`recurrence_end`). Cancelled events only
+    until `CANCELLED_GRACE` after their cancellation. Both bounds are on the indexed
+    `start` and `end` columns; a series is found through `recurrence_end` (indexed too).
     """
     now = now or timezone.now()
     dates = EventDate.objects.filter(page__in=events.values("pk"))
     if window:
+        since, until = feed_window(now)
         dates = dates.filter(
-            Q(end__gte=now - FEED_PAST) | Q(page__recurrence_end__gte=now - FEED_PAST)
+            Q(end__gte=since) | Q(page__recurrence_end__gte=since), start__lte=until
         ).filter(
             ~Q(page__status=EventStatus.CANCELLED)
             | Q(page__cancelled_at__gte=now - CANCELLED_GRACE)
@@ -310,6 +327,7 @@ class JoinedIds(Aggregate):
 
 
 FEED_ROW_FIELDS = (
+    "pk",
     "uid",
     "start",
     "end",
@@ -337,14 +355,34 @@ FEED_ROW_FIELDS = (
 )
 
 
-def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
+def feed_audiences() -> dict[int, str]:
+    """{audience id: name}, in the audiences' order: one query."""
+    return dict(Audience.objects.values_list("pk", "name"))
+
+
+def feed_entry_versions(dates) -> list[tuple[int, str]]:
+    """(date id, version) of `dates` by start: one query of small columns.
+
+    The version joins `versioning.ENTRY_VERSION_FIELDS` read as text (no conversion of
+    values in Python): whatever changes a date's VEVENT changes it (`events.feeds`).
+    """
+    from .versioning import ENTRY_VERSION_FIELDS
+
+    columns = {f"v{n}": Cast(field, CharField()) for n, field in enumerate(ENTRY_VERSION_FIELDS)}
+    rows = dates.annotate(**columns).order_by("start", "pk").values_list("pk", *columns)
+    return [(pk, "|".join(part or "" for part in parts)) for pk, *parts in rows]
+
+
+def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
     """The plain values of `dates` (by start) for `ical`: 2 queries, whatever the size.
 
-    One query for the audiences' names, one for the dates with their event, venue, the
-    event's type (content type) and audience ids (a subquery), read through a cursor in
-    chunks of `chunk_size` rows: no model instances, and memory bounded by the chunk.
+    One query for the audiences' names (none if `audience_names` is given), one for the
+    dates with their event, venue, the event's type (content type) and audience ids (a
+    subquery), read through a cursor in chunks of `chunk_size` rows: no model instances,
+    and memory bounded by the chunk.
     """
-    audience_names = dict(Audience.objects.values_list("pk", "name"))
+    if audience_names is None:
+        audience_names = feed_audiences()
     audience_order = {pk: position for position, pk in enumerate(audience_names)}
     audience_ids = Subquery(
         EventPage.audiences.through.objects.filter(eventpage_id=OuterRef("page_id"))
@@ -360,6 +398,7 @@ def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
     )
     type_labels = {}
     for (
+        date_id,
         uid,
         start,
         end,
@@ -411,6 +450,7 @@ def feed_rows(dates, chunk_size=500) -> Iterator[FeedRow]:
             venue_lines=tuple(address_lines(*venue)) if venue[0] is not None else (),
             audiences=tuple(audience_names[pk] for pk in ids),
             rrule=rrule,
+            date_id=date_id,
         )
 
 

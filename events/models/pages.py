@@ -289,6 +289,8 @@ class EventPage(
     class Meta:
         verbose_name = _("Veranstaltung")
         verbose_name_plural = _("Veranstaltungen")
+        # The feed's window finds a series by its end (`listing.feed_dates`).
+        indexes = [models.Index(fields=["recurrence_end"])]
 
     @property
     def type_label(self):

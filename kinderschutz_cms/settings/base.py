@@ -177,7 +177,15 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a Land's calendar: its feeds keep one serialised entry per date (issue
+    # #19, events/feeds.py); Django's default of 300 entries would evict them, and with
+    # them everything else, on every build.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 WAGTAIL_SITE_NAME = "Netzwerk Kinderschutz"
 WAGTAIL_I18N_ENABLED = False

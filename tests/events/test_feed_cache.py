@@ -165,7 +165,7 @@ def test_entries_end_when_time_alone_changes_the_feed(index):
     assert until == min(
         cancelled.cancelled_at + listing.CANCELLED_GRACE,
         expiring.expire_at,
-        min(d.end for d in dates) + listing.FEED_PAST,
+        min(d.end for d in dates) + listing.feed_past(),
     )
     assert until == expiring.expire_at
 
