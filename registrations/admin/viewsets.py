@@ -23,6 +23,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
@@ -33,6 +34,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
+from ..forms import parse_occurrence_day
 from ..models import (
     EmailMessage,
     EmailStatus,
@@ -44,7 +46,12 @@ from ..services import booking, outbox
 from ..services.attendance import event_date_model
 from ..services.locking import workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
-from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
+from .attendance import (
+    AttendanceColumn,
+    OccurrenceColumn,
+    attendance_list_view,
+    attendance_mark_view,
+)
 from .certificates import (
     certificate_batch_view,
     certificates_view,
@@ -77,11 +84,12 @@ class RegistrationFilterSet(WagtailFilterSet):
         ),
         method="filter_workshop",
     )
+    occurrence_date = django_filters.DateFilter(label=_("Termin der Reihe"), widget=AdminDateInput)
     attended = django_filters.BooleanFilter(label=_("teilgenommen"))
 
     class Meta:
         model = Registration
-        fields = ["event", "status", "workshop", "attended"]
+        fields = ["event", "status", "workshop", "occurrence_date", "attended"]
 
     def filter_workshop(self, queryset, name, value):
         if not value:
@@ -152,10 +160,12 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
         buttons = list(super().header_buttons)
         event_id = self.request.GET.get("event")
         if event_id and event_id.isdigit():
+            day = self.request.GET.get("occurrence_date", "")
             buttons.append(
                 HeaderButton(
                     _("Teilnahmeliste"),
-                    url=reverse("registrations:attendance", args=[int(event_id)]),
+                    url=reverse("registrations:attendance", args=[int(event_id)])
+                    + (f"?termin={day}" if parse_occurrence_day(day) else ""),
                     icon_name="doc-full",
                     priority=20,
                 )
@@ -303,6 +313,7 @@ class RegistrationViewSet(SnippetViewSet):
         "email",
         "organisation",
         "event",
+        OccurrenceColumn("occurrence_date", label=_("Termin der Reihe")),
         "status",
         AttendanceColumn("attendance", label=_("Teilnahme")),
         "created_at",
@@ -314,6 +325,7 @@ class RegistrationViewSet(SnippetViewSet):
     panels = [FieldPanel(name) for name in form_fields]
     list_export = [
         "event.title",
+        "occurrence_date",
         "get_status_display",
         "first_name",
         "last_name",
@@ -327,6 +339,7 @@ class RegistrationViewSet(SnippetViewSet):
     ]
     export_headings = {
         "event.title": _("Veranstaltung"),
+        "occurrence_date": _("Termin der Reihe"),
         "get_status_display": _("Status"),
         "first_name": _("Vorname"),
         "last_name": _("Nachname"),
