@@ -428,9 +428,14 @@ class EventPage(
 
     @classmethod
     def registration_ended_before(cls, cutoff):
-        return EventPage.objects.annotate(last_end=models.Max("dates__end")).filter(
-            last_end__lt=cutoff
-        )
+        """Events whose last date ended before `cutoff`; of a series, its last occurrence
+        (`recurrence_end`): registrations for a later occurrence are never purged early."""
+        from django.db.models.functions import Coalesce, Greatest
+
+        last_date = models.Max("dates__end")
+        return EventPage.objects.annotate(
+            last_end=Greatest(last_date, Coalesce("recurrence_end", last_date))
+        ).filter(last_end__lt=cutoff)
 
     @classmethod
     def registration_upcoming(cls, now):

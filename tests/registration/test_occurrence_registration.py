@@ -254,3 +254,16 @@ def test_admin_filters_exports_and_lists_attendance_per_occurrence(admin_client,
     assert "Zweitetermin" in attendance and "Erstetermin" not in attendance
     assert f"?termin={day}" in attendance  # the other date of the series
     mail.outbox.clear()
+
+
+def test_a_series_that_began_long_ago_keeps_registrations_for_its_next_dates(index, settings):
+    """The retention purge counts from the series' last occurrence, not its first date."""
+    from registrations.services import privacy
+
+    settings.REGISTRATION_RETENTION_DAYS = 30
+    series = make_series(index, at(-71, 10), count=20)  # weekly: 10 weeks past, 10 to come
+    upcoming = next(o for o in occurrences(series) if o.start > timezone.now())
+    kept = booking.register(series, service_data(), occurrence=upcoming)
+    assert privacy.purge_expired() == 0
+    kept.refresh_from_db()
+    assert kept.anonymised_at is None and kept.email
