@@ -325,7 +325,6 @@ class RegistrationViewSet(SnippetViewSet):
     panels = [FieldPanel(name) for name in form_fields]
     list_export = [
         "event.title",
-        "occurrence_date",
         "get_status_display",
         "first_name",
         "last_name",
@@ -336,6 +335,8 @@ class RegistrationViewSet(SnippetViewSet):
         "workshops_display",
         "created_at",
         "attended",
+        # last of the fixed columns, so the columns of existing exports keep their places
+        "occurrence_date",
     ]
     export_headings = {
         "event.title": _("Veranstaltung"),
