@@ -256,18 +256,27 @@ def fill_free_seats(event, now=None):
     of a workshop) to the waitlist, in waitlist order, before any new registrant.
 
     Queues the usual promotion e-mails. Nothing moves for a cancelled event or one that
-    has begun. Returns the promoted registrations and workshop bookings.
+    has begun (of a series: for occurrences that have begun). Returns the promoted
+    registrations and workshop bookings.
     """
     now = now or timezone.now()
     waiting = Q(status=RegistrationStatus.WAITLISTED) | Q(bookings__status=BookingStatus.WAITLISTED)
     if not Registration.objects.filter(waiting, event_id=event.pk).exists():
         return [], []  # most publishes: nobody waits, no lock needed
     with locking.locked_event(event.pk) as event:
-        start = event.registration_start()
-        if event.is_cancelled or start is None or start <= now:
+        ahead = event.registration_occurrences(now)  # a series: its occurrences still ahead
+        start = event.registration_start() if ahead is None else None
+        if event.is_cancelled or (ahead is None and (start is None or start <= now)):
             return [], []
         release_expired_holds(event, now)
-        promoted = promote_waitlist(event, now)
+        if ahead is None:
+            promoted = promote_waitlist(event, now)
+        else:
+            promoted = [
+                reg
+                for day in sorted({occurrence.occurrence_date for occurrence in ahead})
+                for reg in promote_waitlist(event, now, day)
+            ]
         bookings = []
         workshop_ids = (
             locking.workshop_model()

@@ -267,3 +267,18 @@ def test_a_series_that_began_long_ago_keeps_registrations_for_its_next_dates(ind
     assert privacy.purge_expired() == 0
     kept.refresh_from_db()
     assert kept.anonymised_at is None and kept.email
+
+
+def test_a_raised_capacity_fills_the_dates_ahead_of_a_series_that_began(index):
+    from registrations.services.waitlist import fill_free_seats
+
+    series = make_series(index, at(-8, 10), count=5)
+    ahead = next(o for o in occurrences(series) if o.start > timezone.now())
+    booking.register(series, service_data(), occurrence=ahead)
+    waiting = booking.register(series, service_data(), occurrence=ahead)
+    assert waiting.status == "waitlisted"
+    series.capacity = 2
+    series.save()
+    promoted, _bookings = fill_free_seats(series)
+    waiting.refresh_from_db()
+    assert promoted == [waiting] and waiting.status == "confirmed"
