@@ -439,10 +439,20 @@ class EventPage(
 
     @classmethod
     def registration_upcoming(cls, now):
+        """`first_start`: the first date, or of a series its next occurrence to begin."""
+        from django.db.models.functions import Coalesce
+
+        from .recurrence import Occurrence
+
+        next_occurrence = models.Subquery(
+            Occurrence.objects.filter(page=models.OuterRef("pk"), start__gt=now, cancelled=False)
+            .order_by("start")
+            .values("start")[:1]
+        )
         return (
             EventPage.objects.filter(registration_enabled=True)
             .exclude(status=EventStatus.CANCELLED)
-            .annotate(first_start=models.Min("dates__start"))
+            .annotate(first_start=Coalesce(next_occurrence, models.Min("dates__start")))
             .filter(first_start__gt=now)
         )
 

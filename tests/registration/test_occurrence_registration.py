@@ -282,3 +282,16 @@ def test_a_raised_capacity_fills_the_dates_ahead_of_a_series_that_began(index):
     promoted, _bookings = fill_free_seats(series)
     waiting.refresh_from_db()
     assert promoted == [waiting] and waiting.status == "confirmed"
+
+
+def test_reminders_come_before_each_registrations_own_date(index):
+    from registrations.services.reminders import send_reminders
+
+    series = make_series(index, at(-6, 10), count=5, reminder_days_before=2)
+    soon, later = [o for o in occurrences(series) if o.start > timezone.now()][:2]
+    near = booking.register(series, service_data(), occurrence=soon)  # in one day
+    far = booking.register(series, service_data(), occurrence=later)  # in eight days
+    assert send_reminders() == 1
+    near.refresh_from_db()
+    far.refresh_from_db()
+    assert near.reminded_at is not None and far.reminded_at is None
