@@ -136,7 +136,8 @@ def find_occurrence(event, value, occurrences, now=None):
     for occurrence in occurrences:
         if timezone.localtime(occurrence.start).date() == day or occurrence.occurrence_date == day:
             return occurrence, None
-    known = event.registration_occurrence(day)
+    # Far-off years have no occurrence (and would overflow in the zone conversion).
+    known = event.registration_occurrence(day) if 1900 < day.year < 3000 else None
     shown = date_format(day, "DATE_FORMAT")
     if known is None:
         return None, _("Am %(date)s findet kein Termin dieser Veranstaltung statt.") % {

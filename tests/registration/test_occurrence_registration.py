@@ -138,6 +138,8 @@ def test_bad_dates_get_a_german_reason_and_change_nothing(client, index, series)
         (series, "2026-02-30", "Datum als JJJJ-MM-TT"),
         (series, "x" * 5000, "Datum als JJJJ-MM-TT"),
         (series, other_text, "findet kein Termin dieser Veranstaltung statt"),
+        (series, "9999-12-31", "findet kein Termin dieser Veranstaltung statt"),
+        (series, "0001-01-01", "findet kein Termin dieser Veranstaltung statt"),
         (series, cancelled_text, "fällt aus"),
         (past, past_text, "hat bereits begonnen oder ist vorbei"),
         (series, "", "Bitte wählen Sie einen Termin."),
