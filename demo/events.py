@@ -559,7 +559,8 @@ def _second_wednesday(year, month):
 def _recurring_meeting(index, existing, venues, audiences, today):
     """A Netzwerktreffen every second Wednesday of the quarter (#15), eight times, from the
     next one on: the second occurrence cancelled, the third moved to the Thursday and to
-    another place."""
+    another place. It takes registrations per occurrence (25 seats each, waitlist), so the
+    demo shows the choice of a date."""
     from events import recurrence
     from events.models import RecurrenceException
 
@@ -581,6 +582,9 @@ def _recurring_meeting(index, existing, venues, audiences, today):
         recurrence_weekdays="WE",
         recurrence_position=2,
         recurrence_count=8,
+        registration_enabled=True,
+        capacity=25,
+        waitlist_enabled=True,
     )
     rule = recurrence.to_rrule(page.editor_rule(), start)
     occurrences = [s for s, _e in recurrence.expand(rule, start, end)]

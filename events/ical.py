@@ -31,6 +31,13 @@ The rules a subscriber's calendar relies on:
   the rule gives it) and its new DTSTART/DTEND (and place). All of them carry the first
   date's SEQUENCE, which a change of the rule or of an exception bumps
   (`versioning.schedule_fingerprint`).
+- **One occurrence of a series** (the file a registration for that occurrence gets,
+  `build_occurrence_calendar`) is a single VEVENT without RRULE, with a UID of its own:
+  the series' UID and the day the rule gives the occurrence (`<uid>-20260318`), so it
+  stays the same when the occurrence is moved and a later file (or METHOD:CANCEL)
+  replaces it. Not the series' UID with a RECURRENCE-ID: an instance without its master
+  event is shown by some clients and dropped or turned into a series by others
+  (Outlook, Google import), while a plain VEVENT imports the same everywhere.
 - **Never in a calendar file:** the online access link, drafts, private or expired pages
   (the queries in `events.listing` only hand over visible events).
 """
@@ -342,6 +349,47 @@ def build_calendar(event_dates, *, name, page_url, description=""):
     return cal
 
 
+def occurrence_uid(series_uid, occurrence_date):
+    """The UID of one occurrence's own VEVENT (see the module docstring)."""
+    uid, _at, domain = series_uid.partition("@")
+    return f"{uid}-{occurrence_date:%Y%m%d}" + (f"@{domain}" if domain else "")
+
+
+def build_occurrence_calendar(event_date, occurrence, *, name, page_url):
+    """A VCALENDAR with one VEVENT for one `occurrence` (`events.Occurrence`) of the
+    series whose first date is `event_date`: its (maybe moved) start, end and place."""
+    event = event_date.page
+    row = row_of(event_date)
+    venue = getattr(occurrence, "venue", None)
+    row = row._replace(
+        uid=occurrence_uid(row.uid, occurrence.occurrence_date),
+        start=occurrence.start,
+        end=occurrence.end,
+        rrule="",
+        note=occurrence.note or row.note,
+        venue_lines=tuple(venue.address_lines()) if venue else row.venue_lines,
+    )
+    cal = calendar_header(name)
+    cal.add_component(calendar_timezone_for(occurrence.start, occurrence.start))
+    cal.add_component(event_component(entry(row, url=page_url(event))))
+    return cal
+
+
+def as_cancellation(cal, organizer=""):
+    """`cal` turned into a METHOD:CANCEL message (see `build_cancellation`)."""
+    for prop in ("method", "refresh-interval", "x-published-ttl"):
+        cal.pop(prop, None)
+    cal.add("method", "CANCEL")
+    for component in cal.walk("VEVENT"):
+        sequence = int(component.pop("sequence", 0)) + 1
+        component.add("sequence", sequence)
+        component.pop("status", None)
+        component.add("status", "CANCELLED")
+        if organizer:
+            component.add("organizer", f"mailto:{organizer}")
+    return cal
+
+
 def model_exceptions(event):
     """The `SeriesException`s of a recurring event page (its stored occurrences)."""
     return [
@@ -498,15 +546,4 @@ def build_cancellation(event_dates, *, name, page_url, organizer=""):
     SEQUENCE). ORGANIZER (`mailto:` the sender) is added when given, as iTIP asks for it.
     The subscription hints are left out: this is a message, not a feed.
     """
-    cal = build_calendar(event_dates, name=name, page_url=page_url)
-    for prop in ("method", "refresh-interval", "x-published-ttl"):
-        cal.pop(prop, None)
-    cal.add("method", "CANCEL")
-    for component in cal.walk("VEVENT"):
-        sequence = int(component.pop("sequence", 0)) + 1
-        component.add("sequence", sequence)
-        component.pop("status", None)
-        component.add("status", "CANCELLED")
-        if organizer:
-            component.add("organizer", f"mailto:{organizer}")
-    return cal
+    return as_cancellation(build_calendar(event_dates, name=name, page_url=page_url), organizer)

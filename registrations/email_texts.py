@@ -268,6 +268,16 @@ def default_body(kind, language="de") -> str:
 # ------------------------------------------------------------------ values and rendering
 
 
+def _dates_of(registration, event, occurrence):
+    """What {dates} names: the registration's occurrence of a series (its date alone, with
+    "entfällt", if it is gone), else the event's dates."""
+    if registration is None or registration.occurrence_date is None:
+        return event.dates.all()
+    if occurrence is not None and not occurrence.cancelled:
+        return [occurrence]
+    return []
+
+
 def format_dates(dates) -> str:
     """The event's dates, one a line, as the default e-mails write them (active language)."""
     from .templatetags.registration_tags import time_range
@@ -304,7 +314,7 @@ def values_from(context: dict) -> dict[str, str]:
     return {
         "name": registration.full_name if registration else "",
         "event": event.title,
-        "dates": format_dates(event.dates.all()),
+        "dates": format_dates(_dates_of(registration, event, context.get("occurrence"))),
         "place": ", ".join(venue.address_lines) if venue else "",
         "event_link": context.get("event_url", ""),
         "site_name": context.get("site_name", ""),

@@ -78,16 +78,29 @@ def personal_url(registration, name="registration_links:registration_detail"):
     return absolute_url(personal_path(registration, name), site=registration.event.get_site())
 
 
-def calendar_file(event):
-    """The event's dates as .ics bytes (the page builds them: `calendar_file()`)."""
+def calendar_file(event, registration=None):
+    """The event's dates as .ics bytes (the page builds them: `calendar_file()`); for a
+    registration of one occurrence of a series, only that occurrence."""
+    if registration is not None and registration.occurrence_date is not None:
+        occurrence = registration.occurrence()
+        if occurrence is None or occurrence.cancelled:
+            return None  # the occurrence is gone: no file rather than the whole series
+        return event.calendar_file(occurrence=occurrence)
     return event.calendar_file()
 
 
-def cancellation_calendar_file(event):
-    """The event's dates as a METHOD:CANCEL .ics (same UIDs, higher SEQUENCE)."""
+def cancellation_calendar_file(event, registration=None):
+    """The event's dates (or the registration's occurrence) as a METHOD:CANCEL .ics
+    (same UIDs, higher SEQUENCE)."""
     from email.utils import parseaddr
 
-    return event.cancellation_calendar_file(organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+    organizer = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if registration is not None and registration.occurrence_date is not None:
+        occurrence = registration.occurrence()
+        if occurrence is None:
+            return None
+        return event.cancellation_calendar_file(organizer=organizer, occurrence=occurrence)
+    return event.cancellation_calendar_file(organizer=organizer)
 
 
 def was_sent_calendar(registration):
@@ -128,6 +141,7 @@ def build_message(message):
             "event": event,
             "event_url": page_url(event),
             "holds_seat": holds_seat,
+            "occurrence": registration.occurrence() if registration else None,
             "online_link": event.online_access_link if holds_seat else "",
             "bookings": list(
                 registration.bookings.exclude(status="cancelled")
@@ -172,18 +186,10 @@ def build_message(message):
         to=[message.recipient],
     )
     mail.attach_alternative(html, "text/html")
-    if holds_seat:
-        mail.attach(
-            f"{event.slug}.ics",
-            calendar_file(event),
-            "text/calendar; method=PUBLISH; charset=utf-8",
-        )
-    elif calendar_cancel:
-        mail.attach(
-            f"{event.slug}.ics",
-            cancellation_calendar_file(event),
-            "text/calendar; method=CANCEL; charset=utf-8",
-        )
+    if holds_seat and (ics := calendar_file(event, registration)):
+        mail.attach(f"{event.slug}.ics", ics, "text/calendar; method=PUBLISH; charset=utf-8")
+    elif calendar_cancel and (ics := cancellation_calendar_file(event, registration)):
+        mail.attach(f"{event.slug}.ics", ics, "text/calendar; method=CANCEL; charset=utf-8")
     return mail
 
 

@@ -62,6 +62,8 @@ COLUMNS = [
     ("workshops", _("Workshops")),
     ("created_at", _("angemeldet am")),
     ("attended", _("teilgenommen")),
+    # last of the fixed columns, so the columns of existing exports keep their places
+    ("occurrence_date", _("Termin der Reihe")),
 ]
 VALUE_FIELDS = ["pk", "answers", *(field for field, _h in COLUMNS if field != "workshops")]
 
@@ -153,6 +155,7 @@ def _chunk_rows(chunk, labels, names):
             "; ".join(workshops.get(row["pk"], ())),
             row["created_at"],
             row["attended"],
+            row["occurrence_date"],
             *(_answer(answers.get(label, "")) for label in labels),
         ]
 

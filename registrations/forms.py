@@ -5,11 +5,14 @@ coordinator's extra questions (Wagtail's FormBuilder), consents and spam traps.
 """
 
 import unicodedata
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.contrib.forms.forms import FormBuilder
@@ -70,6 +73,20 @@ class WorkshopSelect(forms.RadioSelect):
         return option
 
 
+class OccurrenceSelect(forms.Select):
+    """A select where full occurrences (without waitlist) are shown but not selectable."""
+
+    def __init__(self, *args, disabled_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_values = set(disabled_values)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class ConsentCheckbox(forms.CheckboxInput):
     """A required checkbox without the HTML `required` attribute: Chromium exposes an
     unticked required checkbox as invalid before anything was submitted. The form is
@@ -88,6 +105,48 @@ def with_seats_left(title, seats_left):
         "title": title,
         "n": seats_left,
     }
+
+
+OCCURRENCE_FIELD = "termin"
+
+
+def occurrence_label(occurrence):
+    """ "Mittwoch, 18. März 2026, 10:00–12:00" (local time; all-day: the day only)."""
+    start = timezone.localtime(occurrence.start)
+    end = timezone.localtime(occurrence.end)
+    day = f"{date_format(start, 'l')}, {date_format(start, 'DATE_FORMAT')}"
+    if occurrence.all_day:
+        return day
+    return f"{day}, {date_format(start, 'TIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')}"
+
+
+def parse_occurrence_day(value):
+    """The day of "YYYY-MM-DD", or None if `value` is not such a date."""
+    try:
+        return date.fromisoformat((value or "").strip()[:10]) if len(value or "") <= 10 else None
+    except ValueError:
+        return None
+
+
+def find_occurrence(event, value, occurrences, now=None):
+    """(occurrence, None) for the date `value` ("YYYY-MM-DD", as in `?termin=`) if it
+    names one of `occurrences` (the bookable ones), else (None, German reason)."""
+    day = parse_occurrence_day(value)
+    if day is None:
+        return None, _("Bitte wählen Sie einen Termin aus der Liste (Datum als JJJJ-MM-TT).")
+    for occurrence in occurrences:
+        if timezone.localtime(occurrence.start).date() == day or occurrence.occurrence_date == day:
+            return occurrence, None
+    # Far-off years have no occurrence (and would overflow in the zone conversion).
+    known = event.registration_occurrence(day) if 1900 < day.year < 3000 else None
+    shown = date_format(day, "DATE_FORMAT")
+    if known is None:
+        return None, _("Am %(date)s findet kein Termin dieser Veranstaltung statt.") % {
+            "date": shown
+        }
+    if known.cancelled:
+        return None, _("Der Termin am %(date)s fällt aus.") % {"date": shown}
+    return None, _("Der Termin am %(date)s hat bereits begonnen oder ist vorbei.") % {"date": shown}
 
 
 class RegistrationForm(forms.Form):
@@ -140,11 +199,18 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
-    def __init__(self, data=None, *, event, slots=(), questions=(), **kwargs):
+    def __init__(
+        self, data=None, *, event, slots=(), questions=(), occurrences=None, taken=None, **kwargs
+    ):
+        """`occurrences`: of a recurring event, the bookable ones (the person chooses one;
+        `taken`: {occurrence_date: seats held} for their labels)."""
         super().__init__(data, **kwargs)
         self.event = event
         self.slots = list(slots)
         self.questions = list(questions)
+        self.occurrences = occurrences
+        if occurrences is not None:
+            self._add_occurrence_field(occurrences, taken or {})
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -219,6 +285,48 @@ class RegistrationForm(forms.Form):
             required=False, widget=forms.HiddenInput, initial=lambda: spam.new_stamp(event)
         )
 
+    def _add_occurrence_field(self, occurrences, taken):
+        """The choice of an occurrence ("termin", a date); full ones without waitlist are
+        shown but not selectable. A select, not radios: a series can have many dates."""
+        event = self.event
+        choices, self.full_occurrences = [("", _("Bitte wählen"))], set()
+        for occurrence in occurrences:
+            value = f"{timezone.localtime(occurrence.start).date():%Y-%m-%d}"
+            label = occurrence_label(occurrence)
+            if event.capacity is not None:
+                left = max(event.capacity - taken.get(occurrence.occurrence_date, 0), 0)
+                if left == 0 and event.waitlist_enabled:
+                    label = _("%(title)s – ausgebucht, Warteliste") % {"title": label}
+                elif left == 0:
+                    label = _("%(title)s – ausgebucht") % {"title": label}
+                    self.full_occurrences.add(value)
+                else:
+                    label = with_seats_left(label, left)
+            choices.append((value, label))
+        self.fields[OCCURRENCE_FIELD] = forms.CharField(
+            label=_("Termin"),
+            widget=OccurrenceSelect(disabled_values=self.full_occurrences),
+            error_messages={"required": _("Bitte wählen Sie einen Termin.")},
+        )
+        self.fields[OCCURRENCE_FIELD].widget.choices = choices
+
+    def clean_termin(self):
+        occurrence, reason = find_occurrence(
+            self.event, self.cleaned_data.get(OCCURRENCE_FIELD), self.occurrences
+        )
+        if occurrence is None:
+            raise ValidationError(reason, code="invalid_occurrence")
+        value = f"{timezone.localtime(occurrence.start).date():%Y-%m-%d}"
+        if value in self.full_occurrences:
+            raise ValidationError(
+                _("Dieser Termin ist ausgebucht. Bitte wählen Sie einen anderen."), code="full"
+            )
+        return occurrence
+
+    def occurrence(self):
+        """The chosen occurrence of a recurring event (None for a single event)."""
+        return self.cleaned_data.get(OCCURRENCE_FIELD) if self.occurrences is not None else None
+
     # Names: invisible and direction-changing characters are removed (see
     # `strip_invisible`); a person's name must still contain a letter.
     def _clean_name(self, name, needs_letter):
@@ -265,6 +373,9 @@ class RegistrationForm(forms.Form):
         return cleaned
 
     # The pieces the template lays out separately.
+    def occurrence_field(self):
+        return self[OCCURRENCE_FIELD] if OCCURRENCE_FIELD in self.fields else None
+
     def core_fields(self):
         return [
             self[name]

@@ -105,10 +105,16 @@ class RegistrationPageMixin(models.Model):
     - `is_cancelled`: whether the organiser cancelled the event;
     - `registration_workshop_slots()`: its time slots that offer parallel workshops, each
       with `.workshops.all()` (workshops have `title`, `capacity`, `time_slot_id`);
-    - `calendar_file()` / `cancellation_calendar_file(organizer)`: its dates as .ics bytes
-      (METHOD:PUBLISH / METHOD:CANCEL) for e-mail attachments and the personal link;
+    - `calendar_file(occurrence=None)` / `cancellation_calendar_file(organizer,
+      occurrence=None)`: its dates (or only `occurrence`) as .ics bytes (METHOD:PUBLISH /
+      METHOD:CANCEL) for e-mail attachments and the personal link;
     - `registration_place()` and `registration_credits()` (teaching units, CPD points):
       what a certificate of attendance states (defaults: "" and (None, None));
+    - `registration_occurrences(now)`: for a recurring event, its occurrences that can
+      still be registered for (not cancelled, starting after `now`), in order, each with
+      `start`, `end` and `occurrence_date` (the day the rule gives it, its identity); None
+      for an event that is not a series. `registration_occurrence(day)`: the occurrence
+      whose `occurrence_date` is `day` (cancelled or past ones too), or None;
     - classmethods `registration_ended_before(cutoff)` (a queryset of the events whose
       last date ended before `cutoff`) and `registration_upcoming(now)` (the events with
       registration that are not cancelled and start after `now`, annotated `first_start`).
@@ -264,10 +270,17 @@ class RegistrationPageMixin(models.Model):
     def registration_workshop_slots(self):
         raise NotImplementedError
 
-    def calendar_file(self):
+    def registration_occurrences(self, now=None):
+        """None: not a recurring event (registration is for the event as a whole)."""
+        return None
+
+    def registration_occurrence(self, day):
+        return None
+
+    def calendar_file(self, occurrence=None):
         raise NotImplementedError
 
-    def cancellation_calendar_file(self, organizer):
+    def cancellation_calendar_file(self, organizer, occurrence=None):
         raise NotImplementedError
 
     def registration_place(self):
@@ -391,7 +404,16 @@ def new_secret():
 
 
 class Registration(models.Model):
-    """One person's registration for one event.
+    """One person's registration for one event (for one occurrence of a recurring event).
+
+    For a recurring event `occurrence_date` names the occurrence: the local day the rule
+    gives it (its RECURRENCE-ID's day), not its current start. Capacity, waitlist and the
+    one registration per address count per occurrence. When an editor moves the
+    occurrence (an exception with a new start), the registration follows it: e-mails,
+    calendar file and personal page show the new time. When the occurrence disappears
+    (cancelled as an exception, or the rule was edited so that the day is no longer in the
+    series) the registration keeps its date and status; the admin listing shows it flagged
+    ("Termin entfällt") and the coordination decides (cancel, or tell the person).
 
     A seat is held by CONFIRMED and PENDING_APPROVAL registrations and by PENDING_EMAIL
     ones whose `hold_expires_at` lies in the future (double opt-in). `secret` is part of
@@ -414,6 +436,9 @@ class Registration(models.Model):
     status = models.CharField(
         _("Status"), max_length=20, choices=RegistrationStatus.choices, db_index=True
     )
+    # The chosen occurrence of a recurring event, by the day the rule gives it (the key
+    # of its exceptions too); None for an event that is not a series. See the docstring.
+    occurrence_date = models.DateField(_("Termin der Reihe"), null=True, blank=True)
     first_name = models.CharField(_("Vorname"), max_length=100)
     last_name = models.CharField(_("Nachname"), max_length=100)
     email = models.EmailField(_("E-Mail"))
@@ -452,16 +477,32 @@ class Registration(models.Model):
         verbose_name = _("Anmeldung")
         verbose_name_plural = _("Anmeldungen")
         ordering = ["created_at", "id"]
+        # One active registration per address: per event, or per occurrence of a series
+        # (two conditional constraints, as NULL dates would never clash in one).
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email_normalised"],
                 condition=Q(
-                    status__in=[s.value for s in ACTIVE_STATUSES], anonymised_at__isnull=True
+                    status__in=[s.value for s in ACTIVE_STATUSES],
+                    anonymised_at__isnull=True,
+                    occurrence_date__isnull=True,
                 ),
                 name="registration_one_active_per_email",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "occurrence_date", "email_normalised"],
+                condition=Q(
+                    status__in=[s.value for s in ACTIVE_STATUSES],
+                    anonymised_at__isnull=True,
+                    occurrence_date__isnull=False,
+                ),
+                name="registration_one_active_per_email_occurrence",
+            ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            models.Index(fields=["event", "occurrence_date"]),
+        ]
 
     def __str__(self):
         if self.anonymised_at:
@@ -479,6 +520,31 @@ class Registration(models.Model):
     @property
     def is_active(self):
         return self.status in ACTIVE_STATUSES
+
+    def occurrence(self):
+        """The chosen occurrence as it is now (moved ones with their new time), or None
+        (not a series, or the occurrence no longer exists); read once per object."""
+        if self.occurrence_date is None:
+            return None
+        if "_occurrence" not in self.__dict__:
+            self._occurrence = self.event.registration_occurrence(self.occurrence_date)
+        return self._occurrence
+
+    @property
+    def occurrence_gone(self):
+        """Whether the chosen occurrence was cancelled or is no longer in the series."""
+        if self.occurrence_date is None:
+            return False
+        occurrence = self.occurrence()
+        return occurrence is None or occurrence.cancelled
+
+    def occurrence_start(self):
+        occurrence = self.occurrence()
+        return occurrence.start if occurrence is not None else None
+
+    def occurrence_end(self):
+        occurrence = self.occurrence()
+        return occurrence.end if occurrence is not None else None
 
     def workshops_display(self):
         """The chosen workshops as one line (exports, attendance list)."""

@@ -34,9 +34,13 @@ def seat_holding_q(now=None, prefix=""):
     )
 
 
-def seats_taken(event, now=None, exclude_pk=None):
-    """The seats of `event` held now (by registrations other than `exclude_pk`)."""
-    qs = Registration.objects.filter(seat_holding_q(now), event=event)
+def seats_taken(event, now=None, exclude_pk=None, occurrence_date=None):
+    """The seats of `event` held now (by registrations other than `exclude_pk`); of a
+    recurring event, those of the occurrence on `occurrence_date` (None: a single event,
+    whose registrations have no occurrence)."""
+    qs = Registration.objects.filter(
+        seat_holding_q(now), event=event, occurrence_date=occurrence_date
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.count()
@@ -59,18 +63,21 @@ def expired_holds_q(now):
     )
 
 
-def seat_state(event, now=None, email_normalised=None):
+def seat_state(event, now=None, email_normalised=None, occurrence_date=None):
     """Seats held, expired holds and whether `email_normalised` is actively registered
-    for `event`: one query (conditional counts over the event's registrations)."""
+    for `event` (of a series: for the occurrence on `occurrence_date`): one query
+    (conditional counts over the event's registrations). Expired holds are counted over
+    the whole event, as `waitlist.release_expired_holds` releases them all."""
     now = now or timezone.now()
+    this = Q(occurrence_date=occurrence_date)
     counts = {
-        "taken": Count("pk", filter=seat_holding_q(now)),
+        "taken": Count("pk", filter=seat_holding_q(now) & this),
         "expired_holds": Count("pk", filter=expired_holds_q(now)),
     }
     if email_normalised:
         counts["same_email"] = Count(
             "pk",
-            filter=Q(email_normalised=email_normalised, status__in=ACTIVE_STATUSES),
+            filter=Q(email_normalised=email_normalised, status__in=ACTIVE_STATUSES) & this,
         )
     row = Registration.objects.filter(event=event).aggregate(**counts)
     return SeatState(
@@ -78,6 +85,17 @@ def seat_state(event, now=None, email_normalised=None):
         expired_holds=row["expired_holds"] or 0,
         already_registered=bool(row.get("same_email")),
     )
+
+
+def occurrence_seats_taken(event, now=None):
+    """{occurrence_date: seats held} of a recurring event's occurrences (one query)."""
+    rows = (
+        Registration.objects.filter(seat_holding_q(now), event=event, occurrence_date__isnull=False)
+        .order_by()
+        .values("occurrence_date")
+        .annotate(n=Count("pk"))
+    )
+    return {row["occurrence_date"]: row["n"] for row in rows}
 
 
 def workshop_seats_taken(workshop_ids):
@@ -133,25 +151,44 @@ class Availability:
     deadline: object = None
     opens_at: object = None
     workshops_left: dict = field(default_factory=dict)
+    # A recurring event: the occurrences one can choose (`per_occurrence`); the seats
+    # above are then those of `occurrence` (None: none chosen, seats not counted).
+    per_occurrence: bool = False
+    occurrences: list = field(default_factory=list)
+    occurrence: object = None
 
 
 _UNKNOWN = object()
 
 
-def availability(event, now=None, *, start=_UNKNOWN, taken=_UNKNOWN):
+def availability(event, now=None, *, start=_UNKNOWN, taken=_UNKNOWN, occurrence=_UNKNOWN):
     """Whether `event` takes registrations now, and the seats left (2 queries).
 
     `start` (the event's first start) and `taken` (seats held) may be passed in when the
     caller knows them already (no query then); `taken=None` leaves the seats uncounted
     (`seats_left` None: a full event without waitlist then counts as open).
+
+    A recurring event (`registration_occurrences()` not None) takes registrations per
+    occurrence: open while one of its occurrences is still ahead; with an `occurrence`
+    chosen, its start stands for the event's (deadline "until it begins") and the seats
+    are that occurrence's. One more query for the occurrences.
     """
     now = now or timezone.now()
     if not event.registration_enabled:  # no query for events without registration
         return Availability(
             is_open=False, message=_("Für diese Veranstaltung ist keine Anmeldung möglich.")
         )
+    occurrences = event.registration_occurrences(now)
+    if occurrences is not None:
+        return _series_availability(event, now, occurrences, occurrence, taken)
     if start is _UNKNOWN:
         start = event.registration_start()
+    return availability_from(event, now, start, taken)
+
+
+def availability_from(event, now, start, taken=_UNKNOWN, occurrence_date=None):
+    """`availability` once the start is known: the event's first start, or the chosen
+    occurrence's (`occurrence_date`: whose seats count). No query but the count."""
     deadline = event.registration_deadline or start
     result = Availability(
         is_open=False,
@@ -172,7 +209,11 @@ def availability(event, now=None, *, start=_UNKNOWN, taken=_UNKNOWN):
         result.message = _("Der Anmeldeschluss ist vorbei.")
         return result
     if taken is _UNKNOWN:
-        taken = seats_taken(event, now) if event.capacity is not None else None
+        taken = (
+            seats_taken(event, now, occurrence_date=occurrence_date)
+            if event.capacity is not None
+            else None
+        )
     if event.capacity is not None and taken is not None:
         result.seats_left = max(event.capacity - taken, 0)
         if result.seats_left == 0:
@@ -181,6 +222,20 @@ def availability(event, now=None, *, start=_UNKNOWN, taken=_UNKNOWN):
                 return result
             result.waitlist = True
     result.is_open = True
+    return result
+
+
+def _series_availability(event, now, occurrences, occurrence, taken):
+    """`availability` of a recurring event (see there)."""
+    if occurrence is _UNKNOWN or occurrence is None:
+        result = availability_from(event, now, occurrences[0].start if occurrences else None, None)
+        if not occurrences and not event.is_cancelled:
+            result.message = _("Für diese Terminreihe steht kein weiterer Termin an.")
+        result.per_occurrence, result.occurrences = True, occurrences
+        return result
+    start = occurrence.start if not occurrence.cancelled else None
+    result = availability_from(event, now, start, taken, occurrence.occurrence_date)
+    result.per_occurrence, result.occurrences, result.occurrence = True, occurrences, occurrence
     return result
 
 

@@ -14,9 +14,11 @@ access to its mailbox; the page shown after submitting the form never carries it
 """
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as day_time
 
 from django.core import signing
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from . import conf
@@ -41,7 +43,12 @@ def expiry_for(registration, end=_UNREAD):
     event's last end. `end`: that end, if the caller has read it."""
     days = int(conf.get("REGISTRATION_LINK_DAYS_AFTER_EVENT"))
     if end is _UNREAD:
-        end = registration.event.registration_end()
+        if registration.occurrence_date is not None:  # one occurrence of a series
+            end = registration.occurrence_end() or timezone.make_aware(
+                datetime.combine(registration.occurrence_date, day_time.max)
+            )
+        else:
+            end = registration.event.registration_end()
     base = end if end is not None else registration.created_at + timedelta(days=365)
     return int((base + timedelta(days=days)).timestamp())
 

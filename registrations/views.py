@@ -25,7 +25,7 @@ from kinderschutz_cms.sites import in_site
 from . import conf, feedback, materials, queries, spam
 from .emails import calendar_file
 from .errors import RegistrationError
-from .forms import RegistrationForm, WorkshopChangeForm
+from .forms import OCCURRENCE_FIELD, RegistrationForm, WorkshopChangeForm, find_occurrence
 from .models import Certificate, RegistrationStatus
 from .services import booking, workshops
 from .tokens import CONFIRM, InvalidToken, expiry_for, personal_path, read_token
@@ -117,11 +117,39 @@ def _form_context(request, event, form, info, error=None):
     }
 
 
-def build_form(event, data=None):
+def build_form(event, data=None, info=None, initial=None):
+    """The registration form; of a recurring event (`info.per_occurrence`) with the
+    choice of its bookable occurrences and their seats."""
     questions = list(event.registration_questions.all())
+    occurrences = taken = None
+    if info is not None and info.per_occurrence:
+        occurrences = info.occurrences
+        taken = queries.occurrence_seats_taken(event) if event.capacity is not None else {}
     return RegistrationForm(
-        data, event=event, slots=queries.workshop_slots(event), questions=questions
+        data,
+        event=event,
+        slots=queries.workshop_slots(event),
+        questions=questions,
+        occurrences=occurrences,
+        taken=taken,
+        initial=initial,
     )
+
+
+def _chosen_occurrence(request, event, info):
+    """GET `?termin=YYYY-MM-DD` (a link from the calendar or the event page): the
+    availability of that occurrence and the form's initial choice, or a German reason
+    why it cannot be chosen (then the form offers all bookable occurrences)."""
+    value = request.GET.get(OCCURRENCE_FIELD)
+    if not info.per_occurrence or value is None or not info.is_open:
+        return info, None, None
+    occurrence, reason = find_occurrence(event, value, info.occurrences)
+    if occurrence is None:
+        return info, None, reason
+    chosen = queries.availability(event, occurrence=occurrence)
+    if not chosen.is_open:
+        return info, None, chosen.message
+    return chosen, {OCCURRENCE_FIELD: value}, None
 
 
 def personal_page(view):
@@ -145,7 +173,7 @@ def _refusal(request, event, info, refused):
     data = request.POST.copy()
     data[spam.STAMP_FIELD] = spam.new_stamp(event)
     data[spam.HONEYPOT_FIELD] = ""
-    form = build_form(event, data)
+    form = build_form(event, data, info)
     response = render(
         request,
         FORM_TEMPLATE,
@@ -191,8 +219,9 @@ def registration_form_view(request, event):
     counts only against the per-address limit for refused submissions."""
     if request.method == "GET":
         info = queries.availability(event)
-        form = build_form(event) if info.is_open else None
-        return render(request, FORM_TEMPLATE, _form_context(request, event, form, info))
+        info, initial, reason = _chosen_occurrence(request, event, info)
+        form = build_form(event, info=info, initial=initial) if info.is_open else None
+        return render(request, FORM_TEMPLATE, _form_context(request, event, form, info, reason))
 
     # The seats are counted under the lock (`booking.register`); a full event without
     # waitlist is refused there ("full") and answered below like a closed one.
@@ -206,7 +235,7 @@ def registration_form_view(request, event):
             _form_context(request, event, None, info, info.message),
             status=HTTP_STATUS["closed"],
         )
-    form = build_form(event, request.POST)
+    form = build_form(event, request.POST, info)
     try:
         spam.check_form(request.POST, event)
     except spam.SpamRefused as refused:
@@ -220,6 +249,7 @@ def registration_form_view(request, event):
         spam.count_submission(request, event, form.cleaned_data["email"])
     except spam.SpamRefused as refused:
         return _refusal(request, event, info, refused)
+    occurrence = form.occurrence()
     try:
         registration = booking.register(
             event,
@@ -227,10 +257,11 @@ def registration_form_view(request, event):
             workshops=form.workshop_choices(),
             language=getattr(request, "LANGUAGE_CODE", "de"),
             start=start,
+            occurrence=occurrence,
         )
     except RegistrationError as error:
         info = queries.availability(event)
-        form = build_form(event, request.POST) if info.is_open else None
+        form = build_form(event, request.POST, info) if info.is_open else None
         if form is not None:
             form.is_valid()
         return render(
@@ -239,6 +270,8 @@ def registration_form_view(request, event):
             _form_context(request, event, form, info, error.message),
             status=http_status(error),
         )
+    if occurrence is not None:
+        end = occurrence.end
     return HttpResponseRedirect(_outcome_url(request, event, registration, end))
 
 
@@ -358,9 +391,10 @@ def registration_ics(request, token):
     registration = _registration_or_404(request, token)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         return _invalid_link(request)
-    response = HttpResponse(
-        calendar_file(registration.event), content_type="text/calendar; charset=utf-8"
-    )
+    ics = calendar_file(registration.event, registration)
+    if ics is None:
+        return _invalid_link(request)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
     return response
 

@@ -350,21 +350,68 @@ class EventPage(
             .order_by("sort_order", "start", "pk")
         )
 
-    def calendar_file(self):
-        """This event's dates as .ics bytes (the calendar's pure builder)."""
+    def registration_occurrences(self, now=None):
+        """The occurrences of a series one can register for (not cancelled, starting
+        after `now`), at most the expansion limit; None for a single event (one query)."""
+        if not self.recurrence_rule:
+            return None
+        from .recurrence import Occurrence
+
+        return list(
+            Occurrence.objects.filter(
+                page_id=self.pk, cancelled=False, start__gt=now or timezone.now()
+            )
+            .select_related("venue")
+            .order_by("start", "pk")
+        )
+
+    def registration_occurrence(self, day):
+        """The occurrence the rule gives on the local `day` (moved, cancelled or past
+        ones too), or None when the series has no occurrence that day (one query)."""
+        from datetime import datetime, time, timedelta
+
+        from .. import recurrence
+        from .recurrence import Occurrence
+
+        tz = recurrence.local_zone()
+        first = datetime.combine(day, time.min, tz)
+        last = datetime.combine(day + timedelta(days=1), time.min, tz)
+        return (
+            Occurrence.objects.filter(
+                page_id=self.pk, original_start__gte=first, original_start__lt=last
+            )
+            .select_related("venue")
+            .order_by("original_start", "pk")
+            .first()
+        )
+
+    def _occurrence_calendar(self, occurrence):
+        from .. import ical
+
+        first = self.dates.select_related("page", "page__venue").order_by("start", "pk").first()
+        return ical.build_occurrence_calendar(first, occurrence, name=self.title, page_url=page_url)
+
+    def calendar_file(self, occurrence=None):
+        """This event's dates as .ics bytes (the calendar's pure builder); with an
+        `occurrence` of a series only that one (`ical.build_occurrence_calendar`)."""
         from .. import ical
         from ..listing import feed_dates, with_feed_data
 
+        if occurrence is not None:
+            return self._occurrence_calendar(occurrence).to_ical()
         dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
         return ical.build_calendar(
             with_feed_data(dates), name=self.title, page_url=page_url
         ).to_ical()
 
-    def cancellation_calendar_file(self, organizer):
-        """This event's dates as a METHOD:CANCEL .ics (same UIDs, higher SEQUENCE)."""
+    def cancellation_calendar_file(self, organizer, occurrence=None):
+        """This event's dates (or one `occurrence`) as a METHOD:CANCEL .ics (same UIDs,
+        higher SEQUENCE)."""
         from .. import ical
         from ..listing import feed_dates, with_feed_data
 
+        if occurrence is not None:
+            return ical.as_cancellation(self._occurrence_calendar(occurrence), organizer).to_ical()
         dates = feed_dates(EventPage.objects.filter(pk=self.pk), window=False)
         return ical.build_cancellation(
             with_feed_data(dates),
@@ -383,16 +430,31 @@ class EventPage(
 
     @classmethod
     def registration_ended_before(cls, cutoff):
-        return EventPage.objects.annotate(last_end=models.Max("dates__end")).filter(
-            last_end__lt=cutoff
-        )
+        """Events whose last date ended before `cutoff`; of a series, its last occurrence
+        (`recurrence_end`): registrations for a later occurrence are never purged early."""
+        from django.db.models.functions import Coalesce, Greatest
+
+        last_date = models.Max("dates__end")
+        return EventPage.objects.annotate(
+            last_end=Greatest(last_date, Coalesce("recurrence_end", last_date))
+        ).filter(last_end__lt=cutoff)
 
     @classmethod
     def registration_upcoming(cls, now):
+        """`first_start`: the first date, or of a series its next occurrence to begin."""
+        from django.db.models.functions import Coalesce
+
+        from .recurrence import Occurrence
+
+        next_occurrence = models.Subquery(
+            Occurrence.objects.filter(page=models.OuterRef("pk"), start__gt=now, cancelled=False)
+            .order_by("start")
+            .values("start")[:1]
+        )
         return (
             EventPage.objects.filter(registration_enabled=True)
             .exclude(status=EventStatus.CANCELLED)
-            .annotate(first_start=models.Min("dates__start"))
+            .annotate(first_start=Coalesce(next_occurrence, models.Min("dates__start")))
             .filter(first_start__gt=now)
         )
 

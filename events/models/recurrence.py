@@ -311,3 +311,11 @@ class Occurrence(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def occurrence_date(self):
+        """The local day the rule gives this occurrence: its identity (exceptions and
+        registrations name it by this day), unchanged when it is moved."""
+        from django.utils import timezone
+
+        return timezone.localtime(self.original_start, recurrence.local_zone()).date()

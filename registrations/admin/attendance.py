@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -16,6 +17,7 @@ from wagtail.admin.ui.tables import Column
 from kinderschutz_cms.collation import german_sort_key
 
 from ..errors import RegistrationError
+from ..forms import parse_occurrence_day
 from ..models import Registration, RegistrationStatus
 from ..services import attendance
 from .scope import events_for, registrations_for, require
@@ -31,15 +33,31 @@ def by_german_name(registrations):
 
 def attendance_list_view(request, event_id):
     """A printable list of confirmed participants with a signature column per date; on
-    screen each cell also has a button that records (or takes back) attendance."""
+    screen each cell also has a button that records (or takes back) attendance.
+
+    Of a recurring event, one list per occurrence (`?termin=YYYY-MM-DD`, default: the
+    next occurrence with participants, else the last): its participants, and attendance
+    is recorded on the registration's one date, which stands for its occurrence."""
     require(request, "view")
     event = get_object_or_404(events_for(request.user), pk=event_id)
     dates = list(event.dates.order_by("start", "pk"))
-    registrations = by_german_name(
-        Registration.objects.filter(
-            event=event, status=RegistrationStatus.CONFIRMED
-        ).prefetch_related("bookings__workshop", "attendances")
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    days = sorted(
+        set(
+            confirmed.filter(occurrence_date__isnull=False).values_list(
+                "occurrence_date", flat=True
+            )
+        )
     )
+    day = occurrence = None
+    if days:
+        day = parse_occurrence_day(request.GET.get("termin", ""))
+        if day not in days:
+            today = timezone.localdate()
+            day = next((d for d in days if d >= today), days[-1])
+        confirmed = confirmed.filter(occurrence_date=day)
+        occurrence = event.registration_occurrence(day)
+    registrations = by_german_name(confirmed.prefetch_related("bookings__workshop", "attendances"))
     rows = []
     for registration in registrations:
         present = {a.event_date_id for a in registration.attendances.all()}
@@ -56,6 +74,9 @@ def attendance_list_view(request, event_id):
             "event": event,
             "rows": rows,
             "dates": dates,
+            "occurrence_days": days,
+            "occurrence_day": day,
+            "occurrence": occurrence,
             "can_mark": request.user.has_perm("registrations.change_registration"),
             "present_count": [
                 sum(1 for row in rows if row["cells"][i]["present"]) for i in range(len(dates))
@@ -115,6 +136,35 @@ class AttendanceColumn(Column):
                 "list_url": reverse("registrations:attendance", args=[instance.event_id]),
                 "next_url": request.get_full_path(),
                 "csrf_token": get_token(request),
+            }
+        )
+        return context
+
+
+class OccurrenceColumn(Column):
+    """ "Termin der Reihe": the occurrence a registration of a recurring event is for, as
+    it is now (moved: its new date), flagged when it is cancelled or no longer in the
+    series (the registration keeps its date; see `Registration`). One query per
+    occurrence shown on the page, not per row."""
+
+    cell_template_name = "registrations/admin/occurrence_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        occurrence = None
+        if instance.occurrence_date is not None:
+            request = parent_context["request"]
+            known = request.__dict__.setdefault("_registration_occurrences", {})
+            key = (instance.event_id, instance.occurrence_date)
+            if key not in known:
+                known[key] = instance.occurrence()
+            occurrence = known[key]
+        context.update(
+            {
+                "day": instance.occurrence_date,
+                "occurrence": occurrence,
+                "gone": instance.occurrence_date is not None
+                and (occurrence is None or occurrence.cancelled),
             }
         )
         return context

@@ -26,7 +26,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets import AdminPageChooser
+from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
@@ -38,6 +38,7 @@ from kinderschutz_cms import exports as spreadsheet_writers
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .. import exports
+from ..forms import parse_occurrence_day
 from ..models import (
     EmailMessage,
     EmailStatus,
@@ -49,7 +50,12 @@ from ..services import booking, outbox
 from ..services.attendance import event_date_model
 from ..services.locking import event_model, workshop_model
 from .actions import ACTIONS, actions_for, registration_action_view
-from .attendance import AttendanceColumn, attendance_list_view, attendance_mark_view
+from .attendance import (
+    AttendanceColumn,
+    OccurrenceColumn,
+    attendance_list_view,
+    attendance_mark_view,
+)
 from .certificates import (
     certificate_batch_view,
     certificates_view,
@@ -90,11 +96,12 @@ class RegistrationFilterSet(WagtailFilterSet):
         method="filter_workshop",
         help_text=_("Die Workshops der gewählten Veranstaltung."),
     )
+    occurrence_date = django_filters.DateFilter(label=_("Termin der Reihe"), widget=AdminDateInput)
     attended = django_filters.BooleanFilter(label=_("teilgenommen"))
 
     class Meta:
         model = Registration
-        fields = ["event", "status", "workshop", "attended"]
+        fields = ["event", "status", "workshop", "occurrence_date", "attended"]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -210,10 +217,12 @@ class RegistrationIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
         buttons = list(super().header_buttons)
         event_id = self.request.GET.get("event")
         if event_id and event_id.isdigit():
+            day = self.request.GET.get("occurrence_date", "")
             buttons.append(
                 HeaderButton(
                     _("Teilnahmeliste"),
-                    url=reverse("registrations:attendance", args=[int(event_id)]),
+                    url=reverse("registrations:attendance", args=[int(event_id)])
+                    + (f"?termin={day}" if parse_occurrence_day(day) else ""),
                     icon_name="doc-full",
                     priority=20,
                 )
@@ -350,6 +359,7 @@ class RegistrationViewSet(SnippetViewSet):
         "email",
         "organisation",
         "event",
+        OccurrenceColumn("occurrence_date", label=_("Termin der Reihe")),
         "status",
         AttendanceColumn("attendance", label=_("Teilnahme")),
         "created_at",
@@ -371,9 +381,12 @@ class RegistrationViewSet(SnippetViewSet):
         "workshops_display",
         "created_at",
         "attended",
+        # last of the fixed columns, so the columns of existing exports keep their places
+        "occurrence_date",
     ]
     export_headings = {
         "event.title": _("Veranstaltung"),
+        "occurrence_date": _("Termin der Reihe"),
         "get_status_display": _("Status"),
         "first_name": _("Vorname"),
         "last_name": _("Nachname"),

@@ -11,6 +11,11 @@ Guarantees:
   (`outbox`): a rolled back change never sends mail.
 - One active registration per e-mail address and event (checked under the lock, and by a
   unique constraint as the last line of defence).
+- Recurring events take registrations per occurrence (`Registration.occurrence_date`):
+  capacity, seats, waitlist and the one registration per address count per occurrence.
+  The lock stays the event's (all occurrences of a series queue on one row): a
+  registration for one occurrence waits for one for another, which costs nothing at a
+  network's size and keeps one lock order for every writer.
 - Refusals raise `RegistrationError` with a German message and a `code`; nothing changed.
 """
 
@@ -69,12 +74,14 @@ STATE_EMAIL = {
 _UNREAD = object()
 
 
-def _placement(event, now, exclude_pk=None, taken=None):
+def _placement(event, now, exclude_pk=None, taken=None, occurrence_date=None):
     """The status a new (or newly confirmed) registration gets, or an error if full.
     `taken`: the seats held, if already counted under the lock."""
     if event.capacity is not None:
         if taken is None:
-            taken = queries.seats_taken(event, now, exclude_pk=exclude_pk)
+            taken = queries.seats_taken(
+                event, now, exclude_pk=exclude_pk, occurrence_date=occurrence_date
+            )
         if taken >= event.capacity:
             if event.waitlist_enabled:
                 return RegistrationStatus.WAITLISTED
@@ -84,8 +91,8 @@ def _placement(event, now, exclude_pk=None, taken=None):
     return RegistrationStatus.CONFIRMED
 
 
-def _check_open(event, now, start, taken):
-    info = queries.availability(event, now, start=start, taken=taken)
+def _check_open(event, now, start, taken, occurrence_date=None):
+    info = queries.availability_from(event, now, start, taken, occurrence_date)
     if not info.is_open:
         raise RegistrationError(info.message, code="closed")
 
@@ -105,12 +112,37 @@ def _sector_of(event, organisation):
     return (sector or "")[:200]
 
 
-def register(event, data, *, workshops=None, language=None, now=None, start=_UNREAD):
+def _checked_occurrence(event, occurrence, now):
+    """The occurrence's day, or an error: a series needs one of its own occurrences that
+    is not cancelled and still ahead; a single event none (read before the lock)."""
+    if occurrence is None:
+        if event.registration_occurrences(now) is not None:
+            raise RegistrationError(_("Bitte wählen Sie einen Termin."), code="invalid")
+        return None
+    if getattr(occurrence, "page_id", None) != event.pk:
+        raise RegistrationError(
+            _("Dieser Termin gehört nicht zu dieser Veranstaltung."), code="invalid"
+        )
+    if occurrence.cancelled:
+        raise RegistrationError(_("Dieser Termin fällt aus."), code="closed")
+    if occurrence.start <= now:
+        raise RegistrationError(
+            _("Dieser Termin hat bereits begonnen oder ist vorbei."), code="closed"
+        )
+    return occurrence.occurrence_date
+
+
+def register(
+    event, data, *, workshops=None, language=None, now=None, start=_UNREAD, occurrence=None
+):
     """Register a person for `event`; returns the new `Registration`.
 
     `data` holds the cleaned form fields (first_name, last_name, email, organisation,
     role, phone, answers, health_consent). `workshops` maps time slot ids to workshop ids.
     `start`: the event's first start (`registration_start()`), if the caller read it.
+    `occurrence`: of a recurring event, the chosen occurrence (from
+    `event.registration_occurrences()`; required there, refused ("invalid", "closed")
+    if it is another event's, cancelled or begun); its start replaces `start`.
 
     Outcome: CONFIRMED, WAITLISTED, PENDING_APPROVAL, or PENDING_EMAIL (double opt-in;
     then the seat is held for `double_opt_in_hold_hours` if there was one). Raises
@@ -143,19 +175,23 @@ def register(event, data, *, workshops=None, language=None, now=None, start=_UNR
     email = normalise_email(data["email"])
     # Read before the lock is taken: the lock is held only for counting and writing.
     data = {**data, "organisation_sector": _sector_of(event, data.get("organisation", ""))}
-    if start is _UNREAD:
+    day = _checked_occurrence(event, occurrence, now)
+    if occurrence is not None:
+        start = occurrence.start
+    elif start is _UNREAD:
         start = event.registration_start()
+    data["occurrence_date"] = day
     suppressed = mail_limit_reached(data["email"].strip())
     try:
         with locking.locked_event(event.pk, workshops=False) as locked:
-            state = queries.seat_state(locked, now, email)
-            _check_open(locked, now, start, state.taken)
+            state = queries.seat_state(locked, now, email, occurrence_date=day)
+            _check_open(locked, now, start, state.taken, day)
             places = locking.lock_workshops(locked.pk) if workshops else {}
             if state.expired_holds:
                 if not places:
                     locking.lock_workshops(locked.pk)
                 waitlist.release_expired_holds(locked, now)
-                state = queries.seat_state(locked, now, email)
+                state = queries.seat_state(locked, now, email, occurrence_date=day)
             if state.already_registered:
                 raise AlreadyRegistered()
             status = _placement(locked, now, taken=state.taken)
@@ -175,6 +211,7 @@ def _insert(event, data, email, status, workshops, places, language, now, suppre
     holds_seat = status in SEAT_HOLDING
     registration = Registration(
         event=event,
+        occurrence_date=data.get("occurrence_date"),
         status=RegistrationStatus.PENDING_EMAIL if pending_email else status,
         first_name=data["first_name"],
         last_name=data["last_name"],
@@ -218,7 +255,9 @@ def confirm_email(registration, now=None):
         if reg.status != RegistrationStatus.PENDING_EMAIL:
             return reg
         try:
-            status = _placement(reg.event, now, exclude_pk=reg.pk)
+            status = _placement(
+                reg.event, now, exclude_pk=reg.pk, occurrence_date=reg.occurrence_date
+            )
         except RegistrationError:
             reg.status = RegistrationStatus.CANCELLED
             reg.cancelled_at = now
@@ -276,7 +315,10 @@ def self_cancel_refusal(registration, now=None):
     """Why the person may not cancel `registration` themselves, or None if they may."""
     if not registration.is_active:
         return _("Diese Anmeldung ist nicht mehr aktiv.")
-    end = registration.event.registration_end()
+    if registration.occurrence_date is not None:
+        end = registration.occurrence_end()  # None if it is gone: cancelling stays possible
+    else:
+        end = registration.event.registration_end()
     if end is not None and end <= (now or timezone.now()):
         return _(
             "Die Veranstaltung ist vorbei; die Anmeldung kann nicht mehr storniert werden. "
@@ -329,7 +371,8 @@ def promote(registration, *, force=False, now=None):
         if (
             not force
             and event.capacity is not None
-            and queries.seats_taken(event, now) >= event.capacity
+            and queries.seats_taken(event, now, occurrence_date=reg.occurrence_date)
+            >= event.capacity
         ):
             raise RegistrationError(_("Es ist kein Platz frei."), code="full")
         waitlist.seat(reg, now)

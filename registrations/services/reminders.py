@@ -3,12 +3,14 @@
 Guarantee: each confirmed registration of an event whose first date is at most
 `reminder_days_before` days away gets exactly one reminder (`reminded_at` is set in the
 transaction that queues the mail, under a row lock), and none for a cancelled event or
-one that has begun.
+one that has begun. Of a recurring event, a registration is reminded before its own
+occurrence (by the day the rule gives it), not before the series' next date.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import EmailKind, Registration, RegistrationStatus
@@ -34,9 +36,16 @@ def send_reminders(today=None):
         ):
             continue
         with transaction.atomic():
+            own_date_near = Q(occurrence_date__isnull=True) | Q(
+                occurrence_date__gte=today,
+                occurrence_date__lte=today + timedelta(days=event.reminder_days_before),
+            )
             regs = list(
                 Registration.objects.select_for_update().filter(
-                    event=event, status=RegistrationStatus.CONFIRMED, reminded_at__isnull=True
+                    own_date_near,
+                    event=event,
+                    status=RegistrationStatus.CONFIRMED,
+                    reminded_at__isnull=True,
                 )
             )
             for reg in regs:

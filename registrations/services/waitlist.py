@@ -9,6 +9,8 @@ Guarantees (every function here runs inside a transaction that holds the event l
   seat and has no confirmed workshop in that time slot yet.
 - An expired double opt-in hold gives its seat (and workshop places) back.
 - Each person who moves up gets one e-mail (through the outbox).
+- Of a recurring event, each occurrence has its own seats and waitlist: a seat freed for
+  one occurrence goes to the next person waiting for that occurrence only.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -117,16 +119,29 @@ def seat(reg, now):
     )
 
 
-def promote_waitlist(event, now):
-    """Fill free seats from the waitlist, first come first served (`created_at`, `id`)."""
+_EVERY = object()
+
+
+def promote_waitlist(event, now, occurrence_date=_EVERY):
+    """Fill free seats from the waitlist, first come first served (`created_at`, `id`):
+    of the occurrence on `occurrence_date` (None: a single event), or, by default, of
+    every occurrence someone waits for."""
+    if occurrence_date is _EVERY:
+        days = (
+            Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED)
+            .order_by("occurrence_date")
+            .values_list("occurrence_date", flat=True)
+            .distinct()
+        )
+        return [reg for day in list(days) for reg in promote_waitlist(event, now, day)]
     if event.capacity is None:
         free = None
     else:
-        free = event.capacity - seats_taken(event, now)
+        free = event.capacity - seats_taken(event, now, occurrence_date=occurrence_date)
         if free <= 0:
             return []
     waiting = Registration.objects.filter(
-        event=event, status=RegistrationStatus.WAITLISTED
+        event=event, status=RegistrationStatus.WAITLISTED, occurrence_date=occurrence_date
     ).order_by("created_at", "id")
     if free is not None:
         waiting = waiting[:free]
@@ -188,7 +203,7 @@ def free_seat(reg, now, new_status, kind, throttle=False):
     for workshop_id in freed_workshops:
         promote_workshop(workshop_id, now)
     if held:
-        promote_waitlist(reg.event, now)
+        promote_waitlist(reg.event, now, reg.occurrence_date)
 
 
 def release_expired_holds(event, now):
@@ -201,8 +216,10 @@ def release_expired_holds(event, now):
             hold_expires_at__lte=now,
         )
     )
+    days = set()
     for reg in expired:
         reg.event = event
+        days.add(reg.occurrence_date)
         freed = list(
             reg.bookings.filter(status=BookingStatus.CONFIRMED).values_list(
                 "workshop_id", flat=True
@@ -214,8 +231,8 @@ def release_expired_holds(event, now):
         reg.save(update_fields=["status", "cancelled_at", "updated_at"])
         for workshop_id in freed:
             promote_workshop(workshop_id, now)
-    if expired:
-        promote_waitlist(event, now)
+    for day in sorted(days, key=lambda day: (day is not None, day)):
+        promote_waitlist(event, now, day)
     return len(expired)
 
 
@@ -239,18 +256,27 @@ def fill_free_seats(event, now=None):
     of a workshop) to the waitlist, in waitlist order, before any new registrant.
 
     Queues the usual promotion e-mails. Nothing moves for a cancelled event or one that
-    has begun. Returns the promoted registrations and workshop bookings.
+    has begun (of a series: for occurrences that have begun). Returns the promoted
+    registrations and workshop bookings.
     """
     now = now or timezone.now()
     waiting = Q(status=RegistrationStatus.WAITLISTED) | Q(bookings__status=BookingStatus.WAITLISTED)
     if not Registration.objects.filter(waiting, event_id=event.pk).exists():
         return [], []  # most publishes: nobody waits, no lock needed
     with locking.locked_event(event.pk) as event:
-        start = event.registration_start()
-        if event.is_cancelled or start is None or start <= now:
+        ahead = event.registration_occurrences(now)  # a series: its occurrences still ahead
+        start = event.registration_start() if ahead is None else None
+        if event.is_cancelled or (ahead is None and (start is None or start <= now)):
             return [], []
         release_expired_holds(event, now)
-        promoted = promote_waitlist(event, now)
+        if ahead is None:
+            promoted = promote_waitlist(event, now)
+        else:
+            promoted = [
+                reg
+                for day in sorted({occurrence.occurrence_date for occurrence in ahead})
+                for reg in promote_waitlist(event, now, day)
+            ]
         bookings = []
         workshop_ids = (
             locking.workshop_model()

@@ -83,6 +83,12 @@ def test_demo_has_a_quarterly_network_meeting_with_exceptions(home_page, client)
     html = client.get(page.url).content.decode()
     assert "Jedes Quartal (alle 3 Monate) am zweiten Mittwoch" in html
     assert "fällt aus" in html and "verlegt" in html
+    # registration per occurrence: each bookable date links to the form with it chosen
+    bookable = [o for o in occurrences if not o.cancelled]
+    day = f"{bookable[0].start.astimezone(ZoneInfo('Europe/Berlin')):%Y-%m-%d}"
+    assert f"anmelden/?termin={day}" in html
+    form = client.get(page.url + "anmelden/", {"termin": day}).content.decode()
+    assert f'<option value="{day}" selected>' in form and "noch 25 Plätze" in form
     assert (
         b"RRULE:FREQ=MONTHLY;COUNT=8;INTERVAL=3;BYDAY=2WE"
         in client.get("/veranstaltungen/ical/").content

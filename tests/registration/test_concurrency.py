@@ -109,3 +109,29 @@ def test_control_without_the_lock_it_overbooks(big_event, monkeypatch):
     fire(url, [form_data(big_event) for _ in range(SUBMISSIONS)])
     confirmed = Registration.objects.filter(status="confirmed").count()
     assert confirmed > 50
+
+
+def test_occurrences_of_a_series_fill_up_independently(index):
+    """Per-occurrence seats under the one event lock: two dates, five seats each, twenty
+    simultaneous submissions for each date."""
+    from django.utils import timezone
+
+    from events.models import Occurrence
+    from tests.events.factories import at
+
+    from .test_occurrence_registration import make_series
+
+    series = make_series(index, at(8, 10), capacity=5)
+    days = [
+        f"{timezone.localtime(o.start):%Y-%m-%d}"
+        for o in Occurrence.objects.filter(page=series).order_by("start")[:2]
+    ]
+    payloads = [form_data(series, termin=days[i % 2]) for i in range(40)]
+    codes = fire(register_url(series), payloads)
+    assert codes.count(302) == 40, sorted(set(codes))
+    for day in {r.occurrence_date for r in Registration.objects.all()}:
+        statuses = list(
+            Registration.objects.filter(occurrence_date=day).values_list("status", flat=True)
+        )
+        assert (statuses.count("confirmed"), statuses.count("waitlisted")) == (5, 15)
+    assert Registration.objects.values("occurrence_date").distinct().count() == 2
