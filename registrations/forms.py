@@ -59,32 +59,27 @@ phone_validator = RegexValidator(
 )
 
 
-class WorkshopSelect(forms.RadioSelect):
+class DisabledOptionsMixin:
+    """Options whose value is in `disabled_values` are shown but cannot be chosen (full
+    workshops or occurrences without a waitlist)."""
+
+    def __init__(self, *args, disabled_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_values = set(disabled_values)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class WorkshopSelect(DisabledOptionsMixin, forms.RadioSelect):
     """Radio buttons where full workshops (without waitlist) are shown but not selectable."""
 
-    def __init__(self, *args, disabled_values=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.disabled_values = set(disabled_values)
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.disabled_values:
-            option["attrs"]["disabled"] = True
-        return option
-
-
-class OccurrenceSelect(forms.Select):
+class OccurrenceSelect(DisabledOptionsMixin, forms.Select):
     """A select where full occurrences (without waitlist) are shown but not selectable."""
-
-    def __init__(self, *args, disabled_values=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.disabled_values = set(disabled_values)
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.disabled_values:
-            option["attrs"]["disabled"] = True
-        return option
 
 
 class ConsentCheckbox(forms.CheckboxInput):
