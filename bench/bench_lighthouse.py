@@ -12,7 +12,13 @@ Preset: mobile (Lighthouse's default, and what most visitors use), with simulate
 throttling: Lighthouse loads the page at loopback speed and computes the timings for a
 slow 4G connection and a 4x slower CPU from the trace, so the figures do not depend on
 the latency of 127.0.0.1. LIGHTHOUSE_PRESET=desktop runs the desktop preset instead;
-LIGHTHOUSE_PAGES=home,news_page runs only those page types. Needs node and npm (skips
+LIGHTHOUSE_PAGES=home,news_page runs only those page types. Each page is run
+LIGHTHOUSE_RUNS times (default 3) and the median score per category is printed, as
+Lighthouse's documentation advises against single runs: on a shared machine the simulated
+total blocking time follows the real CPU time of the page's main thread, so one busy moment
+costs a page points it does not lose on a quiet machine (the range is printed beside it). A
+run that fails with one of Lighthouse's runtime errors (e.g. NO_NAVSTART) is repeated once.
+The machine's load average is printed with the table. Needs node and npm (skips
 with a message without them) and Chromium (CHROME_PATH, default /usr/bin/chromium).
 Nothing is fetched at run time: the pages are local, Chromium runs without background
 networking and component updates.
@@ -24,6 +30,7 @@ import json
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +57,7 @@ NOT_INDEXED = {
     "registration_detail",
     "registration_cancel",
 }
+RUNS = max(1, int(os.environ.get("LIGHTHOUSE_RUNS", 3)))
 CLI = ROOT / "tools/lighthouse/node_modules/lighthouse/cli/index.js"
 
 # One URL per page type, read from the demo network (printed as JSON by `manage.py
@@ -168,6 +176,17 @@ def lighthouse(cli, url, chrome, preset, out_dir):
     return json.loads(out.read_text())
 
 
+def lighthouse_retrying(cli, url, chrome, preset):
+    """`lighthouse()` in a fresh output directory; a runtime error is retried once."""
+    for attempt in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="kinderschutz-lh-") as out_dir:
+            try:
+                return lighthouse(cli, url, chrome, preset, out_dir)
+            except (RuntimeError, subprocess.TimeoutExpired):
+                if attempt == 2:
+                    raise
+
+
 def summary(report):
     """({category: score 0–100}, [ids of the scored audits that lost points])."""
     scores = {c: round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
@@ -196,18 +215,29 @@ def run():
         urls = json.loads(output.split("URLS=", 1)[1])
         stack.start_web()
         lowest = dict.fromkeys(CATEGORIES, 100)
-        print(f"Lighthouse ({preset}, simulated throttling) on {stack.base_url}")
+        print(
+            f"Lighthouse ({preset}, simulated throttling, median of {RUNS} runs) on "
+            f"{stack.base_url}; load average {os.getloadavg()[0]:.1f}"
+        )
         print(f"{'page type':26} perf a11y  b-p  seo  failing audits (url)")
         for name, path in urls.items():
             if wanted and name not in wanted:
                 continue
-            with tempfile.TemporaryDirectory(prefix="kinderschutz-lh-") as out_dir:
-                try:
-                    report = lighthouse(cli, stack.base_url + path, chrome, preset, out_dir)
-                except (RuntimeError, subprocess.TimeoutExpired) as error:
+            runs = []
+            try:
+                for _ in range(RUNS):
+                    runs.append(
+                        summary(lighthouse_retrying(cli, stack.base_url + path, chrome, preset))
+                    )
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                if not runs:
                     print(f"{name:26} not measured: {str(error)[:300]} ({path})", flush=True)
                     continue
-            scores, failing = summary(report)
+            scores = {c: int(statistics.median(r[0][c] for r in runs)) for c in CATEGORIES}
+            spread = {
+                c: (min(r[0][c] for r in runs), max(r[0][c] for r in runs)) for c in CATEGORIES
+            }
+            failing = sorted({audit for r in runs for audit in r[1]})
             for category in CATEGORIES:
                 if category != "seo" or name not in NOT_INDEXED:
                     lowest[category] = min(lowest[category], scores[category])
@@ -215,14 +245,21 @@ def run():
                 f"{name:26} "
                 + " ".join(f"{scores[c]:4d}" for c in CATEGORIES)
                 + f"  {', '.join(failing) or '-'} ({path})"
+                + "".join(
+                    f" [{c} {low}–{high} over {len(runs)} runs]"
+                    for c, (low, high) in spread.items()
+                    if low != high
+                )
                 + (" [not indexed on purpose]" if name in NOT_INDEXED else ""),
                 flush=True,
             )
+    figures.append(Figure(NAME, "machine load average (1 min) after the runs", os.getloadavg()[0]))
     for category in CATEGORIES:
         figures.append(
             Figure(
                 NAME,
-                f"{category}, lowest page ({preset})" + (", indexed" if category == "seo" else ""),
+                f"{category}, lowest page ({preset}, median of {RUNS} runs)"
+                + (", indexed" if category == "seo" else ""),
                 lowest[category],
             )
         )
