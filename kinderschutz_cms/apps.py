@@ -8,7 +8,9 @@ class KinderschutzCmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The admin-account checks run even where the accounts app is not installed.
+        # Importing registers the checks: the site-wide deploy checks, and the admin-account
+        # checks, which run even where the accounts app is not installed.
+        from . import checks as site_checks  # noqa: F401
         from . import frame
         from .accounts import checks  # noqa: F401
 

@@ -10,24 +10,40 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def test_production_settings_pass_the_deploy_check():
+def _deploy_check(**extra):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kinderschutz_cms.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
         "DJANGO_ALLOWED_HOSTS": "kinderschutz.example.org",
+        **extra,
     }
     env.pop("DATABASE_URL", None)
+    if "REDIS_URL" not in extra:
+        env.pop("REDIS_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' Playwright fixture
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_the_deploy_check():
+    # Checking does not connect: the address only has to be set.
+    result = _deploy_check(REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_of_a_cache_kept_per_process():
+    """Without REDIS_URL every gunicorn worker has its own cache: rate limits count per
+    worker and invalidations do not reach the other workers."""
+    result = _deploy_check()
+    assert result.returncode != 0
+    assert "kinderschutz_cms.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
