@@ -171,10 +171,11 @@ class ScaleOutStack(ProductionStack):
             **self.extra_env,
         }
 
-    def prepare(self, *setup_commands, **kwargs):
+    def manage(self, *args, **kwargs):
+        """`manage.py` with the stack's environment; the shared cache is up first."""
         if self.redis.proc is None:
             self.redis.start()
-        return super().prepare(*setup_commands, **kwargs)
+        return super().manage(*args, **kwargs)
 
     def access_log(self, index):
         return self.tmp / f"app{index + 1}.access.log"
