@@ -24,7 +24,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from loadkit import create_event, registered_emails, registration_counts  # noqa: E402
+from loadkit import EVENT, registered_emails, registration_counts  # noqa: E402
 from proxykit import BoundClient, ScaleOutStack, nginx_binary, register, rush  # noqa: E402
 
 _numbers = itertools.count(1)
@@ -76,8 +76,15 @@ def hashed_static_file(static_root):
 
 def test_two_app_servers_behind_nginx(proxied):
     stack = proxied
-    event_id, event_path = create_event(stack, 10, tag="rush")
-    _, probe_path = create_event(stack, 50, tag="limit")
+    # Both events in one `manage.py shell` (each start of Django costs seconds).
+    out = stack.shell(
+        EVENT.format(capacity=10, tag="rush") + EVENT.format(capacity=50, tag="limit")
+    )
+    (event_id, event_path), (_, probe_path) = [
+        (int(line.split()[1]), line.split()[2])
+        for line in out.splitlines()
+        if line.startswith("EVENT ")
+    ]
     stack.start_web()
 
     # Compression: the page comes gzip-compressed to a client that asks, plain otherwise.
