@@ -32,7 +32,7 @@ demo: $(STAMP) ## Migrate, load the demo network and serve it on http://127.0.0.
 	@echo ""
 	WAGTAILADMIN_BASE_URL=http://$(DEMO_HOST):$(DEMO_PORT) $(MANAGE) runserver $(DEMO_HOST):$(DEMO_PORT)
 
-serve-prod: $(STAMP) ## Production configuration locally: PostgreSQL, gunicorn, task worker (port 8001)
+serve-prod: $(STAMP) ## Production configuration locally: nginx, gunicorn (APP_SERVERS=2: two), Redis, PostgreSQL, task worker (port 8001)
 	bash scripts/serve-prod.sh 8001
 
 serve: $(STAMP) ## Serve the existing database without reloading demo data

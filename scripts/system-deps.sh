@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, if they are missing:
 #   postgresql (a throwaway test server), chromium (browser tests), a JRE (HTML checker),
-#   gettext (message catalogues), redis-server (the shared cache of `make serve-prod`), Pango (PDFs),
+#   gettext (message catalogues), redis-server (the shared cache of `make serve-prod`),
+#   nginx-light (the reverse proxy of `make serve-prod` and tests/production), Pango (PDFs),
 #   ffmpeg (ffprobe checks uploaded sign language videos; the demo and tests make videos). Runs `apt-get update` once, only when something is missing.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# Only run by the caller, never as a service: the package's own nginx.service is not needed.
+{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing+=(nginx-light)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 # Pango lays out the PDFs (certificates, receipts) that WeasyPrint writes.
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
