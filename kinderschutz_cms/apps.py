@@ -9,7 +9,8 @@ class KinderschutzCmsConfig(AppConfig):
 
     def ready(self):
         # The admin-account checks run even where the accounts app is not installed.
-        from . import frame
+        from . import frame, page_cache
         from .accounts import checks  # noqa: F401
 
         frame.connect()
+        page_cache.connect()

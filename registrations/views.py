@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from kinderschutz_cms import page_cache
 from kinderschutz_cms.client_ip import client_address, rate_limit_bucket
 from kinderschutz_cms.sites import in_site
 
@@ -220,8 +221,17 @@ def registration_form_view(request, event):
     if request.method == "GET":
         info = queries.availability(event)
         info, initial, reason = _chosen_occurrence(request, event, info)
-        form = build_form(event, info=info, initial=initial) if info.is_open else None
-        return render(request, FORM_TEMPLATE, _form_context(request, event, form, info, reason))
+
+        def render_form():
+            form = build_form(event, info=info, initial=initial) if info.is_open else None
+            response = render(
+                request, FORM_TEMPLATE, _form_context(request, event, form, info, reason)
+            )
+            return response, bool(form and (form.workshop_fields or form.occurrence_field is not None))
+
+        # Kept for anonymous visitors per availability shown, with fresh token and stamp.
+        fresh = {spam.STAMP_FIELD: lambda: spam.new_stamp(event)}
+        return page_cache.form_page(request, shows=(info, reason), fresh=fresh, render=render_form)
 
     # The seats are counted under the lock (`booking.register`); a full event without
     # waitlist is refused there ("full") and answered below like a closed one.
