@@ -257,7 +257,7 @@ def _shareable(request, response, csrf_allowed=False) -> bool:
 
 @dataclass(frozen=True)
 class Entry:
-    """A kept answer: status, headers (without cookies) and the HTML."""
+    """A kept answer: status, headers (without cookies or length) and the HTML."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
@@ -266,7 +266,9 @@ class Entry:
 
     @classmethod
     def of(cls, response, content=None, seats=None):
-        headers = tuple((k, v) for k, v in response.items() if k.lower() != "set-cookie")
+        # Without cookies, and without a length: a form's fresh fields change it.
+        skipped = {"set-cookie", "content-length"}
+        headers = tuple((k, v) for k, v in response.items() if k.lower() not in skipped)
         return cls(response.status_code, headers, content or response.content, seats)
 
     def response(self, content=None) -> HttpResponse:
@@ -364,7 +366,13 @@ def form_page(request, *, shows, fresh, render):
 # ---- invalidation
 
 
-def _changed(sender, instance=None, **kwargs):
+def _changed(sender, instance=None, created=False, **kwargs):
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+
+    if created and isinstance(instance, BaseSiteSetting | BaseGenericSetting):
+        # Made with its defaults by for_site() on a site's first request: what pages
+        # showed before is what they show now (as in frame._changed).
+        return
     if isinstance(instance, _watched()):
         invalidate()
 
