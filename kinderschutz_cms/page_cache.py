@@ -138,16 +138,17 @@ def _site_roots() -> list[tuple[int, str]]:
 
 
 def seats_changed(event_path: str):
-    """The seats of the event at tree path `event_path` may have changed: every site
-    that shows the event (its root is an ancestor) gets a new seat generation, now and
-    again when the transaction commits (as `invalidate`)."""
-    roots = [pk for pk, root_path in _site_roots() if event_path.startswith(root_path)]
+    """The seats of the event at tree path `event_path` may have changed: when the
+    transaction commits, every site that shows the event (its root is an ancestor) gets
+    a new seat generation. Nothing runs before: this is called under the event lock.
+    (A page read before the commit was read under the old generation, which the commit
+    replaces.)"""
 
     def renew():
-        for root_page_id in roots:
-            _renew(_seats_key(root_page_id))
+        for root_page_id, root_path in _site_roots():
+            if event_path.startswith(root_path):
+                _renew(_seats_key(root_page_id))
 
-    renew()
     transaction.on_commit(renew)
 
 
