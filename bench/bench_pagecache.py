@@ -5,7 +5,8 @@ the shared cache; `loadkit.ProductionStack` with a throwaway redis-server starte
 scripts/serve-prod.sh starts it) with the demo data, measured with `wrk` (8 connections,
 `SECONDS` each) on the home page, the calendar and the registration form of an open
 event: once with `KINDERSCHUTZ_PAGE_CACHE_SECONDS=0` (every request rendered), once with
-the cache on (300 s). Without `wrk` (scripts/system-deps.sh installs it) a Python client
+the cache on (300 s). Requests/s and the server's CPU time per request (web workers,
+task worker, PostgreSQL). Without `wrk` (scripts/system-deps.sh installs it) a Python client
 with 8 threads stands in. Wall-clock figures: read them on a quiet machine.
 
     python bench/run_all.py pagecache
@@ -103,6 +104,11 @@ def start_web(stack):
     raise RuntimeError("gunicorn did not answer")
 
 
+def server_cpu(stack) -> float:
+    """CPU seconds used so far by the stack's processes (web, worker, database)."""
+    return sum(v for k, v in stack.cpu_seconds().items() if k != "client")
+
+
 def run():
     redis_proc, redis_url = start_redis()
     client = wrk if shutil.which("wrk") else python_loop
@@ -129,19 +135,17 @@ def run():
                     url = stack.base_url + path
                     for _ in range(3):  # warm: workers, frame cache, page cache
                         urllib.request.urlopen(url, timeout=30).read()
+                    before = server_cpu(stack)
                     rate, bad = client(url)
-                    cpu = stack.cpu_seconds()
+                    cpu_ms = (server_cpu(stack) - before) * 1000 / max(rate * SECONDS, 1)
                     figures.append(Figure(NAME, f"{label}, {label_off}", round(rate, 1), "req/s"))
+                    figures.append(
+                        Figure(
+                            NAME, f"{label}, {label_off}: server CPU", round(cpu_ms, 1), "ms/req"
+                        )
+                    )
                     if bad:
                         figures.append(Figure(NAME, f"{label}, {label_off}: errors", bad))
-                figures.append(
-                    Figure(
-                        NAME,
-                        f"server CPU, {label_off}",
-                        round(sum(v for k, v in cpu.items() if k != "client"), 1),
-                        "s",
-                    )
-                )
             finally:
                 stack.stop()
     finally:
