@@ -11,7 +11,8 @@ class KinderschutzCmsConfig(AppConfig):
         # Importing registers the checks: the site-wide deploy checks, and the admin-account
         # checks, which run even where the accounts app is not installed.
         from . import checks as site_checks  # noqa: F401
-        from . import frame
+        from . import frame, page_cache
         from .accounts import checks  # noqa: F401
 
         frame.connect()
+        page_cache.connect()

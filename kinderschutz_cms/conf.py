@@ -11,6 +11,8 @@ can change them without restarting the code that imports this module.
 - `CONTENT_SECURITY_POLICY` (a strict same-origin policy, `DEFAULT_POLICY` below) and
   `CONTENT_SECURITY_POLICY_EXEMPT_PREFIXES` (("/admin/",)): the public pages' CSP, set by
   `kinderschutz_cms.middleware.ContentSecurityPolicyMiddleware` if installed.
+- `KINDERSCHUTZ_PAGE_CACHE_SECONDS` (300): how long anonymous views of public pages are
+  kept in the shared cache (`page_cache.py`); 0 turns that cache off.
 - `WAGTAILADMIN_BASE_URL` (""): Wagtail's own setting, the public address links without
   a request (e-mails, tasks) start with (`links.py`).
 """
@@ -29,6 +31,7 @@ DEFAULTS = {
     "CONTENT_SECURITY_POLICY": DEFAULT_POLICY,
     "CONTENT_SECURITY_POLICY_EXEMPT_PREFIXES": ("/admin/",),
     "WAGTAILADMIN_BASE_URL": "",
+    "KINDERSCHUTZ_PAGE_CACHE_SECONDS": 300,
 }
 
 

@@ -1,4 +1,5 @@
-"""Admin hooks of the site-wide app: German slugs in the editor's JavaScript."""
+"""Hooks of the site-wide app: German slugs in the editor's JavaScript; served pages
+marked for the page cache."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -9,3 +10,11 @@ from wagtail import hooks
 def german_slug_js():
     """Typing a title fills the slug with ae/oe/ue/ss (see german-slug.js)."""
     return format_html('<script src="{}"></script>', static("kinderschutz_cms/js/german-slug.js"))
+
+
+@hooks.register("before_serve_page")
+def mark_for_page_cache(page, request, serve_args, serve_kwargs):
+    """Anonymous answers of Wagtail pages may be kept whole (kinderschutz_cms.page_cache)."""
+    from .page_cache import served
+
+    served(page, request)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from kinderschutz_cms import page_cache
 from kinderschutz_cms.client_ip import client_address, rate_limit_bucket
 from kinderschutz_cms.sites import in_site
 
@@ -212,6 +213,14 @@ def _outcome_url(request, event, registration, end):
     return personal_path(registration, expires=expiry_for(registration, end)) + "?neu=1"
 
 
+def _empty_form(request, event, info, initial, reason):
+    """The form page before anything is typed, and whether it shows seat counts beyond
+    `info` (workshops, dates of a series) for `page_cache.form_page`."""
+    form = build_form(event, info=info, initial=initial) if info.is_open else None
+    response = render(request, FORM_TEMPLATE, _form_context(request, event, form, info, reason))
+    return response, bool(form and (form.workshop_fields or OCCURRENCE_FIELD in form.fields))
+
+
 @require_http_methods(["GET", "POST"])
 def registration_form_view(request, event):
     """GET: the form (or why there is none). POST: register, then redirect (PRG) to the
@@ -220,8 +229,13 @@ def registration_form_view(request, event):
     if request.method == "GET":
         info = queries.availability(event)
         info, initial, reason = _chosen_occurrence(request, event, info)
-        form = build_form(event, info=info, initial=initial) if info.is_open else None
-        return render(request, FORM_TEMPLATE, _form_context(request, event, form, info, reason))
+        # Kept for anonymous visitors per availability shown, with fresh token and stamp.
+        return page_cache.form_page(
+            request,
+            shows=(info, reason),
+            fresh={spam.STAMP_FIELD: lambda: spam.new_stamp(event)},
+            render=lambda: _empty_form(request, event, info, initial, reason),
+        )
 
     # The seats are counted under the lock (`booking.register`); a full event without
     # waitlist is refused there ("full") and answered below like a closed one.

@@ -16,6 +16,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Only run by the caller, never as a service: the package's own nginx.service is not needed.
 { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing+=(nginx-light)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+# wrk measures requests/s of public pages (bench/bench_pagecache.py).
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 # Pango lays out the PDFs (certificates, receipts) that WeasyPrint writes.
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if ! fc-list 2>/dev/null | grep -qi "dejavu\|liberation"; then missing+=(fonts-dejavu-core); fi

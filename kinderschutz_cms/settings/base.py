@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # The request's Wagtail Site from the frame cache (no query per request).
     "kinderschutz_cms.middleware.SiteFromCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous views of public pages from the shared cache (after the site and CSRF).
+    "kinderschutz_cms.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,6 +216,9 @@ LOGGING = {
 # Reverse proxies in front of the web processes that append to X-Forwarded-For; 0 = no
 # proxy, the client is REMOTE_ADDR (kinderschutz_cms/client_ip.py, docs/deployment.md).
 KINDERSCHUTZ_TRUSTED_PROXY_COUNT = env_int("KINDERSCHUTZ_TRUSTED_PROXY_COUNT", 0)
+# Anonymous views of public pages kept this long in the shared cache; 0 = off
+# (kinderschutz_cms/page_cache.py, docs/deployment.md).
+KINDERSCHUTZ_PAGE_CACHE_SECONDS = env_int("KINDERSCHUTZ_PAGE_CACHE_SECONDS", 300)
 REGISTRATION_RETENTION_DAYS = env_int("REGISTRATION_RETENTION_DAYS", 180)
 REGISTRATION_MIN_FILL_SECONDS = env_float("REGISTRATION_MIN_FILL_SECONDS", 3)
 REGISTRATION_RATE_LIMIT = (

@@ -24,3 +24,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"kinderschutz-test-{os.getpid()}.sqlite3")
     }
+
+# The anonymous page cache (kinderschutz_cms/page_cache.py) is off: many tests read
+# `response.context`, which an answer from the cache has not. tests/site/test_page_cache.py
+# switches it on and checks what it keeps and when it lets go.
+KINDERSCHUTZ_PAGE_CACHE_SECONDS = 0

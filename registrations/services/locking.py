@@ -20,6 +20,8 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from kinderschutz_cms import page_cache
+
 from ..models import Registration, WorkshopBooking
 
 
@@ -41,6 +43,8 @@ def lock_event(event_id, workshops=True):
     new workshop capacities, which `lock_workshops` takes when places are changed.
     """
     event = event_model().objects.select_for_update(of=("self",)).get(pk=event_id)
+    # Pages showing its seats are answered anew once this transaction commits.
+    page_cache.seats_changed(event.path)
     if workshops:
         lock_workshops(event_id)
     return event

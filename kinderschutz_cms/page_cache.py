@@ -1,0 +1,444 @@
+"""Anonymous views of public pages, kept whole in the shared cache.
+
+Every visitor without a session sees a public page alike, so its HTML is kept in Django's
+cache (`CACHES["default"]`: Redis when REDIS_URL is set, shared by all workers) and
+answered from there without rendering: no query, no template. Two ways in:
+
+- **Whole pages** (`PageCacheMiddleware`): the answer of a public Wagtail page to an
+  anonymous GET or HEAD, kept after it was rendered once and answered before any URL is
+  resolved. Kept only when all of these hold, so nothing personal or per-request is ever
+  shared:
+
+  - the request: GET or HEAD, no session or messages cookie (nobody logged in, no
+    password of a private section passed, no message waiting), not under the admin, a
+    query string of at most `MAX_PARAMETERS` short parameters, none of them a search
+    (`UNCACHED_PARAMETERS`);
+  - the page: a Wagtail page was served (`served`, from the `before_serve_page` hook), not
+    a preview, in no private section (password, login or group restriction);
+  - the answer: status 200, HTML, not streamed, no `Cache-Control` private/no-store/
+    no-cache (personal pages set it, `registrations.views.personal_page`), no cookie set,
+    no CSRF token used (a form: see below), the session not changed, `Vary` on nothing
+    but the cookie and the language (`SiteLanguageMiddleware` varies every page on the
+    cookie for the language choice, which is part of the key).
+
+  Personal links (a token in the path) and search results are plain Django views, never
+  Wagtail pages, and are not kept.
+
+- **Pages with a form** (`form_page`, called by the view, e.g. the registration form
+  `<event>/anmelden/`): the HTML is kept with placeholders where the CSRF token and the
+  other per-request hidden fields (`fresh`, e.g. the signed form-start stamp of
+  `registrations.spam`) were, and every answer fills in fresh values: `get_token(request)`,
+  so the CSRF cookie is set as usual, and a new stamp. Only GET: a bound form (with
+  errors, with what someone typed) is never kept nor answered from here. Its key carries
+  what the view passes as `shows`, the state that changes without an editor (the
+  registration's availability: open, seats left, waitlist, as counted by the view's own
+  cheap query on every request): a registration that changes what the form shows makes a
+  new entry, one that does not (another event, a cancellation elsewhere) keeps it. A form
+  that shows more counts (workshop or date seats, `live_counts`) also depends on the
+  site's seat generation below.
+
+The public pages run no inline script and the Content-Security-Policy is one fixed header
+without a nonce (`middleware.ContentSecurityPolicyMiddleware`), so nothing else differs
+per request.
+
+**Key:** scheme, host (with port), the request's Wagtail Site, path, query string with
+its parameters sorted, the active language, and three generations: the frame cache's
+(`frame.py`: pages, view restrictions, sites, settings, navigation), this module's
+content generation and the seat generation of the request's site.
+
+**Invalidation** (`connect`): a new content generation, when the transaction commits, on
+saving or deleting any page, view restriction, site, setting, snippet (venues,
+audiences, sectors …), image or document, and on publish, unpublish and move. The seat
+generation of a site changes when a transaction that took an event lock commits
+(`seats_changed`, called by `registrations.services.locking.lock_event`: every change of
+who holds a seat, waitlist moves and cancellations included) and when a registration is
+deleted. Generations are random tokens read before the page's own queries run: an entry
+rendered from rows a concurrent transaction is changing is stored under the generation
+that transaction's commit replaces, so it is never answered afterwards.
+
+**Time:** entries live `KINDERSCHUTZ_PAGE_CACHE_SECONDS` (default 300; 0 turns the cache
+off). That also bounds what changes without any write: a date passing, a page expiring,
+an unconfirmed hold on a seat running out (the event page's seats left; the form's
+count is taken on every request), and how long a process with a private memory cache
+(no REDIS_URL, several processes) misses another's invalidation.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, fields, is_dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+from . import conf, frame
+
+PREFIX = "kinderschutz:pages"
+CONTENT_KEY = f"{PREFIX}:content"
+MAX_PARAMETERS = 6
+MAX_PARAMETER_LENGTH = 100
+UNCACHED_PARAMETERS = frozenset({"q", "query", "suche"})
+CSRF_FIELD = "csrfmiddlewaretoken"
+ALLOWED_VARY = frozenset({"cookie", "accept-language"})
+HIT_HEADER = "X-Page-Cache"
+
+
+def seconds() -> int:
+    """How long an entry lives (`KINDERSCHUTZ_PAGE_CACHE_SECONDS`); 0: no cache."""
+    return int(conf.get("KINDERSCHUTZ_PAGE_CACHE_SECONDS"))
+
+
+# ---- generations
+
+
+def _seats_key(root_page_id) -> str:
+    return f"{PREFIX}:seats:{root_page_id}"
+
+
+def _generations(site) -> tuple[str, str]:
+    """(content generation, seat generation of `site`): one cache read, created if missing."""
+    seats_key = _seats_key(site.root_page_id)
+    found = cache.get_many([CONTENT_KEY, seats_key])
+    values = []
+    for name in (CONTENT_KEY, seats_key):
+        value = found.get(name)
+        if value is None:
+            cache.add(name, secrets.token_hex(8), None)
+            value = cache.get(name)
+        values.append(value)
+    return values[0], values[1]
+
+
+def _renew(name):
+    cache.set(name, secrets.token_hex(8), None)
+
+
+def invalidate(**kwargs):
+    """Make every kept page unreachable: now, and again when the current transaction
+    commits (a request that read the old rows meanwhile may have kept a page under the
+    generation set now). A signal receiver; arguments ignored."""
+    _renew(CONTENT_KEY)
+    transaction.on_commit(lambda: _renew(CONTENT_KEY))
+
+
+def _site_roots() -> list[tuple[int, str]]:
+    """(root page id, tree path) of every site (frame cache: one query per generation)."""
+    from wagtail.models import Site
+
+    def build():
+        return list(Site.objects.values_list("root_page_id", "root_page__path"))
+
+    return frame.cached("site_roots", build=build)
+
+
+def seats_changed(event_path: str):
+    """The seats of the event at tree path `event_path` may have changed: when the
+    transaction commits, every site that shows the event (its root is an ancestor) gets
+    a new seat generation. Nothing runs before: this is called under the event lock.
+    (A page read before the commit was read under the old generation, which the commit
+    replaces.)"""
+
+    def renew():
+        for root_page_id, root_path in _site_roots():
+            if event_path.startswith(root_path):
+                _renew(_seats_key(root_page_id))
+
+    transaction.on_commit(renew)
+
+
+# ---- the key
+
+
+def _query(request) -> str | None:
+    """The query string with sorted parameters; None if it is not kept (too many or long
+    parameters, a search)."""
+    items = sorted(request.GET.lists())
+    if len(items) > MAX_PARAMETERS:
+        return None
+    parts = []
+    for name, values in items:
+        if name in UNCACHED_PARAMETERS or len(name) > 30 or len(values) > 3:
+            return None
+        for value in values:
+            if len(value) > MAX_PARAMETER_LENGTH:
+                return None
+            parts.append(f"{name}={value}")
+    return "&".join(parts)
+
+
+def _cookie_free(request) -> bool:
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where an anonymous request's page is (or will be) kept."""
+
+    key: str
+    seats: str  # the seat generation of the request's site when the key was made
+
+
+def plan(request, *parts) -> Plan | None:
+    """The cache key of `request` (with `parts` added), or None if its answer is never
+    kept: not GET/HEAD, a session or messages cookie, the admin, no known site, an
+    unkept query string, or the cache switched off."""
+    if request.method not in ("GET", "HEAD") or seconds() <= 0 or not _cookie_free(request):
+        return None
+    if request.path.startswith(tuple(conf.get("CONTENT_SECURITY_POLICY_EXEMPT_PREFIXES"))):
+        return None
+    site = getattr(request, "_wagtail_site", None)
+    query = _query(request)
+    if site is None or query is None:
+        return None
+    content, seat_generation = _generations(site)
+    fields_ = (
+        frame.key(),
+        content,
+        seat_generation,
+        request.scheme,
+        request.get_host(),
+        str(site.pk),
+        request.path,
+        query,
+        get_language() or "",
+        *(str(part) for part in parts),
+    )
+    digest = hashlib.sha256("\n".join(fields_).encode()).hexdigest()
+    return Plan(key=f"{PREFIX}:entry:{digest}", seats=seat_generation)
+
+
+# ---- what may be kept
+
+
+def served(page, request):
+    """Record that `request` is answered by the Wagtail page `page` (the
+    `before_serve_page` hook); only such answers are kept."""
+    request._page_cache_page = page
+
+
+def _public_page(request) -> bool:
+    page = getattr(request, "_page_cache_page", None)
+    if page is None or getattr(request, "is_preview", False):
+        return False
+    restricted = frame.restrictions()
+    if any(page.path.startswith(path) for path, _pk in restricted.by_path):
+        return False
+    # An alias takes the restrictions of its source page: not kept.
+    return getattr(page, "alias_of_id", None) is None
+
+
+def _shareable(request, response, csrf_allowed=False) -> bool:
+    """Whether `response` is the same for every anonymous visitor (module docstring)."""
+    if response.status_code != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if vary - ALLOWED_VARY or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not csrf_allowed:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.modified)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A kept answer: status, headers (without cookies or length) and the HTML."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    seats: str | None = None  # seat generation it depends on (forms with live counts)
+
+    @classmethod
+    def of(cls, response, content=None, seats=None):
+        # Without cookies, and without a length: a form's fresh fields change it.
+        skipped = {"set-cookie", "content-length"}
+        headers = tuple((k, v) for k, v in response.items() if k.lower() not in skipped)
+        return cls(response.status_code, headers, content or response.content, seats)
+
+    def response(self, content=None) -> HttpResponse:
+        answer = HttpResponse(content or self.content, status=self.status)
+        for name, value in self.headers:
+            answer[name] = value
+        answer[HIT_HEADER] = "hit"
+        return answer
+
+
+class PageCacheMiddleware:
+    """Answers anonymous GET/HEAD requests for public pages from the cache and keeps
+    those answers (module docstring). Place it after `SiteFromCacheMiddleware` (the
+    site) and `CsrfViewMiddleware` (which sets the CSRF cookie of form pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = plan(request)
+        if where is None:
+            return self.get_response(request)
+        entry = cache.get(where.key)
+        if entry is not None and entry.seats is None:
+            return entry.response()
+        response = self.get_response(request)
+        if _public_page(request) and _shareable(request, response):
+            cache.set(where.key, Entry.of(response), seconds())
+            response[HIT_HEADER] = "miss"
+        return response
+
+
+# ---- pages with a form
+
+
+def _state(value):
+    """A stable text of what a page shows (`shows`): dataclasses field by field,
+    translated strings as text, model instances by class and key."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (
+            "("
+            + ",".join(f"{f.name}={_state(getattr(value, f.name))}" for f in fields(value))
+            + ")"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_state(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_state(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, models.Model):
+        return f"{value._meta.label}#{value.pk}"
+    if isinstance(value, Promise):
+        return str(value)
+    return repr(value)
+
+
+def _field_pattern(name):
+    return re.compile(r'(name="' + re.escape(name) + r'"[^>]*?value=")[^"]*(")')
+
+
+def _placeholder(name) -> str:
+    return f"\x00page-cache:{name}\x00"
+
+
+def form_page(request, *, shows, fresh, render):
+    """The answer of a page with a form: from the cache with fresh hidden fields, or
+    `render()`d and kept with placeholders (module docstring).
+
+    `shows`: what the page shows that changes without an editor (part of the key);
+    `fresh`: {hidden field name: function making its value}, the CSRF token added;
+    `render()`: returns (response, live_counts), `live_counts` True if the page also
+    shows counts beyond `shows` (the entry then ends with the site's seat generation).
+    """
+    fill = {CSRF_FIELD: lambda: get_token(request), **fresh}
+    where = plan(request, "form", _state(shows))
+    if where is not None:
+        entry = cache.get(where.key)
+        if entry is not None and entry.seats in (None, where.seats):
+            html = entry.content.decode()
+            for name, make in fill.items():
+                html = html.replace(_placeholder(name), escape(make()))
+            return entry.response(html.encode())
+    response, live_counts = render()
+    if where is not None and _shareable(request, response, csrf_allowed=True):
+        html = response.content.decode()
+        for name in fill:
+            html = _field_pattern(name).sub(
+                lambda m, name=name: m.group(1) + _placeholder(name) + m.group(2), html
+            )
+        seats = where.seats if live_counts else None
+        cache.set(where.key, Entry.of(response, html.encode(), seats), seconds())
+        response[HIT_HEADER] = "miss"
+    return response
+
+
+# ---- invalidation
+
+
+def _changed(sender, instance=None, created=False, **kwargs):
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+
+    if created and isinstance(instance, BaseSiteSetting | BaseGenericSetting):
+        # Made with its defaults by for_site() on a site's first request: what pages
+        # showed before is what they show now (as in frame._changed).
+        return
+    if isinstance(instance, _watched()):
+        invalidate()
+
+
+def _registration_deleted(sender, instance=None, **kwargs):
+    from wagtail.models import Page
+
+    path = Page.objects.filter(pk=instance.event_id).values_list("path", flat=True).first()
+    if path:
+        seats_changed(path)
+
+
+def _registration_model():
+    from django.apps import apps
+
+    if not apps.is_installed("registrations"):
+        return None
+    return apps.get_model("registrations", "Registration")
+
+
+_WATCHED: list[tuple[type, ...]] = []
+
+
+def _watched() -> tuple[type, ...]:
+    """The models whose rows pages show: pages, restrictions, sites, settings, images,
+    documents, every snippet but registrations (their seats have their own generation)
+    and what other apps watch for the frame cache. Collected on first use, when every
+    app has registered its snippets (Wagtail does so when it loads the hooks)."""
+    if not _WATCHED:
+        from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.models import Page, PageViewRestriction, Site
+        from wagtail.snippets.models import get_snippet_models
+
+        registration = _registration_model()
+        snippets = [m for m in get_snippet_models() if m is not registration]
+        _WATCHED.append(
+            (
+                Page,
+                PageViewRestriction,
+                Site,
+                BaseSiteSetting,
+                BaseGenericSetting,
+                get_image_model(),
+                get_document_model(),
+                *snippets,
+                *frame.WATCHED,
+            )
+        )
+    return _WATCHED[0]
+
+
+def connect():
+    """Connect the invalidation (module docstring); called from the app's `ready`."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    registration = _registration_model()
+    uid = "kinderschutz_page_cache"
+    post_save.connect(_changed, weak=False, dispatch_uid=f"{uid}_save")
+    post_delete.connect(_changed, weak=False, dispatch_uid=f"{uid}_delete")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate, weak=False, dispatch_uid=f"{uid}_{id(signal)}")
+    if registration is not None:
+        post_delete.connect(
+            _registration_deleted, sender=registration, weak=False, dispatch_uid=f"{uid}_reg"
+        )

@@ -1,0 +1,169 @@
+"""The anonymous page cache (kinderschutz_cms/page_cache.py): what it keeps, for whom, and
+when it lets go. The test settings switch it off; every test here switches it on."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+
+from kinderschutz_cms.page_cache import HIT_HEADER
+from registrations import spam
+from registrations.services.booking import register
+from tests.events.factories import make_index
+from tests.registration.factories import form_data, make_registration_event, register_url
+
+HOST_B = "b.example.org"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.KINDERSCHUTZ_PAGE_CACHE_SECONDS = 300
+    settings.REGISTRATION_MIN_FILL_SECONDS = 0
+    settings.REGISTRATION_RATE_LIMIT = None
+    settings.REGISTRATION_INVALID_RATE_LIMIT = None
+    settings.REGISTRATION_EMAIL_RATE_LIMIT = None
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def calendar(home_page):
+    return make_index(home_page)
+
+
+@pytest.fixture
+def event(calendar):
+    return make_registration_event(calendar, "Fortbildung Kinderschutz", capacity=5)
+
+
+def queries_of(client, path, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **extra)
+    assert response.status_code == 200, (path, response.status_code)
+    return response, len(queries)
+
+
+def field_value(html, name):
+    match = re.search(r'name="' + name + r'"[^>]*?value="([^"]*)"', html)
+    return match.group(1) if match else None
+
+
+def test_a_second_anonymous_view_answers_from_the_cache_without_queries(client, event, calendar):
+    for path in ("/", calendar.url, event.url):
+        first, _ = queries_of(client, path)
+        second, count = queries_of(client, path)
+        assert second.get(HIT_HEADER) == "hit", path
+        assert count <= 1, path
+        assert second.content == first.content
+
+
+def test_a_logged_in_editor_never_gets_a_kept_page(admin_client, home_page):
+    anonymous = Client()
+    queries_of(anonymous, "/")
+    assert queries_of(anonymous, "/")[0].get(HIT_HEADER) == "hit"
+    response, count = queries_of(admin_client, "/")
+    assert response.get(HIT_HEADER) is None
+    assert count > 1
+
+
+def test_publishing_a_page_answers_anew(client, home_page):
+    queries_of(client, "/")
+    home_page.title = "Netzwerk Kinderschutz Neustadt"
+    home_page.save_revision().publish()
+    response, _ = queries_of(client, "/")
+    assert response.get(HIT_HEADER) != "hit"
+    assert "Netzwerk Kinderschutz Neustadt" in response.content.decode()
+
+
+def test_a_registration_changing_the_seats_left_renews_event_page_and_calendar(
+    client, event, calendar, django_capture_on_commit_callbacks
+):
+    def seats(path):
+        return re.findall(r"noch (\d+) Pl", client.get(path).content.decode())
+
+    assert seats(event.url) == ["5"]
+    assert seats(calendar.url) == ["5"]
+    assert client.get(event.url).get(HIT_HEADER) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, form_data(event))
+    assert seats(event.url) == ["4"]
+    assert seats(calendar.url) == ["4"]
+
+
+def test_the_kept_form_carries_a_token_and_stamp_a_post_accepts(event):
+    Client().get(register_url(event))  # kept
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = [visitor.get(register_url(event)) for visitor in visitors]
+    assert [page.get(HIT_HEADER) for page in pages] == ["hit", "hit"]
+    tokens = [field_value(page.content.decode(), "csrfmiddlewaretoken") for page in pages]
+    stamps = [field_value(page.content.decode(), spam.STAMP_FIELD) for page in pages]
+    assert all(tokens) and all(stamps)
+    assert tokens[0] != tokens[1] and stamps[0] != stamps[1]
+    assert "\x00" not in pages[0].content.decode()
+
+    data = form_data(event) | {
+        "csrfmiddlewaretoken": tokens[0],
+        spam.STAMP_FIELD: stamps[0],
+    }
+    response = visitors[0].post(register_url(event), data)
+    assert response.status_code == 302
+    # The seat it took is shown at once: the form's key is the availability it shows.
+    page = visitors[1].get(register_url(event)).content.decode()
+    assert "noch 4 Plätze frei" in page
+
+
+def test_a_form_with_errors_is_never_kept_nor_answered_from_the_cache(client, event):
+    client.get(register_url(event))
+    typed = form_data(event) | {"email": "kein-at-zeichen", "last_name": "Getippt"}
+    response = client.post(register_url(event), typed)
+    assert response.status_code == 400
+    assert "Getippt" in response.content.decode()
+    assert response.get(HIT_HEADER) is None
+
+
+def test_the_kept_form_costs_only_the_availability_queries(client, event):
+    _, first = queries_of(client, register_url(event))
+    response, count = queries_of(client, register_url(event))
+    assert response.get(HIT_HEADER) == "hit"
+    assert count <= 4 < first
+
+
+def test_two_sites_never_see_each_others_page(client, home_page):
+    root = Page.get_first_root_node()
+    home_b = root.add_child(instance=type(home_page)(title="Netzwerk Beta", slug="beta"))
+    Site.objects.create(hostname=HOST_B, port=80, root_page=home_b)
+    a1, b1 = client.get("/"), client.get("/", HTTP_HOST=HOST_B)
+    a2, b2 = client.get("/"), client.get("/", HTTP_HOST=HOST_B)
+    assert a2.get(HIT_HEADER) == b2.get(HIT_HEADER) == "hit"
+    assert "Netzwerk Beta" in b2.content.decode()
+    assert "Netzwerk Beta" not in a2.content.decode()
+    assert a1.content == a2.content and b1.content == b2.content
+
+
+def test_english_and_german_are_separate_entries(client, settings, home_page):
+    german = client.get("/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/")
+    assert english.get(HIT_HEADER) != "hit"
+    assert english.content != german.content
+    assert client.get("/").content == english.content
+
+
+def test_a_session_cookie_or_a_search_is_never_answered_from_the_cache(client, home_page):
+    client.get("/")
+    client.cookies["sessionid"] = "irgendwas"
+    assert client.get("/").get(HIT_HEADER) is None
+    del client.cookies["sessionid"]
+    client.get("/suche/", {"q": "kinderschutz"})
+    assert client.get("/suche/", {"q": "kinderschutz"}).get(HIT_HEADER) is None
+
+
+def test_switched_off_keeps_nothing(client, settings, home_page):
+    settings.KINDERSCHUTZ_PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    assert client.get("/").get(HIT_HEADER) is None
