@@ -14,11 +14,15 @@ Guarantees:
 - **Parsing** (`parse`): icalendar; each VEVENT with a UID and DTSTART becomes an
   `ExternalItem` (plain data). Floating times count as Europe/Berlin; DATE values are
   all-day (end on the last day); cancelled events and overrides of single occurrences
-  (RECURRENCE-ID) are left out; recurrence rules are not expanded (the first date is
-  shown). HTML in descriptions is reduced to text; only http(s) links are kept.
+  replace the occurrence they name. A recurring event (RRULE, with its EXDATEs) becomes
+  one item per occurrence within the feed's window (`listing.feed_window`), at most
+  `MAX_OCCURRENCES`, each with the series' UID and its start as UID (`occurrence_uid`);
+  a rule of hours, minutes or seconds, or one that cannot be read, keeps its first date
+  only. HTML in descriptions is reduced to text; only http(s) links are kept.
 - **Importing** (`import_items`): in one transaction, rows are matched by UID within the
   source, updated when changed, created when new, and deleted when the feed no longer
-  has them. Only events that end after now minus `FEED_PAST` are kept, at most
+  has them. Only events within the feed's window (`KINDERSCHUTZ_FEED_PAST_DAYS` back,
+  `KINDERSCHUTZ_FEED_FUTURE_DAYS` ahead, `listing.feed_window`) are kept, at most
   `KINDERSCHUTZ_EXTERNAL_CALENDAR_MAX_EVENTS` per source.
 - **Refreshing** (`refresh`, `refresh_all`): any failure is recorded on the source
   (`last_error`, in German, shown in the admin) and never stops the other sources; the
@@ -31,8 +35,8 @@ import socket
 import ssl
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -50,7 +54,17 @@ MAX_REDIRECTS = 3
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 USER_AGENT = "Kinderschutz-CMS calendar import"
-FEED_PAST = timedelta(days=183)
+# A recurring event: at most this many occurrences are imported, and reading its rule
+# stops after `MAX_RULE_STEPS` dates from its first (a daily series of decades).
+MAX_OCCURRENCES = 500
+MAX_RULE_STEPS = 50_000
+EXPANDED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+
+
+def _window(now: datetime | None) -> tuple[datetime, datetime]:
+    from .listing import feed_window
+
+    return feed_window(now)
 
 
 class FetchError(Exception):
@@ -250,28 +264,104 @@ def _link(value) -> str:
     return url[:500] if urlsplit(url).scheme in ("http", "https") else ""
 
 
-def parse(data: bytes) -> list[ExternalItem]:
-    """The events of an iCalendar file (see module docstring); FetchError if unreadable."""
+def parse(data: bytes, now: datetime | None = None) -> list[ExternalItem]:
+    """The events of an iCalendar file (see module docstring); FetchError if unreadable.
+    Recurring events are expanded within the feed's window around `now`."""
     try:
         calendar = Calendar.from_ical(data)
     except Exception as error:  # icalendar raises ValueError and others on bad input
         raise FetchError(_("Die Datei ist keine lesbare iCal-Datei.")) from error
     if calendar.name != "VCALENDAR":
         raise FetchError(_("Die Datei ist keine lesbare iCal-Datei."))
+    components = calendar.walk("VEVENT")
+    overrides = {}  # (UID, original start) -> the VEVENT that replaces that occurrence
+    for component in components:
+        if component.get("RECURRENCE-ID") is not None:
+            try:
+                original = _aware(component.decoded("RECURRENCE-ID"))[0]
+            except (ValueError, TypeError, AttributeError, KeyError):
+                continue
+            overrides[str(component.get("UID", "")).strip()[:255], original] = component
+    since, until = _window(now)
     items = []
-    for component in calendar.walk("VEVENT"):
+    for component in components:
+        if component.get("RECURRENCE-ID") is not None:
+            continue
         try:
             item = _item(component)
-        except (ValueError, TypeError, AttributeError, KeyError):
+            if item is not None and component.get("RRULE") is not None:
+                items.extend(_occurrences(component, item, overrides, since, until))
+            elif item is not None:
+                items.append(item)
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError):
             continue  # one unreadable event does not spoil the others
-        if item is not None:
-            items.append(item)
     return items
 
 
-def _item(component) -> ExternalItem | None:
+def occurrence_uid(series_uid: str, start: datetime) -> str:
+    """The UID of one imported occurrence: the series' UID and the occurrence's start."""
+    return f"{series_uid[:230]}/{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _naive(value, zone) -> datetime:
+    """A DATE or DATE-TIME value as a wall time of `zone` (how a rule counts)."""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value
+    return datetime(value.year, value.month, value.day)
+
+
+def _occurrences(component, item, overrides, since, until) -> list[ExternalItem]:
+    """The occurrences of a recurring `item` that touch [since, until], overrides applied
+    (a cancelled one left out); the first date alone if the rule is not expanded."""
+    from dateutil.rrule import rruleset, rrulestr
+
+    rules = component.get("RRULE")
+    rules = rules if isinstance(rules, list) else [rules]
+    if any(str(rule.get("FREQ", [""])[0]).upper() not in EXPANDED_FREQUENCIES for rule in rules):
+        return [item]
+    zone = item.start.tzinfo
+    first = item.start.replace(tzinfo=None)
+    dates = rruleset()
+    for rule in rules:
+        rule = rule.copy()
+        if "UNTIL" in rule:  # compared in wall time, a DATE as the whole day
+            until_value = rule["UNTIL"][0]
+            if isinstance(until_value, datetime):
+                rule["UNTIL"] = [_naive(until_value, zone)]
+            else:
+                day = until_value
+                rule["UNTIL"] = [datetime(day.year, day.month, day.day, 23, 59, 59)]
+        dates.rrule(rrulestr(rule.to_ical().decode(), dtstart=first))
+    exdates = component.get("EXDATE") or []
+    for listed in exdates if isinstance(exdates, list) else [exdates]:
+        for value in listed.dts:
+            dates.exdate(_naive(value.dt, zone))
+    duration = item.end - item.start
+    low = _naive(since - duration, zone)
+    high = _naive(until, zone)
+    occurrences = []
+    for step, moment in enumerate(dates):
+        if moment > high or step >= MAX_RULE_STEPS or len(occurrences) >= MAX_OCCURRENCES:
+            break
+        if moment < low:
+            continue
+        start = moment.replace(tzinfo=zone)
+        uid = occurrence_uid(item.uid, start)
+        override = overrides.get((item.uid, start))
+        if override is not None:
+            replaced = _item(override, replacing=True)
+            if replaced is not None:
+                occurrences.append(replace(replaced, uid=uid))
+            continue
+        occurrences.append(replace(item, uid=uid, start=start, end=start + duration))
+    return occurrences
+
+
+def _item(component, *, replacing=False) -> ExternalItem | None:
     uid = str(component.get("UID", "")).strip()
-    if not uid or component.get("DTSTART") is None or component.get("RECURRENCE-ID"):
+    if not uid or component.get("DTSTART") is None:
+        return None
+    if component.get("RECURRENCE-ID") is not None and not replacing:
         return None
     if str(component.get("STATUS", "")).upper() == "CANCELLED":
         return None
@@ -334,10 +424,12 @@ def import_items(
 ) -> ImportResult:
     """Make the source's events those of `items` (by UID), see module docstring."""
     now = now or timezone.now()
+    since, until = _window(now)
     limit = int(conf.get("KINDERSCHUTZ_EXTERNAL_CALENDAR_MAX_EVENTS"))
     wanted = {}
     for item in sorted(items, key=lambda i: i.start):
-        if item.end >= now - FEED_PAST and item.uid not in wanted and len(wanted) < limit:
+        in_window = item.end >= since and item.start <= until
+        if in_window and item.uid not in wanted and len(wanted) < limit:
             wanted[item.uid] = item
     result = ImportResult()
     with transaction.atomic():
@@ -379,7 +471,7 @@ def refresh(source: ExternalCalendar, now: datetime | None = None) -> ImportResu
     now = now or timezone.now()
     source.last_fetched_at = now
     try:
-        items = parse(fetch(source.url))
+        items = parse(fetch(source.url), now)
         result = import_items(source, items, now)
     except FetchError as error:
         source.last_error = str(error)
@@ -407,7 +499,7 @@ def import_file(source: ExternalCalendar, data: bytes, now: datetime | None = No
     """Import a local .ics file's content into `source` (the demo): parse and import, no
     network; records the outcome on the source like `refresh`."""
     now = now or timezone.now()
-    result = import_items(source, parse(data), now)
+    result = import_items(source, parse(data, now), now)
     source.last_fetched_at = source.last_success_at = now
     source.last_error = ""
     source.event_count = result.kept
@@ -442,13 +534,14 @@ def republished_entries(site_id: int, now: datetime | None = None) -> list:
     from . import ical
     from .models.external import approved_q
 
-    now = now or timezone.now()
+    since, until = _window(now)
     events = (
         ExternalEvent.objects.filter(
             approved_q("source__"),
             source__site_id=site_id,
             source__republish=True,
-            end__gte=now - FEED_PAST,
+            end__gte=since,
+            start__lte=until,
         )
         .select_related("source")
         .order_by("start", "pk")

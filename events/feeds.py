@@ -176,7 +176,9 @@ def _built_entries(dates, keys, found, *, base_url, names, tz):
     return built
 
 
-def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=()):
+def calendar_chunks(
+    dates, version, *, name, base_url, language, extra_entries=(), audience_names=None
+):
     """The calendar file of `dates` in pieces, then `extra_entries` (re-published external
     events, `events.external`).
 
@@ -184,7 +186,8 @@ def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=(
     (`versioning.entry_key`): one query gives the dates' versions, one `get_many` per
     `ENTRY_BATCH` the cached entries, and only the missing ones are built (their rows in
     one query). A change of one event therefore builds that event's entries only, in
-    whichever process asks first; every other worker reuses them.
+    whichever process asks first; every other worker reuses them. `audience_names`:
+    `listing.feed_audiences()`, read here if not given.
     """
     with translation.override(language):
         cal = ical.calendar_header(name)
@@ -194,7 +197,7 @@ def calendar_chunks(dates, version, *, name, base_url, language, extra_entries=(
             cal.add_component(ical.calendar_timezone_for(min(starts), max(starts)))
         head = cal.to_ical()
         tz = ical.calendar_timezone()
-        names = listing.feed_audiences()
+        names = listing.feed_audiences() if audience_names is None else audience_names
         context = "|".join(
             (ical.FORMAT_VERSION, language or "", base_url, *(names.values()), *map(str, names))
         )
@@ -240,6 +243,10 @@ def calendar_response(
     extra_version += f"|{parent.url_path}"
     extra_version += f"|{ical.FORMAT_VERSION}"  # how the bytes are written
     version = listing.feed_version(dates)
+    # The audiences' names are CATEGORIES of every entry and have no timestamp: a
+    # renamed audience must give another ETag (and other entries, `calendar_chunks`).
+    names = listing.feed_audiences()
+    extra_version += "|" + "|".join(f"{pk}={label}" for pk, label in names.items())
     etag, last_modified = _validators(version, extra_version)
     disposition = "attachment" if filename else "inline"
     disposition = f'{disposition}; filename="{filename or "kalender.ics"}"'
@@ -264,6 +271,7 @@ def calendar_response(
             base_url=page_url(parent, request),
             language=language,
             extra_entries=extra_entries,
+            audience_names=names,
         )
         if streamed:
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPE)

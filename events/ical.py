@@ -53,7 +53,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from .choices import EventFormat, EventStatus
@@ -71,14 +71,29 @@ STATUS_MAP = {
 }
 
 
+def _(message):
+    """`gettext`, remembered per language: a feed asks for the same few words for every
+    entry, and Django's lookup costs more than writing the entry's line."""
+    return _translated(get_language(), message)
+
+
+@lru_cache(maxsize=256)
+def _translated(language, message):
+    return gettext(message)
+
+
 def calendar_timezone():
     return ZoneInfo(settings.TIME_ZONE)
 
 
 def plain_text(value):
     """Text without HTML tags and with normalised line breaks."""
-    text = strip_tags(str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
+    return _plain_text(str(value or ""))
+
+
+@lru_cache(maxsize=4096)  # an event's teaser is the same for each of its dates
+def _plain_text(text):
+    return strip_tags(text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class FeedRow(NamedTuple):

@@ -118,12 +118,24 @@ def _moments(name: str, values) -> str:
     return fold(head + ":" + ",".join(_moment(name, value).split(":", 1)[1] for value in values))
 
 
+@lru_cache(maxsize=2048)
+def _text_line(name: str, value: str) -> str:
+    """A TEXT property's line, escaped and folded: the values of a feed repeat (its few
+    categories, venues and statuses; an event's description for each of its dates)."""
+    return fold(name + escape(value))
+
+
+@lru_cache(maxsize=256)
+def _categories(categories: tuple[str, ...]) -> str:
+    return fold("CATEGORIES:" + ",".join(escape(category) for category in categories))
+
+
 def vevent(item: Entry) -> str:
     """One VEVENT, its lines joined and ended by CRLF."""
     stamp = _utc(item.stamp)
     lines = [
         "BEGIN:VEVENT",
-        fold("SUMMARY:" + escape(item.summary)),
+        _text_line("SUMMARY:", item.summary),
         _moment("DTSTART", item.start),
         _moment("DTEND", item.end),
         "DTSTAMP:" + stamp,
@@ -137,13 +149,13 @@ def vevent(item: Entry) -> str:
     if item.exdates:
         lines.append(_moments("EXDATE", item.exdates))
     lines += [
-        fold("CATEGORIES:" + ",".join(escape(category) for category in item.categories)),
-        fold("DESCRIPTION:" + escape(item.description)),
+        _categories(item.categories),
+        _text_line("DESCRIPTION:", item.description),
         "LAST-MODIFIED:" + stamp,
     ]
     if item.location:
-        lines.append(fold("LOCATION:" + escape(item.location)))
-    lines.append(fold("STATUS:" + escape(item.status)))
+        lines.append(_text_line("LOCATION:", item.location))
+    lines.append(_text_line("STATUS:", item.status))
     lines.append("TRANSP:OPAQUE")
     if item.url:
         lines.append(fold("URL:" + item.url))

@@ -396,7 +396,7 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
         .order_by("start", "pk")
         .values_list(*FEED_ROW_FIELDS)
     )
-    type_labels = {}
+    type_labels, audiences_of, venues = {}, {}, {}
     for (
         date_id,
         uid,
@@ -426,10 +426,17 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
             except LookupError:  # a page class no longer installed
                 model = EventPage
             type_labels[app_label, model_name] = str(model._meta.verbose_name)
-        ids = sorted(
-            (int(pk) for pk in joined_ids.split(",")) if joined_ids else (),
-            key=audience_order.__getitem__,
-        )
+        audiences = audiences_of.get(joined_ids)
+        if audiences is None:  # a few combinations of audiences recur across all rows
+            ids = sorted(
+                (int(pk) for pk in joined_ids.split(",")) if joined_ids else (),
+                key=audience_order.__getitem__,
+            )
+            audiences = audiences_of[joined_ids] = tuple(audience_names[pk] for pk in ids)
+        venue = tuple(venue)
+        lines = venues.get(venue)
+        if lines is None:
+            lines = venues[venue] = tuple(address_lines(*venue)) if venue[0] is not None else ()
         yield FeedRow(
             uid=uid,
             start=start,
@@ -447,8 +454,8 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
             event_format=event_format,
             published_at=published_at,
             type_label=type_labels[app_label, model_name],
-            venue_lines=tuple(address_lines(*venue)) if venue[0] is not None else (),
-            audiences=tuple(audience_names[pk] for pk in ids),
+            venue_lines=lines,
+            audiences=audiences,
             rrule=rrule,
             date_id=date_id,
         )

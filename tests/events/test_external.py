@@ -369,3 +369,57 @@ def test_the_demo_imports_its_member_calendar_from_the_shipped_file(client, inde
     assert source.is_approved and source.events.count() == 3
     html = client.get(index.url).content.decode()
     assert "Starke Eltern" in html and "Kinderschutz-Aktionstag" in html
+
+
+def test_imports_and_the_feed_use_the_configured_feed_window(client, index, source, settings):
+    settings.KINDERSCHUTZ_FEED_PAST_DAYS = 30
+    settings.KINDERSCHUTZ_FEED_FUTURE_DAYS = 60
+    source.trusted = source.republish = True
+    source.save()
+    items = [vevent(f"{days}@ksb", f"Tag {days}", days) for days in (-45, -10, 30, 90)]
+
+    external.import_items(source, external.parse(ics(*items)))
+
+    kept = set(ExternalEvent.objects.filter(source=source).values_list("uid", flat=True))
+    assert kept == {"-10@ksb", "30@ksb"}
+    assert set(feed_uids(client, index.url + "ical/")) == {"-10@ksb", "30@ksb"}
+    settings.KINDERSCHUTZ_FEED_PAST_DAYS = 5  # the feed asks the setting too
+    assert set(feed_uids(client, index.url + "ical/")) == {"30@ksb"}
+
+
+def test_recurring_external_events_are_expanded_within_the_window(source, settings):
+    settings.KINDERSCHUTZ_FEED_PAST_DAYS = 10
+    settings.KINDERSCHUTZ_FEED_FUTURE_DAYS = 40
+    first = at(-14, 10)  # weekly from two weeks ago, 9 times: days -14 ... 42
+    skipped = first + datetime.timedelta(weeks=3)
+    moved = first + datetime.timedelta(weeks=4)
+    exdate = skipped.strftime("%Y%m%dT%H%M%S")
+    series = vevent(
+        "serie@ksb",
+        "Elterncafé",
+        -14,
+        extra=f"RRULE:FREQ=WEEKLY;COUNT=9\r\nEXDATE;TZID=Europe/Berlin:{exdate}\r\n",
+    )
+
+    def stamp(moment):
+        return moment.strftime("%Y%m%dT%H%M%S")
+
+    override = (
+        "BEGIN:VEVENT\r\nUID:serie@ksb\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"RECURRENCE-ID;TZID=Europe/Berlin:{stamp(moved)}\r\n"
+        f"DTSTART;TZID=Europe/Berlin:{stamp(moved + datetime.timedelta(hours=5))}\r\n"
+        f"DTEND;TZID=Europe/Berlin:{stamp(moved + datetime.timedelta(hours=6))}\r\n"
+        "SUMMARY:Elterncafé am Abend\r\nEND:VEVENT\r\n"
+    )
+
+    external.import_items(source, external.parse(ics(series, override)))
+
+    events = ExternalEvent.objects.filter(source=source).order_by("start")
+    starts = [timezone.localtime(event.start) for event in events]
+    # In the window (10 days back, 40 ahead): weeks 1 to 7 of the series, without the
+    # cancelled week 3; week 4 moved to the evening with its own title.
+    expected = [first + datetime.timedelta(weeks=week) for week in (1, 2, 4, 5, 6, 7)]
+    expected[2] += datetime.timedelta(hours=5)
+    assert starts == expected
+    assert [event.title for event in events][2] == "Elterncafé am Abend"
+    assert len({event.uid for event in events}) == len(expected)

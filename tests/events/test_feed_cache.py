@@ -144,6 +144,23 @@ def test_every_change_reaches_the_cached_feed(client, index, home_page, change):
         assert str(event["LOCATION"]).startswith("Neuer Ort")
 
 
+def test_renaming_an_audience_changes_the_feed_and_its_etag(client, index):
+    """The audiences' names are CATEGORIES: a rename is a new feed, for every filter."""
+    kita = make_audience(name="Kita", slug="kita")
+    make_event(index, "Fortbildung", audiences=[kita])
+    url = f"{index.url}ical/"
+    for query in ({}, {"zielgruppe": "kita"}):
+        etag = client.get(url, query)["ETag"]
+        assert client.get(url, query, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        kita.name = "Kindertagesstätten" if kita.name == "Kita" else "Kita"
+        kita.save()
+        answer = client.get(url, query, HTTP_IF_NONE_MATCH=etag)
+        assert answer.status_code == 200
+        assert answer["ETag"] != etag
+        event = Calendar.from_ical(answer.content).walk("VEVENT")[0]
+        assert kita.name in event["CATEGORIES"].cats
+
+
 def test_a_restricted_calendar_is_never_answered_from_the_cache(client, index):
     make_event(index)
     url = f"{index.url}ical/"
