@@ -49,9 +49,7 @@ def test_the_personal_page_shows_the_moved_occurrences_own_venue_and_date(client
     assert f'datetime="{timezone.localtime(occurrence.start).isoformat()}"' in page
 
 
-def test_the_e_mails_name_the_moved_occurrences_venue(
-    moved, django_capture_on_commit_callbacks
-):
+def test_the_e_mails_name_the_moved_occurrences_venue(moved, django_capture_on_commit_callbacks):
     series, occurrence = moved
     when = date_format(timezone.localtime(occurrence.start), "DATE_FORMAT")
     with django_capture_on_commit_callbacks(execute=True):
