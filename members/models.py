@@ -548,6 +548,16 @@ class SelfServiceChange(models.Model):
         _("Status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
     )
     decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    # The concept PDF uploaded with this change: not public until a live entry shows it
+    # (`members.self_service.refuse_public_download`).
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Hochgeladenes Schutzkonzept"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -180,3 +180,15 @@ def register_self_service_log_action(actions):
 
         def format_message(self, log_entry):
             return log_message(log_entry)
+
+
+@hooks.register("before_serve_document")
+def hide_unapproved_concepts(document, request):
+    """A concept PDF uploaded through an edit link is not public before its approval."""
+    from django.http import Http404
+
+    from .self_service import refuse_public_download
+
+    if refuse_public_download(document, request):
+        raise Http404
+    return None
