@@ -6,14 +6,20 @@ taken / capacity and the waitlist (linked to the event's registrations for users
 see them), and whether registration is open now. Filters: type, status, upcoming/past,
 registration on/off, site; search by title. Each title links to the page editor.
 
+A series taking registrations per date (`Occurrence` rows) shows the seats of its next
+date ("nächster Termin 12.03.2027: 2/10 Plätze"), not the sum over all its dates, and counts
+as open while a date lies ahead (the form offers the dates with seats left).
+
 Queries are fixed: one for the page of events with its annotations (first and last date,
-seat counts through `registrations.queries.annotate_counts`), plus Wagtail's own.
+next date of a series, seat counts through `registrations.queries.annotate_counts`), one
+for the per-date counts of the series on the page, plus Wagtail's own.
 """
 
 import django_filters
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.ui.tables.pages import (
@@ -25,10 +31,10 @@ from wagtail.admin.ui.tables.pages import (
 from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from registrations.queries import annotate_counts
+from registrations.queries import annotate_counts, occurrence_counts
 
 from .choices import EventStatus
-from .models import EventDate, EventPage
+from .models import EventDate, EventPage, Occurrence
 
 EVENT_TYPES = [
     ("trainingpage", _("Fortbildung")),
@@ -48,15 +54,43 @@ def _date_of_event(aggregate):
     return Subquery(rows)
 
 
+def _next_occurrence(field, now):
+    rows = Occurrence.objects.filter(page=OuterRef("pk"), cancelled=False, end__gte=now)
+    return Subquery(rows.order_by("start", "pk").values(field)[:1])
+
+
 def annotate_events(events, now=None):
-    """`events` with `first_start`, `last_end` and the seat counts (`seats_taken`,
-    `waitlisted`, `pending`), each a subquery, so no join multiplies the rows."""
+    """`events` with `first_start`, `last_end`, the seat counts (`seats_taken`,
+    `waitlisted`, `pending`) and, for a series, its next date (`next_occurrence_start`
+    and the rule's `next_occurrence_original`), each a subquery, so no join multiplies
+    the rows."""
+    now = now or timezone.now()
     return annotate_counts(
         events.annotate(
-            first_start=_date_of_event(Min("start")), last_end=_date_of_event(Max("end"))
+            first_start=_date_of_event(Min("start")),
+            last_end=_date_of_event(Max("end")),
+            next_occurrence_start=_next_occurrence("start", now),
+            next_occurrence_original=_next_occurrence("original_start", now),
         ),
         now=now,
     )
+
+
+def add_occurrence_counts(events, now=None) -> None:
+    """Set `occurrence_seats` ((taken, waitlisted) of the next date, one query) on the
+    series among `events` (annotated by `annotate_events`); None on the others."""
+    from .recurrence import local_zone
+
+    keys = {}
+    for event in events:
+        event.occurrence_seats = None
+        if event.recurrence_rule and event.next_occurrence_original is not None:
+            day = timezone.localtime(event.next_occurrence_original, local_zone()).date()
+            keys[event.pk] = (event.pk, day)
+    counts = occurrence_counts(keys.values(), now)
+    for event in events:
+        if event.pk in keys:
+            event.occurrence_seats = counts[keys[event.pk]]
 
 
 def registration_is_open(event, now=None) -> bool:
@@ -77,22 +111,34 @@ def registration_is_open(event, now=None) -> bool:
         return False
     if deadline and now >= deadline:
         return False
+    if event.recurrence_rule:
+        # per date: open while a date lies ahead; the form offers those with seats left
+        return getattr(event, "next_occurrence_start", None) is not None
     if event.capacity is not None and event.seats_taken >= event.capacity:
         return event.waitlist_enabled
     return True
 
 
 def seats_label(event) -> str:
-    """ "12/20 Plätze, 2 Warteliste", or "12 angemeldet" without a capacity."""
+    """ "12/20 Plätze, 2 Warteliste", or "12 angemeldet" without a capacity; for a series
+    (`occurrence_seats` set by `add_occurrence_counts`) those of its next date, prefixed
+    "nächster Termin 12.03.2027:"."""
+    taken, waitlisted = event.seats_taken, event.waitlisted
+    seats = getattr(event, "occurrence_seats", None)
+    if seats is not None:
+        taken, waitlisted = seats
     if event.capacity is None:
-        text = _("%(taken)s angemeldet") % {"taken": event.seats_taken}
+        text = _("%(taken)s angemeldet") % {"taken": taken}
     else:
-        text = _("%(taken)s/%(capacity)s Plätze") % {
-            "taken": event.seats_taken,
-            "capacity": event.capacity,
+        text = _("%(taken)s/%(capacity)s Plätze") % {"taken": taken, "capacity": event.capacity}
+    if waitlisted:
+        text += ", " + _("%(n)s Warteliste") % {"n": waitlisted}
+    if seats is not None:
+        day = timezone.localtime(event.next_occurrence_start)
+        text = _("nächster Termin %(date)s: %(seats)s") % {
+            "date": date_format(day, "SHORT_DATE_FORMAT"),
+            "seats": text,
         }
-    if event.waitlisted:
-        text += ", " + _("%(n)s Warteliste") % {"n": event.waitlisted}
     return text
 
 
@@ -171,6 +217,11 @@ class EventListingIndexView(IndexView):
 
     def get_base_queryset(self):
         return annotate_events(super().get_base_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        add_occurrence_counts(context["object_list"])
+        return context
 
     def get_add_url(self):
         return None  # an event is added below its calendar in the page tree

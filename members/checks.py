@@ -6,7 +6,8 @@
   maintainer are left out (the coordination sees them in the member listing).
 - `confirm_unchanged` ("Keine Änderungen", one click): the member's `last_checked` and
   that of its contact persons become today (a plain update of the live rows, no new
-  revision: nothing about the entry changes), and the request is answered.
+  revision: nothing about the entry changes; a page log entry names who confirmed), and
+  the request is answered.
 - `record_answer(..., changed=True)`: a change submitted through the round's edit link
   answers the request (members/self_service.py).
 - `send_reminders` (management command `send_check_reminders`, idempotent): members that
@@ -19,6 +20,9 @@ import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
 from . import conf, links
 from .choices import CheckAnswer
@@ -88,14 +92,39 @@ def record_answer(campaign_id, member, contact, changed):
     return check
 
 
+LOG_ACTION = "members.check_confirmed"
+LOG_LABEL = gettext_lazy("Eintrag ohne Änderungen bestätigt")
+
+
 @transaction.atomic
 def confirm_unchanged(link):
-    """ "Keine Änderungen": the entry is confirmed as it is, today."""
+    """ "Keine Änderungen": the entry is confirmed as it is, today.
+
+    Only the confirmation dates change (`last_checked` of the page and its contact
+    persons, on the live rows): no revision, as no content changes and a revision would
+    stand for content an editor could publish or compare. What an auditor needs is in the
+    page's history instead: a log entry `members.check_confirmed` with the maintainer's
+    name and address. `MemberPage.with_content_json` keeps these dates when an older
+    revision is published later.
+    """
     today = timezone.localdate()
     member = link.member
     MemberPage.objects.filter(pk=member.pk).update(last_checked=today)
     ContactPerson.objects.filter(page_id=member.pk).update(last_checked=today)
+    log(
+        instance=member,
+        action=LOG_ACTION,
+        data={"name": link.contact.name, "email": link.contact.email, "round": link.reference},
+    )
     return record_answer(link.reference, member, link.contact, changed=False)
+
+
+def log_message(log_entry):
+    data = log_entry.data or {}
+    return _("Eintrag ohne Änderungen bestätigt von %(name)s (%(email)s) über den Prüflink") % {
+        "name": data.get("name", ""),
+        "email": data.get("email", ""),
+    }
 
 
 def due_for_reminder(now=None):

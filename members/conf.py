@@ -19,6 +19,9 @@ Read at call time (`get("NAME")`), so tests and operators can change them.
   upload through the self-service form.
 - `KINDERSCHUTZ_CHECK_REMINDER_DAYS` (14): days after a check round started before
   `manage.py send_check_reminders` reminds the maintainers who have not answered (once).
+- `KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS` (365): days after its last e-mail (the
+  invitation or its latest reminder) after which a signing invitation, with the address it
+  went to, is deleted (`members.privacy`, run by `manage.py purge_registrations`).
 """
 
 from django.conf import settings
@@ -31,6 +34,7 @@ DEFAULTS = {
     "KINDERSCHUTZ_CONCEPT_REVIEW_YEARS": 2,
     "KINDERSCHUTZ_CONCEPT_MAX_UPLOAD_MB": 10,
     "KINDERSCHUTZ_CHECK_REMINDER_DAYS": 14,
+    "KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS": 365,
 }
 
 

@@ -226,6 +226,24 @@ class MemberPage(GermanSlugMixin, RestrictionsFromCache, Page):
         verbose_name = pgettext_lazy("eine Organisation", "Netzwerkpartner")
         verbose_name_plural = _("Netzwerkpartner")
 
+    def with_content_json(self, content):
+        """A revision's content, keeping the later confirmation dates (`last_checked` of
+        the page and its contact persons) of this instance: "Keine Änderungen" writes
+        them to the live rows without a revision (`members.checks.confirm_unchanged`),
+        and publishing an older revision must not take them back."""
+        page = super().with_content_json(content)
+        if self.last_checked and (not page.last_checked or page.last_checked < self.last_checked):
+            page.last_checked = self.last_checked
+        if self.pk:
+            checked = dict(
+                ContactPerson.objects.filter(page_id=self.pk).values_list("pk", "last_checked")
+            )
+            for contact in page.contact_persons.all():
+                live = checked.get(contact.pk)
+                if live and (not contact.last_checked or contact.last_checked < live):
+                    contact.last_checked = live
+        return page
+
     def get_context(self, request, *args, **kwargs):
         from .agreements import signatures_of
 
@@ -548,6 +566,16 @@ class SelfServiceChange(models.Model):
         _("Status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
     )
     decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    # The concept PDF uploaded with this change: not public until a live entry shows it
+    # (`members.self_service.refuse_public_download`).
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Hochgeladenes Schutzkonzept"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -22,6 +22,9 @@ Guarantees:
 - **Who asked is on record**: a page log entry `members.self_service` with the
   maintainer's name and address, tied to the revision, shows in the page's history; a
   `SelfServiceChange` row keeps the same with the moderation's outcome.
+- **An uploaded concept PDF is not public before approval**: Wagtail's document view
+  answers 404 for it (`refuse_public_download`, hook in `wagtail_hooks.py`) until a live
+  entry shows it; admin users (the coordination reviewing the change) may open it.
 - **The maintainer hears the outcome**: on Wagtail's `workflow_approved` /
   `workflow_rejected` signals (both in Wagtail 7.4 and 8) an e-mail with the
   coordinator's comment goes to the address on record, through the outbox.
@@ -200,6 +203,22 @@ def description_html(text) -> str:
     return "".join("<p>" + html.escape(p).replace("\n", "<br/>") + "</p>" for p in paragraphs)
 
 
+def refuse_public_download(document, request) -> bool:
+    """True if Wagtail's document view must answer 404 for `document`: a concept PDF a
+    maintainer uploaded through an edit link stays unpublished until the coordination
+    approved it, i.e. until a live member entry shows it; users of the admin (the
+    coordination reviewing the change) may open it before. Two queries for an uploaded
+    document, one for any other."""
+    if not SelfServiceChange.objects.filter(document=document).exists():
+        return False
+    if MemberPage.objects.live().filter(concept_document=document).exists():
+        return False
+    user = getattr(request, "user", None)
+    return not (
+        user is not None and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+    )
+
+
 def draft_of(member) -> MemberPage:
     """The member as the maintainer edits it: its latest revision (a pending change
     included), or the live page if it has none."""
@@ -257,6 +276,7 @@ def submit_change(link, change: EntryChange) -> SelfServiceChange:
         workflow_state=state,
         requested_by_name=link.contact.name,
         requested_by_email=link.contact.email,
+        document=change.document,
     )
 
 

@@ -169,7 +169,8 @@ def report_css():
 
 @hooks.register("register_log_actions")
 def register_self_service_log_action(actions):
-    """The page history names the maintainer who submitted a self-service change."""
+    """The page history names the maintainer who submitted a self-service change or
+    confirmed the entry unchanged in a check round."""
     from wagtail.log_actions import LogFormatter
 
     from .self_service import LOG_ACTION, LOG_LABEL, log_message
@@ -180,3 +181,24 @@ def register_self_service_log_action(actions):
 
         def format_message(self, log_entry):
             return log_message(log_entry)
+
+    from . import checks
+
+    @actions.register_action(checks.LOG_ACTION)
+    class CheckConfirmedLogFormatter(LogFormatter):
+        label = checks.LOG_LABEL
+
+        def format_message(self, log_entry):
+            return checks.log_message(log_entry)
+
+
+@hooks.register("before_serve_document")
+def hide_unapproved_concepts(document, request):
+    """A concept PDF uploaded through an edit link is not public before its approval."""
+    from django.http import Http404
+
+    from .self_service import refuse_public_download
+
+    if refuse_public_download(document, request):
+        raise Http404
+    return None

@@ -310,12 +310,12 @@ def format_workshops(bookings) -> str:
 def values_from(context: dict) -> dict[str, str]:
     """The placeholder values of a message from `build_message`'s template context."""
     registration, event = context["registration"], context["event"]
-    venue = getattr(event, "venue", None)
+    venue = registration.venue() if registration else getattr(event, "venue", None)
     return {
         "name": registration.full_name if registration else "",
         "event": event.title,
         "dates": format_dates(_dates_of(registration, event, context.get("occurrence"))),
-        "place": ", ".join(venue.address_lines) if venue else "",
+        "place": ", ".join(venue.address_lines()) if venue else "",
         "event_link": context.get("event_url", ""),
         "site_name": context.get("site_name", ""),
         "workshops": format_workshops(context.get("bookings")),

@@ -112,7 +112,8 @@ class RegistrationPageMixin(models.Model):
       what a certificate of attendance states (defaults: "" and (None, None));
     - `registration_occurrences(now)`: for a recurring event, its occurrences that can
       still be registered for (not cancelled, starting after `now`), in order, each with
-      `start`, `end` and `occurrence_date` (the day the rule gives it, its identity); None
+      `start`, `end`, `occurrence_date` (the day the rule gives it, its identity) and
+      `venue` (a moved one's own place, or None for the event's `venue`); None
       for an event that is not a series. `registration_occurrence(day)`: the occurrence
       whose `occurrence_date` is `day` (cancelled or past ones too), or None;
     - classmethods `registration_ended_before(cutoff)` (a queryset of the events whose
@@ -545,6 +546,14 @@ class Registration(models.Model):
     def occurrence_end(self):
         occurrence = self.occurrence()
         return occurrence.end if occurrence is not None else None
+
+    def venue(self):
+        """Where the registration's date takes place: a moved occurrence's own venue when
+        the editor gave it one, else the event's venue (or None)."""
+        occurrence = self.occurrence()
+        if occurrence is not None and not occurrence.cancelled and occurrence.venue_id:
+            return occurrence.venue
+        return getattr(self.event, "venue", None)
 
     def workshops_display(self):
         """The chosen workshops as one line (exports, attendance list)."""

@@ -98,6 +98,60 @@ def occurrence_seats_taken(event, now=None):
     return {row["occurrence_date"]: row["n"] for row in rows}
 
 
+def occurrence_counts(pairs, now=None) -> dict[tuple[int, object], tuple[int, int]]:
+    """{(event_id, occurrence_date): (seats held, waitlisted)} for the given (event id,
+    occurrence date) pairs of recurring events (one query, none without pairs); a pair
+    without registrations is (0, 0). Listings of series show these per-date figures
+    instead of `annotate_counts`' sums over all dates."""
+    pairs = set(pairs)
+    counts = dict.fromkeys(pairs, (0, 0))
+    if not pairs:
+        return counts
+    rows = (
+        Registration.objects.filter(
+            event_id__in={event_id for event_id, _day in pairs},
+            occurrence_date__in={day for _event_id, day in pairs},
+        )
+        .order_by()
+        .values("event_id", "occurrence_date")
+        .annotate(
+            taken=Count("pk", filter=seat_holding_q(now)),
+            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+    )
+    for row in rows:
+        key = (row["event_id"], row["occurrence_date"])
+        if key in counts:
+            counts[key] = (row["taken"], row["waitlisted"])
+    return counts
+
+
+def next_date_counts(event_ids, now=None) -> dict[int, tuple[object, int, int]]:
+    """{event_id: (occurrence_date, seats held, waitlisted)} of the next date (today or
+    later) with registrations of each given event that takes registrations per date (one
+    query); events without per-date registrations are left out, a series whose dated
+    registrations all lie in the past gets (None, 0, 0). For listings that know no more
+    of a series than its registrations (explorer buttons, dashboard)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = (
+        Registration.objects.filter(event_id__in=list(event_ids), occurrence_date__isnull=False)
+        .order_by()
+        .values("event_id", "occurrence_date")
+        .annotate(
+            taken=Count("pk", filter=seat_holding_q(now)),
+            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+    )
+    result = {}
+    for row in sorted(rows, key=lambda row: row["occurrence_date"]):
+        event_id, day = row["event_id"], row["occurrence_date"]
+        result.setdefault(event_id, (None, 0, 0))
+        if day >= today and result[event_id][0] is None:
+            result[event_id] = (day, row["taken"], row["waitlisted"])
+    return result
+
+
 def workshop_seats_taken(workshop_ids):
     """{workshop_id: confirmed bookings} for the given workshops (one query, none
     without workshops)."""

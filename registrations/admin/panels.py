@@ -4,6 +4,7 @@ waitlisted on event rows of the page explorer, and a dashboard panel of upcoming
 from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -17,14 +18,36 @@ from .scope import events_for
 
 
 def event_counts(event_ids):
-    """{event_id: (capacity, taken, waitlisted)} for the given events (one query)."""
-    rows = queries.annotate_counts(event_model().objects.filter(pk__in=list(event_ids))).values(
+    """{event_id: (capacity, taken, waitlisted, day)} for the given events (two queries);
+    for an event registered per date, the counts of its next date with registrations
+    (`day`, None if none lies ahead) instead of the sum over all dates."""
+    event_ids = list(event_ids)
+    per_date = queries.next_date_counts(event_ids)
+    rows = queries.annotate_counts(event_model().objects.filter(pk__in=event_ids)).values(
         "pk", "capacity", "seats_taken", "waitlisted"
     )
-    return {r["pk"]: (r["capacity"], r["seats_taken"], r["waitlisted"]) for r in rows}
+    counts = {}
+    for r in rows:
+        if r["pk"] in per_date:
+            day, taken, waitlisted = per_date[r["pk"]]
+            counts[r["pk"]] = (r["capacity"], taken, waitlisted, day)
+        else:
+            counts[r["pk"]] = (r["capacity"], r["seats_taken"], r["waitlisted"], None)
+    return counts
 
 
-def counts_label(capacity, taken, waitlisted):
+def counts_label(capacity, taken, waitlisted, day=None):
+    """ "3/10 Plätze, 7 frei", prefixed "Termin 12.03.2027:" for one date of a series."""
+    text = _counts_text(capacity, taken, waitlisted)
+    if day is not None:
+        text = _("Termin %(date)s: %(counts)s") % {
+            "date": date_format(day, "SHORT_DATE_FORMAT"),
+            "counts": text,
+        }
+    return text
+
+
+def _counts_text(capacity, taken, waitlisted):
     if capacity is None:
         text = _("%(taken)s angemeldet") % {"taken": taken}
     else:
@@ -59,7 +82,7 @@ def registration_counts_button(buttons, page, user, context=None):
             request._registration_counts = cache
     if page.pk not in cache:
         return
-    capacity, taken, waitlisted = cache[page.pk]
+    capacity, taken, waitlisted, day = cache[page.pk]
     if capacity is None and not taken:
         return
     url = (
@@ -69,7 +92,7 @@ def registration_counts_button(buttons, page, user, context=None):
     )
     buttons.append(
         ListingButton(
-            counts_label(capacity, taken, waitlisted),
+            counts_label(capacity, taken, waitlisted, day),
             url=url,
             icon_name="group",
             priority=90,
@@ -78,7 +101,7 @@ def registration_counts_button(buttons, page, user, context=None):
 
 
 class UpcomingRegistrationsPanel(Component):
-    """Dashboard: upcoming events that take registrations, with counts (one query)."""
+    """Dashboard: upcoming events that take registrations, with counts (two queries)."""
 
     name = "upcoming_registrations"
     order = 150
@@ -98,10 +121,14 @@ class UpcomingRegistrationsPanel(Component):
             .filter(next_start__isnull=False)
             .order_by("next_start")[:10]
         )
+        events = list(events)
+        per_date = queries.next_date_counts(e.pk for e in events)
         rows = [
             {
                 "event": e,
-                "label": counts_label(e.capacity, e.seats_taken, e.waitlisted),
+                "label": counts_label(e.capacity, *per_date[e.pk][1:], per_date[e.pk][0])
+                if e.pk in per_date
+                else counts_label(e.capacity, e.seats_taken, e.waitlisted),
                 "pending": e.pending,
             }
             for e in events

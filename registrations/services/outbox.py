@@ -184,8 +184,10 @@ def send_email_message(message_id):
     if not claimed:
         return None
     message = EmailMessage.objects.select_related("registration__event", "event").get(pk=message_id)
+    mail = None
     try:
-        build_message(message).send()
+        mail = build_message(message)
+        mail.send()
     except Exception as exc:
         message.status = EmailStatus.FAILED
         message.last_error = describe_error(exc)
@@ -195,6 +197,12 @@ def send_email_message(message_id):
         message.sent_at = timezone.now()
         message.last_error = ""
     fields = ["status", "sent_at", "last_error"]
+    # The row was written with the default subject; a coordinator's wording (EmailText)
+    # is rendered only now: keep the subject actually sent, for the outbox listing.
+    sent_subject = " ".join(str(mail.subject).split())[:255] if mail is not None else ""
+    if message.status == EmailStatus.SENT and sent_subject and sent_subject != message.subject:
+        message.subject = sent_subject
+        fields.append("subject")
     if message.kind == EmailKind.PREPARED and message.status == EmailStatus.SENT:
         message.body_text = message.body_html = ""
         fields += ["body_text", "body_html"]

@@ -69,3 +69,23 @@ def test_events_listing_query_count_does_not_grow(
         make_registration_event(calendar, f"Fortbildung {n}")
     with django_assert_max_num_queries(len(first.captured_queries) + 3):
         admin_client.get(URL)
+
+
+def test_a_series_shows_the_seats_of_its_next_date_not_the_sum_of_all_dates(admin_client, calendar):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from events.models import Occurrence
+    from tests.registration.test_occurrence_registration import make_series
+
+    series = make_series(calendar, at(8, 10), capacity=2, waitlist_enabled=False)
+    first, second = Occurrence.objects.filter(page=series).order_by("start")[:2]
+    for n in range(2):
+        booking.register(series, service_data(email=f"a{n}@example.org"), occurrence=first)
+    booking.register(series, service_data(email="b@example.org"), occurrence=second)
+
+    html = admin_client.get(URL).content.decode()
+    assert "3/2 Plätze" not in html
+    day = date_format(timezone.localtime(first.start), "SHORT_DATE_FORMAT")
+    assert f"nächster Termin {day}: 2/2 Plätze" in html
+    assert "geschlossen" not in html  # the other dates still have seats

@@ -156,3 +156,32 @@ def test_the_check_page_stays_within_the_query_budget(
     visitor.get(url)  # fills the site's shared caches, as any earlier visitor does
     with django_assert_max_num_queries(10):
         assert visitor.get(url).status_code == 200
+
+
+def test_no_changes_is_logged_and_survives_publishing_a_pending_draft(
+    client, admin_client, members
+):
+    from wagtail.models import PageLogEntry, Revision
+
+    school, _kita = members
+    draft = MemberPage.objects.get(pk=school.pk)
+    draft.phone = "05121 9999"  # an editor's draft, saved before the maintainer confirms
+    draft.save_revision()
+    revisions = Revision.objects.count()
+    _start(admin_client)
+    assert client.post(_check_url("anna@schule.example")).status_code == 200
+
+    assert Revision.objects.count() == revisions  # the content did not change
+    entry = PageLogEntry.objects.get(page=school, action="members.check_confirmed")
+    assert entry.data["name"] == "Anna Schulz" and entry.revision is None
+    history = admin_client.get(reverse("wagtailadmin_pages:history", args=[school.pk]))
+    assert "Eintrag ohne Änderungen bestätigt von Anna Schulz" in history.text
+
+    # publishing the older draft keeps the confirmation date of the live rows
+    MemberPage.objects.get(pk=school.pk).get_latest_revision().publish()
+    live = MemberPage.objects.get(pk=school.pk)
+    today = timezone.localdate()
+    assert live.phone == "05121 9999" and live.last_checked == today
+    assert set(
+        ContactPerson.objects.filter(page=school).values_list("last_checked", flat=True)
+    ) == {today}

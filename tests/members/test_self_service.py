@@ -318,3 +318,26 @@ def test_maintainer_tokens_stay_out_of_logs(member):
     line = f'"GET /netzwerkpartner/eintrag/{token}/gesendet/ HTTP/1.1" 200'
     assert token not in redact(line) and "/netzwerkpartner/eintrag/[…]/gesendet/" in redact(line)
     assert token not in redact(f"/netzwerkpartner/pruefen/{token}/")
+
+
+def test_an_uploaded_concept_is_public_only_after_approval(
+    client, member, django_user_model, django_capture_on_commit_callbacks
+):
+    pdf = SimpleUploadedFile("konzept.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    concept = {"concept_status": "adopted", "concept_adopted_on": "2024-03-01"}
+    response = client.post(
+        _edit_url(member), {**_form_data(member, **concept), "concept_document": pdf}
+    )
+    assert response.status_code == 302
+    document = MemberPage.objects.get(pk=member.pk).get_latest_revision_as_object()
+    url = document.concept_document.url
+    assert client.get(url).status_code == 404  # the public, before approval
+
+    coordinator = _coordinator(django_user_model)
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200  # the coordination reviewing it
+    with django_capture_on_commit_callbacks(execute=True):
+        _act(client, member, "approve", "")
+    client.logout()
+    assert MemberPage.objects.get(pk=member.pk).concept_document_id is not None
+    assert client.get(url).status_code == 200  # published with the entry

@@ -405,3 +405,39 @@ def test_editor_publishing_a_form_opened_before_an_online_signature_keeps_it(
     assert agreement.version == "2.1"
     online = Signatory.objects.get(page=agreement)
     assert (online.member, online.method) == (network["kita"], SigningMethod.ONLINE)
+
+
+def test_invitation_addresses_are_deleted_after_the_retention_period(
+    network, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    signing_round = _start(network, django_capture_on_commit_callbacks)
+    invitations = {
+        i.email: i for i in SigningInvitation.objects.filter(signing_round=signing_round)
+    }
+    long_ago = timezone.now() - timedelta(days=400)
+    SigningInvitation.objects.filter(pk=invitations["anna@kita.example"].pk).update(
+        sent_at=long_ago
+    )
+    # reminded recently: the address was in use until then
+    SigningInvitation.objects.filter(pk=invitations["bernd@kita.example"].pk).update(
+        sent_at=long_ago, reminded_at=timezone.now() - timedelta(days=10)
+    )
+    signed = Signatory.objects.create(
+        page=network["agreement"],
+        member=network["kita"],
+        signed_on=datetime.date.today(),
+        signed_by_name="Anna Leitung",
+        method=SigningMethod.ONLINE,
+        signing_round=signing_round,
+        invitation=invitations["anna@kita.example"],
+    )
+    settings.KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS = 365
+    call_command("purge_registrations", stdout=io.StringIO())
+    kept = set(SigningInvitation.objects.values_list("email", flat=True))
+    assert kept == {"bernd@kita.example", "carla@schule.example"}
+    signed.refresh_from_db()
+    assert signed.invitation is None and signed.signing_round == signing_round

@@ -91,7 +91,7 @@ def test_dashboard_panel_renders_the_right_figures(client, two_dates, editor):
 
 
 def test_explorer_counts_each_registration_once(client, two_dates, editor, index):
-    assert event_counts([two_dates.pk]) == {two_dates.pk: (3, 3, 1)}
+    assert event_counts([two_dates.pk]) == {two_dates.pk: (3, 3, 1, None)}
     client.force_login(editor)
     group = Group.objects.create(name="Redaktion Test")
     GroupPagePermission.objects.create(group=group, page=index, permission_type="change")

@@ -222,3 +222,18 @@ def test_user_without_permission_is_kept_out(client, django_user_model, event):
 def test_coordination_group_has_the_permission():
     group = Group.objects.get(name="Koordination")
     assert group.permissions.filter(codename="change_emailtext").exists()
+
+
+def test_the_outbox_listing_shows_the_reworded_subject_that_was_sent(
+    admin_client, event, django_capture_on_commit_callbacks
+):
+    from registrations.models import EmailMessage
+
+    make_text(event.get_site())
+    message = register(event, django_capture_on_commit_callbacks)
+    sent = f"Sie sind dabei: {event.title}"
+    assert message.subject == sent
+    row = EmailMessage.objects.get(recipient="eva@example.org")
+    assert row.status == "sent" and row.subject == sent
+    listing = admin_client.get(reverse("registration_emails:index")).content.decode()
+    assert sent in listing and f"Anmeldebestätigung: {event.title}" not in listing

@@ -94,7 +94,7 @@ def test_publishing_as_cancelled_asks_first_then_cancels_and_notifies(
     assert live.status == "cancelled"
     assert live.cancellation_message == "Die Referentin ist erkrankt. Neuer Termin folgt."
     assert {r.status for r in Registration.objects.all()} == {RegistrationStatus.EVENT_CANCELLED}
-    assert event_counts([event.pk]) == {event.pk: (2, 0, 0)}
+    assert event_counts([event.pk]) == {event.pk: (2, 0, 0, None)}
     notices = {m.to[0]: m for m in mail.outbox}
     assert set(notices) == {"p0@example.org", "p1@example.org", "p2@example.org"}
     for message in notices.values():
