@@ -160,6 +160,8 @@ def build_message(message):
             "registration": registration,
             "event": event,
             "event_url": event_url,
+            # Read once for the text and the HTML part (`includes/event_summary`).
+            "event_dates": list(event.dates.all()) if event is not None else [],
             "holds_seat": holds_seat,
             "occurrence": registration.occurrence() if registration else None,
             "online_link": event.online_access_link if holds_seat else "",
