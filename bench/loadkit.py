@@ -181,11 +181,21 @@ class ProductionStack:
     """gunicorn + task worker + SMTP sink on PostgreSQL, production settings."""
 
     def __init__(
-        self, workers=4, database_url=None, smtp_port=None, extra_env=None, static_root=None
+        self,
+        workers=4,
+        database_url=None,
+        smtp_port=None,
+        extra_env=None,
+        static_root=None,
+        worker_nice=0,
     ):
         """Without `database_url` (or $DATABASE_URL) a throwaway PostgreSQL is started by
         `prepare()` and removed by `stop()`. `static_root`: already collected static files
-        to share between stacks (then `prepare(collectstatic=False)`)."""
+        to share between stacks (then `prepare(collectstatic=False)`). `worker_nice`: how
+        much lower the task worker's CPU priority is than the web workers' (the load bench
+        runs it at 10, as docs/deployment.md recommends with systemd `Nice=10`: during a
+        rush the e-mails wait for idle CPU instead of slowing down every registration)."""
+        self.worker_nice = worker_nice
         self.workers = workers
         self.pg = None if database_url or os.environ.get("DATABASE_URL") else PostgresServer()
         self.database_url = database_url or os.environ.get("DATABASE_URL")
@@ -298,18 +308,13 @@ class ProductionStack:
                 time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer: " + (self.tmp / "web.log").read_text()[-2000:])
 
-    # The task worker runs at a lower CPU priority than the web workers, as
-    # docs/deployment.md recommends (systemd `Nice=10`): during a rush the e-mails wait a
-    # few seconds for idle CPU instead of slowing down every registration.
-    WORKER_NICE = 10
-
     def start_worker(self):
         self.worker = subprocess.Popen(
             # `nice` replaces itself with the worker: the process id stays the worker's.
             [
                 "nice",
                 "-n",
-                str(self.WORKER_NICE),
+                str(self.worker_nice),
                 PYTHON,
                 "manage.py",
                 "db_worker",
