@@ -181,11 +181,21 @@ class ProductionStack:
     """gunicorn + task worker + SMTP sink on PostgreSQL, production settings."""
 
     def __init__(
-        self, workers=4, database_url=None, smtp_port=None, extra_env=None, static_root=None
+        self,
+        workers=4,
+        database_url=None,
+        smtp_port=None,
+        extra_env=None,
+        static_root=None,
+        worker_nice=0,
     ):
         """Without `database_url` (or $DATABASE_URL) a throwaway PostgreSQL is started by
         `prepare()` and removed by `stop()`. `static_root`: already collected static files
-        to share between stacks (then `prepare(collectstatic=False)`)."""
+        to share between stacks (then `prepare(collectstatic=False)`). `worker_nice`: how
+        much lower the task worker's CPU priority is than the web workers' (the load bench
+        runs it at 10, as docs/deployment.md recommends with systemd `Nice=10`: during a
+        rush the e-mails wait for idle CPU instead of slowing down every registration)."""
+        self.worker_nice = worker_nice
         self.workers = workers
         self.pg = None if database_url or os.environ.get("DATABASE_URL") else PostgresServer()
         self.database_url = database_url or os.environ.get("DATABASE_URL")
@@ -300,7 +310,17 @@ class ProductionStack:
 
     def start_worker(self):
         self.worker = subprocess.Popen(
-            [PYTHON, "manage.py", "db_worker", "--interval", "0.2"],
+            # `nice` replaces itself with the worker: the process id stays the worker's.
+            [
+                "nice",
+                "-n",
+                str(self.worker_nice),
+                PYTHON,
+                "manage.py",
+                "db_worker",
+                "--interval",
+                "0.2",
+            ],
             cwd=ROOT,
             env=self._env_fixed(),
             stdout=open(self.tmp / "worker.log", "a"),  # noqa: SIM115

@@ -19,6 +19,8 @@ class SMTPSink:
         self.port = port
         self.delay = delay
         self.in_progress = 0
+        self.connections = 0  # SMTP sessions opened by clients
+        self._writers = set()  # open client connections, closed by stop() as a server would
         self.received = []  # (recipients, subject)
         self.per_recipient = collections.Counter()
         self._loop = None
@@ -56,6 +58,8 @@ class SMTPSink:
 
         async def shutdown():
             self._server.close()
+            for writer in list(self._writers):
+                writer.close()
             await self._server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
@@ -68,6 +72,8 @@ class SMTPSink:
         def reply(line):
             writer.write((line + "\r\n").encode())
 
+        self.connections += 1
+        self._writers.add(writer)
         reply("220 sink ESMTP")
         recipients, data_lines, in_data = [], [], False
         try:
@@ -111,6 +117,7 @@ class SMTPSink:
                     reply("250 OK")
                 await writer.drain()
         finally:
+            self._writers.discard(writer)
             writer.close()
 
     def _store(self, recipients, data_lines):

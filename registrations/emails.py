@@ -14,11 +14,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
-from kinderschutz_cms.links import absolute_url, page_url
+from kinderschutz_cms.links import absolute_url
 
 from . import email_texts
 from .models import EmailKind, RegistrationStatus
+
+_UNREAD = object()
 
 SUBJECTS = {
     EmailKind.CONFIRM_EMAIL: "Bitte bestätigen Sie Ihre Anmeldung: %(title)s",
@@ -70,12 +73,26 @@ def _mark_for_translation():  # pragma: no cover - only for makemessages
     _("Neue Anmeldung: %(title)s")
 
 
-def personal_url(registration, name="registration_links:registration_detail"):
+def personal_url(registration, name="registration_links:registration_detail", site=_UNREAD):
     """An absolute personal link: e-mails have no request, so it starts with the site's
-    public address (`kinderschutz_cms.links.absolute_url`, WAGTAILADMIN_BASE_URL)."""
+    public address (`kinderschutz_cms.links.absolute_url`, WAGTAILADMIN_BASE_URL).
+    `site`: the event's site, if the caller read it already."""
     from .tokens import personal_path
 
-    return absolute_url(personal_path(registration, name), site=registration.event.get_site())
+    if site is _UNREAD:
+        site = registration.event.get_site()
+    return absolute_url(personal_path(registration, name), site=site)
+
+
+def _site_and_url(event):
+    """(the event's Site, the event's absolute URL): one query for both (Wagtail's
+    `get_site()` and `links.page_url` would each read the site again)."""
+    parts = event.get_url_parts() if event is not None else None
+    if parts is None:
+        return None, ""
+    site_id, _root_url, path = parts
+    site = Site.objects.filter(pk=site_id).first()
+    return site, absolute_url(path, site=site) if path is not None else ""
 
 
 def calendar_file(event, registration=None):
@@ -108,12 +125,14 @@ def was_sent_calendar(registration):
     return registration is not None and registration.emails.filter(kind__in=SEAT_KINDS).exists()
 
 
-def email_text_for(event, kind, language):
+def email_text_for(event, kind, language, site=_UNREAD):
     """The coordinators' wording (`EmailText`) of `kind` for the event's site in
-    `language`, or None: then the templates write the message."""
+    `language`, or None: then the templates write the message. `site`: the event's site,
+    if the caller read it already."""
     from .models import EmailText
 
-    site = event.get_site() if event is not None else None
+    if site is _UNREAD:
+        site = event.get_site() if event is not None else None
     if site is None:
         return None
     language = "en" if (language or "de").startswith("en") else "de"
@@ -127,6 +146,7 @@ def build_message(message):
     registration = message.registration
     event = registration.event if registration else message.event
     language = (registration.language if registration else None) or "de"
+    site, event_url = _site_and_url(event)
     with translation.override(language):
         holds_seat = (
             registration is not None
@@ -139,7 +159,9 @@ def build_message(message):
             "calendar_cancel": calendar_cancel,
             "registration": registration,
             "event": event,
-            "event_url": page_url(event),
+            "event_url": event_url,
+            # Read once for the text and the HTML part (`includes/event_summary`).
+            "event_dates": list(event.dates.all()) if event is not None else [],
             "holds_seat": holds_seat,
             "occurrence": registration.occurrence() if registration else None,
             "online_link": event.online_access_link if holds_seat else "",
@@ -157,14 +179,14 @@ def build_message(message):
                 reverse("registrations:index") + f"?event={event.pk}"
             )
         elif registration is not None:
-            context["personal_url"] = personal_url(registration)
+            context["personal_url"] = personal_url(registration, site=site)
             context["confirm_url"] = personal_url(
-                registration, "registration_links:registration_confirm"
+                registration, "registration_links:registration_confirm", site=site
             )
             context["cancel_url"] = personal_url(
-                registration, "registration_links:registration_cancel"
+                registration, "registration_links:registration_cancel", site=site
             )
-        override = email_text_for(event, message.kind, language)
+        override = email_text_for(event, message.kind, language, site=site)
         if override is not None:
             rendered = email_texts.render(
                 override,

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kinderschutz_cms import frame
+
 from .models import (
     ACTIVE_STATUSES,
     BookingStatus,
@@ -321,3 +323,22 @@ def workshop_slots(event):
             )
         result.append((slot, items))
     return result
+
+
+def registration_questions(event) -> list:
+    """The extra questions of `event`'s registration form, in their order.
+
+    Kept in the frame cache per event (`kinderschutz_cms.frame`: a new generation on every
+    page change and on every saved or deleted question, `signals.connect`), so a form
+    without questions, or with unchanged ones, costs no query. A page with its questions
+    in memory (a preview, an unsaved page) uses those.
+    """
+    if event.pk is None or "registration_questions" in getattr(
+        event, "_cluster_related_objects", {}
+    ):
+        return list(event.registration_questions.all())
+    return frame.cached(
+        "registration-questions",
+        event.pk,
+        build=lambda: list(event.registration_questions.all()),
+    )

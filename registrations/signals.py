@@ -29,6 +29,12 @@ def registration_page_models():
 
 
 def connect():
+    from kinderschutz_cms import frame
+
+    from .models import RegistrationQuestion
+
+    # The form's questions are kept in the frame cache (`queries.registration_questions`).
+    frame.watch(RegistrationQuestion)
     # page_published is sent with the page's specific class as sender.
     for model in registration_page_models():
         page_published.connect(

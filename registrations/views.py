@@ -121,7 +121,7 @@ def _form_context(request, event, form, info, error=None):
 def build_form(event, data=None, info=None, initial=None):
     """The registration form; of a recurring event (`info.per_occurrence`) with the
     choice of its bookable occurrences and their seats."""
-    questions = list(event.registration_questions.all())
+    questions = queries.registration_questions(event)
     occurrences = taken = None
     if info is not None and info.per_occurrence:
         occurrences = info.occurrences

@@ -342,8 +342,12 @@ class EventPage(
         return max(d.end for d in dates) if dates else None
 
     def registration_workshop_slots(self):
+        """The time slots with parallel workshops, workshops prefetched (one query and
+        their prefetch; none for an event type without a programme, e.g. a training)."""
         from .schedule import TimeSlot
 
+        if not hasattr(self.specific_class or type(self), "time_slots"):
+            return []  # only a Fachtag has time slots (their ParentalKey names it)
         return list(
             TimeSlot.objects.filter(page_id=self.pk, kind=TimeSlotKind.WORKSHOPS)
             .prefetch_related("workshops")

@@ -11,6 +11,12 @@ Guarantees:
 - Each message is sent at most once at a time (a compare-and-set claim with a lease), and
   `last_error` holds only the exception class and SMTP code.
 
+A worker keeps its SMTP connection (one per thread) from one message to the next
+(`mail_connection`): a rush of registrations is sent without a new connection (TCP,
+greeting, EHLO, TLS, login) per e-mail. A kept connection is asked with NOOP before it
+carries a message, so a connection the server closed meanwhile is replaced before
+anything of the message was sent.
+
 `send_email_message` (a django-tasks task) never raises: a failure is recorded on the
 message (exception class and SMTP code only) and, when the backend can defer tasks (the
 database queue), the task re-enqueues itself with a growing delay. `manage.py
@@ -18,6 +24,7 @@ retry_emails` covers everything else (the immediate backend, a lost queue entry)
 """
 
 import logging
+import threading
 from datetime import timedelta
 
 from django.db import transaction
@@ -159,6 +166,46 @@ def describe_error(exc):
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
 
 
+# The SMTP connection of this thread (`mail_connection`), kept between messages: one per
+# thread, as the immediate task backend sends from the web server's request threads.
+_kept = threading.local()
+
+
+def mail_connection():
+    """The e-mail backend connection to send one message with.
+
+    With Django's SMTP backend: this thread's kept connection if the server still answers
+    NOOP, else a new one (opened here; an unreachable server raises). With any other
+    backend (console, file, the tests' memory outbox): a new connection, as before.
+    """
+    from django.core.mail import get_connection
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+    kept = getattr(_kept, "smtp", None)
+    if kept is not None and kept.connection is not None:
+        try:
+            if kept.connection.noop()[0] == 250:
+                return kept
+        except Exception:  # closed by the server, reset, timed out: open a new one
+            pass
+        drop_mail_connection()
+    connection = get_connection()
+    if isinstance(connection, SMTPBackend):
+        connection.open()
+        _kept.smtp = connection
+    return connection
+
+
+def drop_mail_connection():
+    """Close and forget the kept SMTP connection (after an error on it)."""
+    kept, _kept.smtp = getattr(_kept, "smtp", None), None
+    if kept is not None:
+        try:
+            kept.close()
+        except Exception:  # already broken: nothing to close cleanly
+            logger.debug("closing a broken SMTP connection failed", exc_info=True)
+
+
 @task()
 def send_email_message(message_id):
     """Send one outbox message once; returns its status."""
@@ -187,8 +234,10 @@ def send_email_message(message_id):
     mail = None
     try:
         mail = build_message(message)
+        mail.connection = mail_connection()
         mail.send()
     except Exception as exc:
+        drop_mail_connection()
         message.status = EmailStatus.FAILED
         message.last_error = describe_error(exc)
         logger.warning("E-mail %s failed: %s", message.pk, message.last_error)

@@ -14,7 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import ReferenceIndex
 
-from registrations.models import EmailMessage, Registration, WorkshopBooking
+from registrations.models import (
+    EmailMessage,
+    Registration,
+    RegistrationQuestion,
+    WorkshopBooking,
+)
 from registrations.services import booking, locking
 
 from .factories import form_data, make_fachtag_event, register_url, service_data
@@ -22,10 +27,12 @@ from .factories import form_data, make_fachtag_event, register_url, service_data
 pytestmark = pytest.mark.django_db
 
 # A registration POST (no workshops, no coordinator notices), from the first query of the
-# page routing to the commit. (The test's own transaction never commits, so the e-mail's
-# hand-over to the task queue after the commit, one INSERT with the database queue, is
-# not run here.)
-POST_QUERIES = 16
+# page routing to the commit: the event page, its dates, the organisation's sector, then
+# the four statements under the lock. The form's questions come from the frame cache, and
+# a training has no workshop slots to look for. (The test's own transaction never
+# commits, so the e-mail's hand-over to the task queue after the commit, one INSERT with
+# the database queue, is not run here.)
+POST_QUERIES = 7
 # Under the lock: lock the event, count the seats (and look for an active registration of
 # the address and for expired holds, in the same query), insert the registration, insert
 # its outbox row.
@@ -99,3 +106,20 @@ def test_registrations_and_outbox_rows_are_not_in_the_reference_index(index):
     types = ContentType.objects.get_for_models(Registration, WorkshopBooking, EmailMessage)
     assert not ReferenceIndex.objects.filter(content_type__in=types.values()).exists()
     assert not ReferenceIndex.objects.filter(base_content_type__in=types.values()).exists()
+
+
+def test_a_question_added_after_the_form_was_cached_is_asked(client, event):
+    """The questions kept in the frame cache are read again once a question is saved or
+    deleted, even without saving the page."""
+    event.capacity = 50
+    event.save()
+    url = register_url(event)
+    assert client.post(url, form_data(event)).status_code == 302  # questions now cached
+    question = RegistrationQuestion.objects.create(
+        page=event, label="Ernährung", field_type="singleline", required=True
+    )
+    response = client.post(url, form_data(event))
+    assert response.status_code == 400
+    assert "Ernährung" in response.content.decode()
+    question.delete()
+    assert client.post(url, form_data(event)).status_code == 302
