@@ -5,9 +5,9 @@ whole suite there, browser tests included, on SQLite and on PostgreSQL. Each old
 combination (README, "Supported versions") gets a session here, in its own virtualenv under
 `.nox/`, that runs
 
-1. the suite without the browser tests (`-m "not browser"`; the error pages, the no-500
-   tests on odd input and the query-count tests are part of it) on SQLite, on two processes
-   (pytest-xdist; the concurrency tests afterwards on one), and
+1. the suite without the browser and the many-threads concurrency tests (the error pages,
+   the no-500 tests on odd input and the query-count tests are part of it) on SQLite, on two
+   processes (pytest-xdist), and
 2. the fresh-site install test: the wheel installed into a `wagtail start` site of that
    Wagtail version, as the README describes. It runs the script `make test-fresh-site` runs,
    with the Wagtail to install in WAGTAIL_SPEC.
@@ -65,10 +65,10 @@ def oldest(session, wagtail, django):
     ]
     workers = os.environ.get("NOX_PYTEST_WORKERS", "2")
     # Each xdist worker has its own SQLite file and media directory (settings/test.py).
+    # The overbooking tests (`concurrency`: many threads against one database) test the
+    # registration service's locking, i.e. Django's transactions and the database, not
+    # Wagtail: they run in `make test` on SQLite and on PostgreSQL, not again here (2 min).
     session.run(*pytest, "-m", "not browser and not concurrency", "-n", workers, *session.posargs)
-    # The overbooking tests start many threads against one database; alone, they measure
-    # locking rather than a second worker competing for the two cores.
-    session.run(*pytest, "-m", "concurrency and not browser", *session.posargs)
 
     session.run(
         "bash", FRESH_SITE_SCRIPT, env={"WAGTAIL_SPEC": f"wagtail=={wagtail}.*"}, external=True
