@@ -1,6 +1,8 @@
 """Seat counts of events with several dates: each registration counts once, wherever the
 counts are shown (dashboard panel, explorer rows, home page, registration box)."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -130,3 +132,68 @@ def test_annotated_counts_survive_a_join_on_dates(two_dates):
         .get()
     )
     assert row == {"seats_taken": 3, "waitlisted": 1, "pending": 0}
+
+
+def _panel_queries(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = UpcomingRegistrationsPanel(user).get_context_data()["rows"]
+    return rows, [q["sql"] for q in captured.captured_queries]
+
+
+def test_dashboard_counts_registrations_of_the_rows_shown_only(index, editor):
+    """Issue #19: at a Land's size the panel counted the registrations of every event
+    before keeping ten. The counts are asked for the ten events shown (by id), in the
+    same number of queries at two sizes; the next dates come from the dates' index."""
+    events = [
+        make_registration_event(index, title=f"Termin {n}", dates=[(at(2 + n, 9), at(2 + n, 12))])
+        for n in range(3)
+    ]
+    booking.register(events[0], service_data())
+    _panel_queries(editor)  # the editor's page permissions are cached on the user
+    rows, small = _panel_queries(editor)
+    assert [row["event"].pk for row in rows] == [e.pk for e in events]
+
+    later = [
+        make_registration_event(index, title=f"Später {n}", dates=[(at(30 + n, 9), at(30 + n, 12))])
+        for n in range(12)
+    ]
+    rows, large = _panel_queries(editor)
+
+    assert len(large) == len(small)
+    shown = [row["event"].pk for row in rows]
+    assert shown == [e.pk for e in events] + [e.pk for e in later[:7]]
+    assert rows[0]["label"] == "1/10 Plätze, 9 frei"
+    (counting,) = [sql for sql in large if "registrations_registration" in sql]
+    listed = re.search(r'"page_ptr_id" IN \(([\d, ]+)\)', counting)
+    assert listed, counting
+    assert {int(pk) for pk in listed.group(1).split(", ")} == set(shown)
+
+
+def test_explorer_counts_registrations_of_the_rows_shown_only(client, index, editor):
+    """Issue #19: the explorer counted the registrations of every event of the calendar
+    for each listing (a Land's calendar: thousands); now only of the rows shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Page
+
+    events = [make_registration_event(index, title=f"Termin {n}") for n in range(3)]
+    booking.register(events[0], service_data())
+    Page.objects.filter(pk=events[0].pk).update(owner=editor)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_explore", args=[index.pk])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url, {"owner": editor.pk}).content.decode()
+
+    assert "1/10 Plätze, 9 frei" in html
+    counting = [
+        q["sql"] for q in captured.captured_queries if "registrations_registration" in q["sql"]
+    ]
+    assert len(counting) == 1
+    listed = re.search(r'"page_ptr_id" IN \(([\d, ]+)\)', counting[0])
+    assert listed, counting[0]
+    assert {int(pk) for pk in listed.group(1).split(", ")} == {events[0].pk}
