@@ -6,7 +6,7 @@ whether the member signed the current agreement of its site, and the date its co
 details were last checked. Filters: sector, signed, site; search by name. Each title links
 to the page editor.
 
-Queries are fixed: the current agreement per site (one each), then one for the page of
+Queries are fixed: the sites and their current agreements (two), then one for the page of
 members with their annotations (signed, last checked), plus Wagtail's own listing queries.
 """
 
@@ -22,25 +22,19 @@ from wagtail.models import Site
 
 from kinderschutz_cms.collation import GermanSortKey
 
-from .agreements import current_agreement
+from .agreements import current_agreements
 from .models import ContactPerson, MemberPage, Sector, Signatory
 
 
 def current_agreement_ids() -> list[int]:
-    """The ids of the current agreement of every site (one query per site)."""
-    ids, roots = [], set()
-    for site in Site.objects.select_related("root_page"):
-        if site.root_page.path in roots:
-            continue
-        roots.add(site.root_page.path)
-        agreement = current_agreement(site.root_page)
-        if agreement is not None:
-            ids.append(agreement.pk)
-    return ids
+    """The ids of the current agreement of every site (two queries, whatever the number
+    of sites: the sites, then `agreements.current_agreements`)."""
+    roots = Site.objects.values_list("root_page__path", flat=True)
+    return [a.pk for a in current_agreements(roots).values() if a is not None]
 
 
 def annotate_members(members, agreement_ids):
-    """`members` with `sort_title` (German order), `signed` (signed one of
+    """`members` with `sort_title` (German order), `sector_name`, `signed` (signed one of
     `agreement_ids`, i.e. its site's current agreement) and `checked_on` (the latest of the
     member's own "Eintrag geprüft am" and its contact persons' "Angaben geprüft am")."""
     last_checked = (
@@ -58,6 +52,7 @@ def annotate_members(members, agreement_ids):
             )
         ),
         contacts_checked=Subquery(last_checked),
+        sector_name=F("sector__name"),
     ).annotate(
         # GREATEST ignores NULL on PostgreSQL but not on SQLite: coalesce both sides.
         checked_on=Greatest(
@@ -93,7 +88,9 @@ class MemberIndexView(IndexView):
     base_columns = [
         BulkActionsColumn("bulk_actions"),
         PageTitleColumn("title", label=_("Netzwerkpartner"), sort_key="sort_title"),
-        Column("sector", label=_("Bereich"), sort_key="sector__sort_order"),
+        # The sector's name as an annotation: the listing re-reads its rows (specific
+        # pages), so a select_related does not reach them, one query per row would.
+        Column("sector_name", label=_("Bereich"), sort_key="sector__sort_order"),
         Column("town", label=_("Ort"), sort_key="town"),
         BooleanColumn("signed", label=_("Aktuelle Vereinbarung unterzeichnet"), sort_key="signed"),
         DateColumn("checked_on", label=_("Angaben geprüft am"), sort_key="checked_on"),

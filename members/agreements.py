@@ -53,6 +53,31 @@ def current_agreement(network: Page, today=None) -> AgreementPage | None:
     return in_force.exclude(pk__in=superseded_ids).order_by("-valid_from", "-pk").first()
 
 
+def current_agreements(root_paths, today=None) -> dict[str, AgreementPage | None]:
+    """The current agreement (as `current_agreement`, the same rule) of each site named by
+    the tree path of its root page: one query whatever the number of sites (issue #19: a
+    Land's 50), the versions in force of all of them, decided per site here."""
+    root_paths = list(dict.fromkeys(root_paths))
+    if not root_paths:
+        return {}
+    today = _today(today)
+    of_sites = Q(pk__in=[])
+    for root_path in root_paths:
+        of_sites |= in_site(root_path)
+    in_force = list(
+        AgreementPage.objects.live()
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today), of_sites)
+        .filter(valid_from__lte=today)
+        .order_by("-valid_from", "-pk")
+    )
+    current = {}
+    for root_path in root_paths:
+        of_site = [a for a in in_force if a.path.startswith(root_path)]
+        superseded = {a.supersedes_id for a in of_site if a.supersedes_id}
+        current[root_path] = next((a for a in of_site if a.pk not in superseded), None)
+    return current
+
+
 def unsigned_members(network: Page, agreement: AgreementPage | None):
     """Live members of `network`'s site that have not signed `agreement` (all of them if
     it is None). A queryset ordered by title, with the sector selected."""

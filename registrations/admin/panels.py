@@ -1,9 +1,7 @@
 """Counts only, for editors without the registration permissions: seats taken / left /
 waitlisted on event rows of the page explorer, and a dashboard panel of upcoming events."""
 
-from django.db.models import Min, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -63,21 +61,21 @@ def _counts_text(capacity, taken, waitlisted):
 
 @hooks.register("construct_page_listing_buttons")
 def registration_counts_button(buttons, page, user, context=None):
-    """Seats taken/left/waitlisted on event rows of the explorer; the counts of all
-    events in the listing are fetched once per request."""
+    """Seats taken/left/waitlisted on event rows of the explorer; the counts of the
+    pages of the listing's table (the rows shown, not every sibling: a Land's calendar
+    holds thousands) are fetched once per request, in one query."""
     if not isinstance(page.specific_class, type) or not issubclass(
         page.specific_class, event_model()
     ):
         return
     request = context.get("request") if context else None
     cache = getattr(request, "_registration_counts", None) if request else None
-    if cache is None:
-        siblings = (
-            event_model()
-            .objects.filter(path__startswith=page.path[: -page.steplen], depth=page.depth)
-            .values_list("pk", flat=True)
-        )
-        cache = event_counts(siblings)
+    if cache is None or page.pk not in cache:
+        rows = getattr(context.get("table") if context else None, "data", None)
+        shown = [row.pk for row in rows] if rows is not None else [page.pk]
+        if page.pk not in shown:
+            shown.append(page.pk)
+        cache = event_counts(shown)
         if request is not None:
             request._registration_counts = cache
     if page.pk not in cache:
@@ -101,7 +99,9 @@ def registration_counts_button(buttons, page, user, context=None):
 
 
 class UpcomingRegistrationsPanel(Component):
-    """Dashboard: upcoming events that take registrations, with counts (two queries)."""
+    """Dashboard: the next ten events that take registrations, with counts (three queries,
+    bounded by the ten rows: `queries.upcoming_with_counts`, then the next date's counts of
+    series, `queries.next_date_counts`)."""
 
     name = "upcoming_registrations"
     order = 150
@@ -111,15 +111,8 @@ class UpcomingRegistrationsPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        now = timezone.now()
-        events = (
-            queries.annotate_counts(
-                events_for(self.user)
-                .filter(registration_enabled=True)
-                .annotate(next_start=Min("dates__start", filter=Q(dates__end__gte=now)))
-            )
-            .filter(next_start__isnull=False)
-            .order_by("next_start")[:10]
+        events = queries.upcoming_with_counts(
+            events_for(self.user).filter(registration_enabled=True), limit=10
         )
         events = list(events)
         per_date = queries.next_date_counts(e.pk for e in events)

@@ -82,3 +82,47 @@ def test_members_filter_by_signed_and_sector_and_search(admin_client, home_page)
 def test_members_listing_is_in_the_network_menu(admin_client):
     html = admin_client.get("/admin/").content.decode()
     assert URL in html
+
+
+def _network(number):
+    """Another network: a home page of its own Site, with a directory, a member who
+    signed its current agreement, and a superseded older version."""
+    from wagtail.models import Page, Site
+
+    from kinderschutz_cms.models import NetworkHomePage
+
+    from .factories import make_member_index
+
+    home = NetworkHomePage(title=f"Netzwerk {number}", slug=f"netz-{number}")
+    Page.get_first_root_node().add_child(instance=home)
+    Site.objects.create(hostname=f"netz{number}.test", port=80, root_page=home)
+    old = make_agreement(home, valid_from=datetime.date(2020, 1, 1))
+    agreement = make_agreement(home, valid_from=datetime.date(2022, 1, 1), supersedes=old)
+    member = make_member(make_member_index(home), title=f"Kita {number}")
+    make_signatory(page=agreement, member=member)
+    make_signatory(page=old, member=make_member(member.get_parent(), title=f"Alt {number}"))
+    return member
+
+
+def test_members_listing_queries_do_not_grow_with_the_sites(
+    admin_client, home_page, django_assert_max_num_queries
+):
+    """Issue #19: the current agreement of every site was one query per site (a Land:
+    50); now the same number of queries for one site as for three, and each member is
+    measured against its own site's current agreement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    members = [_network(1)]
+    admin_client.get(URL, {"signed": "true"})
+    with CaptureQueriesContext(connection) as one_site:
+        admin_client.get(URL, {"signed": "true"})
+    one_site_queries = len(one_site.captured_queries)  # before the next request resets them
+    members += [_network(2), _network(3)]
+    admin_client.get(URL, {"signed": "true"})
+
+    with django_assert_max_num_queries(one_site_queries):
+        html = admin_client.get(URL, {"signed": "true"}).content.decode()
+    for member in members:
+        assert f"Kita {member.get_parent().get_parent().title.split()[-1]}" in html
+    assert "Alt 1" not in html

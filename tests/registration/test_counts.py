@@ -1,6 +1,8 @@
 """Seat counts of events with several dates: each registration counts once, wherever the
 counts are shown (dashboard panel, explorer rows, home page, registration box)."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -130,3 +132,77 @@ def test_annotated_counts_survive_a_join_on_dates(two_dates):
         .get()
     )
     assert row == {"seats_taken": 3, "waitlisted": 1, "pending": 0}
+
+
+def _panel_queries(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = UpcomingRegistrationsPanel(user).get_context_data()["rows"]
+    return rows, [q["sql"] for q in captured.captured_queries]
+
+
+def test_dashboard_counts_registrations_of_the_rows_shown_only(index, editor):
+    """Issue #19: at a Land's size the panel counted the registrations of every event
+    before keeping ten. The counts are asked for the ten events shown (by id), in the
+    same number of queries at two sizes; the next dates come from the dates' index."""
+    events = [
+        make_registration_event(index, title=f"Termin {n}", dates=[(at(2 + n, 9), at(2 + n, 12))])
+        for n in range(3)
+    ]
+    booking.register(events[0], service_data())
+    _panel_queries(editor)  # the editor's page permissions are cached on the user
+    rows, small = _panel_queries(editor)
+    assert [row["event"].pk for row in rows] == [e.pk for e in events]
+
+    later = [
+        make_registration_event(index, title=f"Später {n}", dates=[(at(30 + n, 9), at(30 + n, 12))])
+        for n in range(12)
+    ]
+    rows, large = _panel_queries(editor)
+
+    assert len(large) == len(small)
+    shown = [row["event"].pk for row in rows]
+    assert shown == [e.pk for e in events] + [e.pk for e in later[:7]]
+    assert rows[0]["label"] == "1/10 Plätze, 9 frei"
+    # the counts of the rows shown, and the next date's counts of series among them
+    counting = [sql for sql in large if "registrations_registration" in sql]
+    assert len(counting) == 2
+    for sql in counting:
+        assert _counted_ids(sql) <= set(shown), sql
+    assert set(shown) in [_counted_ids(sql) for sql in counting]
+
+
+def _counted_ids(sql):
+    """The event ids a counting query is limited to (its `IN (...)` list)."""
+    listed = re.search(r'"(?:page_ptr_id|event_id)" IN \(([\d, ]+)\)', sql)
+    assert listed, sql
+    return {int(pk) for pk in listed.group(1).split(", ")}
+
+
+def test_explorer_counts_registrations_of_the_rows_shown_only(client, index, editor):
+    """Issue #19: the explorer counted the registrations of every event of the calendar
+    for each listing (a Land's calendar: thousands); now only of the rows shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Page
+
+    events = [make_registration_event(index, title=f"Termin {n}") for n in range(3)]
+    booking.register(events[0], service_data())
+    Page.objects.filter(pk=events[0].pk).update(owner=editor)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_explore", args=[index.pk])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url, {"owner": editor.pk}).content.decode()
+
+    assert "1/10 Plätze, 9 frei" in html
+    counting = [
+        q["sql"] for q in captured.captured_queries if "registrations_registration" in q["sql"]
+    ]
+    # the counts of the rows shown, and the next date's counts of series among them
+    assert len(counting) == 2
+    for sql in counting:
+        assert _counted_ids(sql) == {events[0].pk}, sql
