@@ -1,8 +1,8 @@
 """What the installed apps process, for the privacy notice (Art. 13 DSGVO).
 
 Each entry is written from the settings the code itself uses (`registrations.conf`,
-`publicbody.conf`): change a retention setting and the notice changes with it. An app
-that is not installed contributes nothing. Server logs are the operator's: their period
+`members.conf`, `publicbody.conf`): change a retention setting and the notice changes with
+it. An app that is not installed contributes nothing. Server logs are the operator's: their period
 is `KINDERSCHUTZ_SERVER_LOG_DAYS` (set it to what the log rotation keeps).
 """
 
@@ -104,6 +104,30 @@ def processings() -> list[Processing]:
                 _("Die Antworten sind anonym; sie werden mit der Veranstaltung gelöscht."),
             ),
         ]
+    if apps.is_installed("members"):
+        from members import conf as members_conf
+
+        items.append(
+            Processing(
+                _("Einladungen zur Online-Unterzeichnung"),
+                _(
+                    "Die E-Mail-Adresse der Ansprechperson einer Mitgliedseinrichtung, um ihr "
+                    "den Link zur Unterzeichnung der Kooperationsvereinbarung und Erinnerungen "
+                    "zu senden; bei der Unterzeichnung Name und Zeitpunkt."
+                ),
+                _("Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit § 3 KKG"),
+                coordination,
+                _(
+                    "Die Einladung mit der E-Mail-Adresse wird %(days)s nach der letzten E-Mail "
+                    "gelöscht; die Unterzeichnung bleibt Teil der Vereinbarung."
+                )
+                % {
+                    "days": _days(
+                        int(members_conf.get("KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS"))
+                    )
+                },
+            )
+        )
     items.append(
         Processing(
             _("Barrieremeldungen und Rückmeldungen"),

@@ -87,3 +87,16 @@ def test_the_privacy_notice_names_certificate_retention_and_anonymous_feedback(
     settings.KINDERSCHUTZ_CERTIFICATE_RETENTION_DAYS = 1825
     html = client.get(page.url).content.decode()
     assert "1825 Tage nach der Ausstellung" in html and "3650 Tage" not in html
+
+
+def test_the_privacy_notice_names_the_signing_invitation_retention(client, home_page, settings):
+    """The members app's signing invitations (an address per invitee) are a processing of
+    their own, with the period `members.privacy` deletes them after."""
+    page = make_privacy_notice(home_page)
+    settings.KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS = 365
+    html = client.get(page.url).content.decode()
+    assert "Einladungen zur Online-Unterzeichnung" in html
+    assert "365 Tage nach der letzten E-Mail" in html
+    settings.KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS = 90
+    html = client.get(page.url).content.decode()
+    assert "90 Tage nach der letzten E-Mail" in html and "365 Tage nach der letzten" not in html
