@@ -15,6 +15,12 @@ class EventsConfig(AppConfig):
 
         signals.connect()
         feed_cache.connect()
+        # The calendar's filters and page number: answers with them may be kept whole.
+        from kinderschutz_cms import page_cache
+
+        from .forms import EventFilterForm
+
+        page_cache.read_parameters("seite", *EventFilterForm.base_fields)
         # The calendar's filter choices are cached (EventIndexPage.filter_form): a new
         # audience or a changed date must show at once.
         frame.watch(Audience, EventDate)

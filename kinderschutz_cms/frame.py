@@ -30,6 +30,7 @@ as the feed cache and the rate limits already require.
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
@@ -61,12 +62,19 @@ def cached(name: str, *parts, build):
     return value
 
 
-def invalidate(**kwargs):
-    """Make every cached entry unreachable (a signal receiver; arguments ignored)."""
+def _advance():
     try:
         cache.incr(f"{PREFIX}:generation")
     except ValueError:  # no generation yet: nothing cached under one either
         cache.set(f"{PREFIX}:generation", 2, None)
+
+
+def invalidate(**kwargs):
+    """Make every cached entry unreachable: now, and again when the current transaction
+    commits (a request that read the old rows meanwhile may have cached them under the
+    generation set now). A signal receiver; arguments ignored."""
+    _advance()
+    transaction.on_commit(_advance)
 
 
 # ---- view restrictions

@@ -11,8 +11,10 @@ answered from there without rendering: no query, no template. Two ways in:
 
   - the request: GET or HEAD, no session or messages cookie (nobody logged in, no
     password of a private section passed, no message waiting), not under the admin, a
-    query string of at most `MAX_PARAMETERS` short parameters, none of them a search
-    (`UNCACHED_PARAMETERS`);
+    query string of at most `MAX_PARAMETERS` short parameters, each one that a page
+    declared it reads (`read_parameters`: filters, page numbers; made-up parameters and
+    cache busters are rendered as without the cache and never fill it), none of them a
+    search (`UNCACHED_PARAMETERS`);
   - the page: a Wagtail page was served (`served`, from the `before_serve_page` hook), not
     a preview, in no private section (password, login or group restriction);
   - the answer: status 200, HTML, not streamed, no `Cache-Control` private/no-store/
@@ -32,19 +34,23 @@ answered from there without rendering: no query, no template. Two ways in:
   errors, with what someone typed) is never kept nor answered from here. Its key carries
   what the view passes as `shows`, the state that changes without an editor (the
   registration's availability: open, seats left, waitlist, as counted by the view's own
-  cheap query on every request): a registration that changes what the form shows makes a
-  new entry, one that does not (another event, a cancellation elsewhere) keeps it. A form
-  that shows more counts (workshop or date seats, `live_counts`) also depends on the
-  site's seat generation below.
+  cheap query on every request) instead of the site's seat generation: a registration
+  that changes what the form shows makes a new entry, one that does not (another event,
+  one more on the waitlist) keeps it. A form that shows more counts (workshop or date
+  seats, `live_counts`) also depends on the site's seat generation below. A form page is
+  never kept whole by the middleware: it opens and closes at times, without any write.
+  The placeholders are checked: if a field's value could not be replaced everywhere it
+  is mentioned, the page is not kept (a token left in it would reach every visitor).
 
 The public pages run no inline script and the Content-Security-Policy is one fixed header
 without a nonce (`middleware.ContentSecurityPolicyMiddleware`), so nothing else differs
 per request.
 
 **Key:** scheme, host (with port), the request's Wagtail Site, path, query string with
-its parameters sorted, the active language, and three generations: the frame cache's
-(`frame.py`: pages, view restrictions, sites, settings, navigation), this module's
-content generation and the seat generation of the request's site.
+its parameters sorted and encoded, the active language, and the generations: the frame
+cache's (`frame.py`: pages, view restrictions, sites, settings, navigation), this
+module's content generation and, for whole pages, the seat generation of the request's
+site.
 
 **Invalidation** (`connect`): a new content generation, when the transaction commits, on
 saving or deleting any page, view restriction, site, setting, snippet (venues,
@@ -64,6 +70,8 @@ count is taken on every request), and how long a process with a private memory c
 """
 
 import hashlib
+import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass, fields, is_dataclass
@@ -75,9 +83,12 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.functional import Promise
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from . import conf, frame
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "kinderschutz:pages"
 CONTENT_KEY = f"{PREFIX}:content"
@@ -113,6 +124,14 @@ def _generations(site) -> tuple[str, str]:
             value = cache.get(name)
         values.append(value)
     return values[0], values[1]
+
+
+def _keep(key, entry):
+    """Store `entry`; a failing cache (Redis down or full) costs the entry, not the answer."""
+    try:
+        cache.set(key, entry, seconds())
+    except Exception:  # noqa: BLE001 - any backend error: answer without keeping
+        logger.warning("Page cache: could not keep %s", key, exc_info=True)
 
 
 def _renew(name):
@@ -155,21 +174,33 @@ def seats_changed(event_path: str):
 # ---- the key
 
 
+_PARAMETERS: set[str] = set()
+
+
+def read_parameters(*names):
+    """Declare query parameters that public pages read (filters, page numbers): only
+    requests whose parameters are all declared are kept, so made-up parameters (cache
+    busters, a flood of variants) are rendered as without the cache and never fill it.
+    Called by the apps' `ready()`."""
+    _PARAMETERS.update(names)
+
+
 def _query(request) -> str | None:
     """The query string with sorted parameters; None if it is not kept (too many or long
-    parameters, a search)."""
+    parameters, a parameter no page declared, a search)."""
     items = sorted(request.GET.lists())
     if len(items) > MAX_PARAMETERS:
         return None
     parts = []
     for name, values in items:
-        if name in UNCACHED_PARAMETERS or len(name) > 30 or len(values) > 3:
+        if name in UNCACHED_PARAMETERS or name not in _PARAMETERS or len(values) > 3:
             return None
         for value in values:
             if len(value) > MAX_PARAMETER_LENGTH:
                 return None
-            parts.append(f"{name}={value}")
-    return "&".join(parts)
+            parts.append((name, value))
+    # Encoded, so that "?a=1%26b%3D2" and "?a=1&b=2" (rendered differently) differ here too.
+    return urlencode(parts)
 
 
 def _cookie_free(request) -> bool:
@@ -189,10 +220,12 @@ class Plan:
     seats: str  # the seat generation of the request's site when the key was made
 
 
-def plan(request, *parts) -> Plan | None:
+def plan(request, *parts, with_seats=True) -> Plan | None:
     """The cache key of `request` (with `parts` added), or None if its answer is never
     kept: not GET/HEAD, a session or messages cookie, the admin, no known site, an
-    unkept query string, or the cache switched off."""
+    unkept query string, or the cache switched off. `with_seats`: the key includes the
+    site's seat generation (whole pages: any of them may show seats); a form page keys
+    what it shows itself and checks the seat generation only if it shows more counts."""
     if request.method not in ("GET", "HEAD") or seconds() <= 0 or not _cookie_free(request):
         return None
     if request.path.startswith(tuple(conf.get("CONTENT_SECURITY_POLICY_EXEMPT_PREFIXES"))):
@@ -205,7 +238,7 @@ def plan(request, *parts) -> Plan | None:
     fields_ = (
         frame.key(),
         content,
-        seat_generation,
+        seat_generation if with_seats else "",
         request.scheme,
         request.get_host(),
         str(site.pk),
@@ -214,7 +247,7 @@ def plan(request, *parts) -> Plan | None:
         get_language() or "",
         *(str(part) for part in parts),
     )
-    digest = hashlib.sha256("\n".join(fields_).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(fields_).encode()).hexdigest()
     return Plan(key=f"{PREFIX}:entry:{digest}", seats=seat_generation)
 
 
@@ -297,8 +330,7 @@ class PageCacheMiddleware:
             return entry.response()
         response = self.get_response(request)
         if _public_page(request) and _shareable(request, response):
-            cache.set(where.key, Entry.of(response), seconds())
-            response[HIT_HEADER] = "miss"
+            _keep(where.key, Entry.of(response))
         return response
 
 
@@ -343,7 +375,10 @@ def form_page(request, *, shows, fresh, render):
     shows counts beyond `shows` (the entry then ends with the site's seat generation).
     """
     fill = {CSRF_FIELD: lambda: get_token(request), **fresh}
-    where = plan(request, "form", _state(shows))
+    # Never kept whole by the middleware: its key does not know `shows` (a closed form
+    # opens at a time, without any write).
+    request._page_cache_page = None
+    where = plan(request, "form", _state(shows), with_seats=False)
     if where is not None:
         entry = cache.get(where.key)
         if entry is not None and entry.seats in (None, where.seats):
@@ -355,12 +390,15 @@ def form_page(request, *, shows, fresh, render):
     if where is not None and _shareable(request, response, csrf_allowed=True):
         html = response.content.decode()
         for name in fill:
-            html = _field_pattern(name).sub(
+            html, replaced = _field_pattern(name).subn(
                 lambda m, name=name: m.group(1) + _placeholder(name) + m.group(2), html
             )
+            # Every mention of the field must have become a placeholder: a token that
+            # stayed (another markup) would be served to every visitor.
+            if html.count(f'"{name}"') != replaced:
+                return response
         seats = where.seats if live_counts else None
-        cache.set(where.key, Entry.of(response, html.encode(), seats), seconds())
-        response[HIT_HEADER] = "miss"
+        _keep(where.key, Entry.of(response, html.encode(), seats))
     return response
 
 

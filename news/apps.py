@@ -6,3 +6,9 @@ class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("Aktuelles")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The news index's tag filter and page number: answers with them may be kept whole.
+        from kinderschutz_cms import page_cache
+
+        page_cache.read_parameters("tag", "page")

@@ -13,3 +13,9 @@ class RegistrationsConfig(AppConfig):
 
         log_redaction.install()
         signals.connect()
+        # `?termin=` chooses the date of a series on the registration form.
+        from kinderschutz_cms import page_cache
+
+        from .forms import OCCURRENCE_FIELD
+
+        page_cache.read_parameters(OCCURRENCE_FIELD)

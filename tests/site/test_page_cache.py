@@ -2,12 +2,14 @@
 when it lets go. The test settings switch it off; every test here switches it on."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from kinderschutz_cms.page_cache import HIT_HEADER
@@ -117,6 +119,20 @@ def test_the_kept_form_carries_a_token_and_stamp_a_post_accepts(event):
     assert "noch 4 Plätze frei" in page
 
 
+def test_a_closed_form_opens_on_time_though_nothing_was_written(client, event, monkeypatch):
+    """Registration opens at a time, without any write and so without any invalidation:
+    the form page is never kept whole under a key that does not know what it shows."""
+    event.registration_opens_at = timezone.now() + timedelta(hours=1)
+    event.save()
+    for _ in range(2):
+        assert "noch nicht geöffnet" in client.get(register_url(event)).content.decode()
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(hours=2))
+    opened = client.get(register_url(event)).content.decode()
+    assert "noch nicht geöffnet" not in opened
+    assert 'name="email"' in opened
+
+
 def test_a_form_with_errors_is_never_kept_nor_answered_from_the_cache(client, event):
     client.get(register_url(event))
     typed = form_data(event) | {"email": "kein-at-zeichen", "last_name": "Getippt"}
@@ -159,8 +175,21 @@ def test_a_session_cookie_or_a_search_is_never_answered_from_the_cache(client, h
     client.cookies["sessionid"] = "irgendwas"
     assert client.get("/").get(HIT_HEADER) is None
     del client.cookies["sessionid"]
-    client.get("/suche/", {"q": "kinderschutz"})
-    assert client.get("/suche/", {"q": "kinderschutz"}).get(HIT_HEADER) is None
+    # a Wagtail page asked with a search parameter (the search view itself is no page)
+    client.get("/", {"q": "kinderschutz"})
+    assert client.get("/", {"q": "kinderschutz"}).get(HIT_HEADER) is None
+    assert client.get("/").get(HIT_HEADER) == "hit"
+
+
+def test_only_parameters_a_page_reads_are_kept(client, home_page):
+    """Made-up parameters (cache busters, a flood of variants) are rendered as without
+    the cache and never kept; an encoded "&" is not the same key as a real one."""
+    for n in range(3):
+        client.get("/", {"x": str(n)})
+        assert client.get("/", {"x": str(n)}).get(HIT_HEADER) is None
+    client.get("/?page=1%26tag%3Dfachtag")
+    assert client.get("/?page=1&tag=fachtag").get(HIT_HEADER) is None
+    assert client.get("/?page=1&tag=fachtag").get(HIT_HEADER) == "hit"
 
 
 def test_switched_off_keeps_nothing(client, settings, home_page):
