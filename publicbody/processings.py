@@ -1,7 +1,7 @@
 """What the installed apps process, for the privacy notice (Art. 13 DSGVO).
 
 Each entry is written from the settings the code itself uses (`registrations.conf`,
-`members.conf`, `publicbody.conf`): change a retention setting and the notice changes with
+the members app's config, `publicbody.conf`): change a retention setting and the notice changes with
 it. An app that is not installed contributes nothing. Server logs are the operator's: their period
 is `KINDERSCHUTZ_SERVER_LOG_DAYS` (set it to what the log rotation keeps).
 """
@@ -105,8 +105,8 @@ def processings() -> list[Processing]:
             ),
         ]
     if apps.is_installed("members"):
-        from members import conf as members_conf
-
+        # Asked through the app registry: this app works without the members app.
+        members = apps.get_app_config("members")
         items.append(
             Processing(
                 _("Einladungen zur Online-Unterzeichnung"),
@@ -121,11 +121,7 @@ def processings() -> list[Processing]:
                     "Die Einladung mit der E-Mail-Adresse wird %(days)s nach der letzten E-Mail "
                     "gelöscht; die Unterzeichnung bleibt Teil der Vereinbarung."
                 )
-                % {
-                    "days": _days(
-                        int(members_conf.get("KINDERSCHUTZ_SIGNING_INVITATION_RETENTION_DAYS"))
-                    )
-                },
+                % {"days": _days(members.signing_invitation_retention_days())},
             )
         )
     items.append(
