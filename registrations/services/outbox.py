@@ -25,6 +25,7 @@ retry_emails` covers everything else (the immediate backend, a lost queue entry)
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from django.db import transaction
@@ -169,19 +170,27 @@ def describe_error(exc):
 # The SMTP connection of this thread (`mail_connection`), kept between messages: one per
 # thread, as the immediate task backend sends from the web server's request threads.
 _kept = threading.local()
+KEEP_IDLE_SECONDS = 30
 
 
 def mail_connection():
     """The e-mail backend connection to send one message with.
 
-    With Django's SMTP backend: this thread's kept connection if the server still answers
-    NOOP, else a new one (opened here; an unreachable server raises). With any other
-    backend (console, file, the tests' memory outbox): a new connection, as before.
+    With Django's SMTP backend: this thread's kept connection if it was used within
+    `KEEP_IDLE_SECONDS` and the server still answers NOOP, else a new one (opened here;
+    an unreachable server raises). A connection idle for longer is closed rather than
+    probed: servers and firewalls drop idle connections, and a NOOP on a half-open one
+    would wait for the full timeout. With any other backend (console, file, the tests'
+    memory outbox): a new connection, as before.
     """
     from django.core.mail import get_connection
     from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
     kept = getattr(_kept, "smtp", None)
+    if kept is not None and time.monotonic() - getattr(_kept, "used", 0) > KEEP_IDLE_SECONDS:
+        drop_mail_connection()
+        kept = None
+    _kept.used = time.monotonic()
     if kept is not None and kept.connection is not None:
         try:
             if kept.connection.noop()[0] == 250:
