@@ -1,38 +1,75 @@
 """A Land in one installation (issue #19): 50 networks, each its own Wagtail site, side by
 side with one network (the small size, 1/50), on SQLite and on PostgreSQL.
 
-The data set is made by `landkit.build_networks` (bulk creation, reference index built
-once): first network 1 alone, measured; then networks 2 … 50 are added (timed: the
-generation of the Land) and network 1 is measured again. Both sizes are thus the same
-pages of the same site, with 49 other networks beside them, so the ratio Land ÷ small shows
-what grows with the installation, not with the network.
+**Two databases, measured interleaved.** The data sets are made by
+`landkit.build_networks` (bulk creation, reference index built once): the *small* database
+holds network 1 alone, the *Land* database networks 1 … 50 (their generation is timed).
+Both are built the same way on a freshly migrated database, so network 1 has the same pages
+(and ids) in both: the ratio Land ÷ small shows what grows with the installation, not with
+the network. Each database is served by a worker process of its own (`bench_land.py worker
+N`, which builds its N networks and then answers one request per command on a pipe), and the
+parent measures the two alternately, request by request (small, Land, Land, small, …). A
+process that starts on the machine in between thus slows both sizes alike: the previous
+design measured the Land minutes after the small size in the same database, and one busy
+minute made every public page look 1.6× slower.
 
-Per operation: median time of 5 requests through Django's test client, the cache cleared
-before each (nothing answered from a cache built by the request before), the number of
-queries and the bytes of the response; public pages as an anonymous visitor of network 1's
-host, admin screens as a superuser (who sees all 50 networks), both feeds built afresh. The
-table is printed per database; the figures go into `make bench`'s table too. Times are
-indicative on a loaded machine; queries and bytes are firm.
+**CPU time as well as wall time.** Per request: the wall time, and the CPU time spent on it:
+`time.process_time()` of the worker (Django, and SQLite, which runs in-process) plus, on
+PostgreSQL, the CPU of the server backend that serves the worker's connection (local
+server: `SELECT pg_backend_pid()`, then its `/proc/<pid>/schedstat` run time in ns before
+and after; `/proc/<pid>/stat`'s utime + stime in clock ticks where schedstat is missing,
+whose 10 ms steps are coarse for a 20 ms request). CPU time hardly depends on what else runs
+on the machine, so "Land ÷ small, CPU" is the firm ratio; the wall ratio is printed beside it,
+with the load average before and after each database's measurement. The cache is cleared
+before each request, outside the timed span (nothing answered from a cache built by the
+request before).
+
+Per operation: median of 5 requests through Django's test client (after one warm-up request
+per worker and one that counts the queries and bytes), the number of queries, the bytes of
+the response and the bytes nginx would send (`make serve-prod` compresses at gzip level 5
+what is at least 1 KB and of a listed type: scripts/nginx.conf.template); public pages as an
+anonymous visitor of network 1's host, admin screens as a superuser (who sees all 50
+networks), both feeds built afresh. The table is printed per database; the figures go into
+`make bench`'s table too. Queries and bytes are firm; CPU time nearly so; wall times are
+indicative on a loaded machine.
 
     .venv/bin/python bench/run_all.py land
     BENCH_LAND_SCALE=0.1 .venv/bin/python bench/run_all.py land    # 5 networks, quick
     BENCH_LAND_DATABASES=sqlite .venv/bin/python bench/run_all.py land
 
-Each database is measured in a process of its own (`bench_land.py measure`, DATABASE_URL
-set), PostgreSQL on a throwaway server (`loadkit.PostgresServer`), skipped if PostgreSQL
-is not installed.
+SQLite: each worker on a throwaway file of its own. PostgreSQL: both databases on one
+throwaway server (`loadkit.PostgresServer`), skipped if PostgreSQL is not installed.
 """
 
+import gzip
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NETWORKS = 50
 REPEAT = 5
+# What nginx compresses (scripts/nginx.conf.template: gzip_types, text/html always).
+GZIP_TYPES = {
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "text/calendar",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "text/plain",
+    "image/svg+xml",
+}
+GZIP_LEVEL = 5
+GZIP_MIN_LENGTH = 1024
 
 
 def _networks():
@@ -82,43 +119,48 @@ def _body(response):
     return response.content
 
 
-def _measure(operations, admin_client):
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    results = {}
-    for group, label, url, host in operations:
-        client = admin_client if host is None else Client(HTTP_HOST=host)
-
-        def get(client=client, url=url):
-            cache.clear()
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-            return _body(response)
-
-        get()  # warm up the process (imports, compiled templates), not the cache
-        with CaptureQueriesContext(connection) as queries:
-            size = len(get())
-        count = len(queries.captured_queries)  # before the next request resets the log
-        samples = []
-        for _ in range(REPEAT):
-            started = time.perf_counter()
-            get()
-            samples.append((time.perf_counter() - started) * 1000)
-        results[label] = {
-            "group": group,
-            "url": url,
-            "ms": statistics.median(samples),
-            "queries": count,
-            "bytes": size,
-        }
-    return results
+def gzip_size(body, content_type):
+    """Bytes nginx sends for `body` to a client that accepts gzip (see GZIP_TYPES)."""
+    if len(body) < GZIP_MIN_LENGTH or content_type.split(";")[0].strip() not in GZIP_TYPES:
+        return len(body)
+    return len(gzip.compress(body, compresslevel=GZIP_LEVEL))
 
 
-def measure():
-    """In this process: build network 1, measure, add the others, measure; print JSON."""
+class BackendCPU:
+    """CPU seconds of the PostgreSQL backend serving Django's connection (0 on SQLite,
+    whose work is in the worker's own process time)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.postgresql = connection.vendor == "postgresql"
+
+    def pid(self):
+        if not self.postgresql:
+            return None
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    @staticmethod
+    def seconds(pid):
+        if pid is None:
+            return 0.0
+        try:  # run time in ns, exact
+            with open(f"/proc/{pid}/schedstat") as f:
+                return int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            pass
+        with open(f"/proc/{pid}/stat") as f:  # utime + stime, in clock ticks
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve(networks):
+    """Worker: build `networks` networks on this process's database, print a JSON line with
+    what was built, then answer commands `<what> <operation number>` on stdin, one JSON line
+    each on stdout (what: warm, count, time)."""
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    sys.stdout = sys.stderr  # nothing else may write to the protocol's pipe
     sys.path.insert(0, os.path.dirname(HERE))
     sys.path.insert(0, HERE)
     from common import setup_django
@@ -126,65 +168,180 @@ def measure():
     setup_django()
     import landkit
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import verify_second_factor
 
     def log(text):
-        print(f"  land: {text}", file=sys.stderr, flush=True)
+        size = "small" if networks == 1 else f"Land, {networks} networks"
+        print(f"  land ({size}): {text}", file=sys.stderr, flush=True)
 
-    total = _networks()
     admin = get_user_model().objects.create_superuser("bench-land", "land@example.org", "x")
     admin_client = Client()
     admin_client.force_login(admin)
-    from tests.conftest import verify_second_factor
-
     verify_second_factor(admin_client, admin)  # the admin asks for a second factor
 
     started = time.perf_counter()
-    (first,) = landkit.build_networks(1, 1)
-    landkit.index_networks([first])
-    small_build = time.perf_counter() - started
-    log(f"small size built in {small_build:.1f} s")
-    operations = _operations(first)
-    small = _measure(operations, admin_client)
-    small_counts = landkit.counts()
-
+    built = landkit.build_networks(1, networks, log=log if networks > 10 else None)
+    build_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    others = landkit.build_networks(2, total - 1, log=log if total > 10 else None)
-    built = time.perf_counter() - started
-    started = time.perf_counter()
-    landkit.index_networks(others)
-    indexed = time.perf_counter() - started
-    log(f"Land built in {built:.1f} s, reference index in {indexed:.1f} s")
+    landkit.index_networks(built)
+    index_seconds = time.perf_counter() - started
+    log(f"built in {build_seconds:.1f} s, reference index in {index_seconds:.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
-    land = _measure(operations, admin_client)
-    print(
+    operations = _operations(built[0])
+    clients = {}
+    backend = BackendCPU(connection)
+    protocol.write(
         json.dumps(
             {
                 "vendor": connection.vendor,
-                "small": small,
-                "land": land,
-                "small_counts": small_counts,
-                "land_counts": landkit.counts(),
-                "build_seconds": small_build + built + indexed,
-                "index_seconds": indexed,
+                "counts": landkit.counts(),
+                "build_seconds": build_seconds + index_seconds,
+                "index_seconds": index_seconds,
+                "operations": [op[:3] for op in operations],
             }
         )
+        + "\n"
     )
 
+    for line in sys.stdin:
+        what, number = line.split()
+        group, label, url, host = operations[int(number)]
+        client = admin_client
+        if host is not None:
+            client = clients.setdefault(host, Client(HTTP_HOST=host))
+        cache.clear()
+        pid = backend.pid()
+        # Only the counting request records its queries; timed requests run unobserved.
+        observed = CaptureQueriesContext(connection) if what == "count" else nullcontext()
+        with observed as queries:
+            wall = time.perf_counter()
+            cpu = time.process_time()
+            server = backend.seconds(pid)
+            response = client.get(url)
+            body = _body(response)
+            server = backend.seconds(pid) - server
+            cpu = time.process_time() - cpu
+            wall = time.perf_counter() - wall
+        assert response.status_code == 200, (url, response.status_code)
+        answer = {"wall_ms": wall * 1000, "cpu_ms": (cpu + server) * 1000, "db_cpu_ms": server}
+        if what == "count":
+            answer.update(
+                queries=len(queries.captured_queries),
+                bytes=len(body),
+                gzip_bytes=gzip_size(body, response.get("Content-Type", "")),
+            )
+        if backend.pid() != pid:  # the connection was replaced: its CPU is not counted
+            answer["cpu_ms"] = None
+        protocol.write(json.dumps(answer) + "\n")
 
-def _run_measure(env):
-    result = subprocess.run(
-        [sys.executable, os.path.join(HERE, "bench_land.py"), "measure"],
-        env=env,
-        cwd=os.path.dirname(HERE),
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+
+class Worker:
+    """A `serve` process for `networks` networks on the database `env` names."""
+
+    def __init__(self, networks, env):
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "bench_land.py"), "worker", str(networks)],
+            env=env,
+            cwd=os.path.dirname(HERE),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.info = self._read()
+
+    def _read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"land worker ended (exit code {self.process.wait()})")
+        return json.loads(line)
+
+    def ask(self, what, number):
+        self.process.stdin.write(f"{what} {number}\n")
+        return self._read()
+
+    def stop(self):
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def _median(samples):
+    values = [s for s in samples if s is not None]
+    return statistics.median(values) if values else float("nan")
+
+
+def measure_interleaved(small, land):
+    """Per operation, both workers' figures; the requests alternate between the sizes."""
+    results = {"small": {}, "land": {}}
+    workers = {"small": small, "land": land}
+    for number, (group, label, url) in enumerate(small.info["operations"]):
+        samples = {size: {"wall_ms": [], "cpu_ms": []} for size in workers}
+        counted = {}
+        for what in ("warm", "count"):
+            for size, worker in workers.items():
+                counted[size] = worker.ask(what, number)
+        for repeat in range(REPEAT):
+            order = ("small", "land") if repeat % 2 == 0 else ("land", "small")
+            for size in order:
+                answer = workers[size].ask("time", number)
+                for key in ("wall_ms", "cpu_ms"):
+                    samples[size][key].append(answer[key])
+        for size in workers:
+            results[size][label] = {
+                "group": group,
+                "url": url,
+                "ms": _median(samples[size]["wall_ms"]),
+                "cpu_ms": _median(samples[size]["cpu_ms"]),
+                "queries": counted[size]["queries"],
+                "bytes": counted[size]["bytes"],
+                "gzip_bytes": counted[size]["gzip_bytes"],
+            }
+    return results
+
+
+def measure_database(small_env, land_env):
+    """Start both workers (the small one first: its build does not overlap the Land's
+    timed generation), measure them interleaved; a dict for the table and the figures."""
+    workers = []
+    try:
+        workers.append(Worker(1, small_env))
+        workers.append(Worker(_networks(), land_env))
+        small, land = workers
+        load_before = os.getloadavg()
+        print(f"  land: measuring, load average {_load(load_before)}", file=sys.stderr)
+        results = measure_interleaved(small, land)
+        load_after = os.getloadavg()
+        print(f"  land: measured, load average {_load(load_after)}", file=sys.stderr)
+    finally:
+        for worker in workers:
+            worker.stop()
+    return {
+        "vendor": land.info["vendor"],
+        "small": results["small"],
+        "land": results["land"],
+        "small_counts": small.info["counts"],
+        "land_counts": land.info["counts"],
+        "build_seconds": land.info["build_seconds"],
+        "index_seconds": land.info["index_seconds"],
+        "load_before": load_before,
+        "load_after": load_after,
+    }
+
+
+def _load(load):
+    return " ".join(f"{value:.2f}" for value in load)
+
+
+def _ratio(land, small):
+    return land / small if small else float("nan")
 
 
 def _print_side_by_side(data):
@@ -195,9 +352,27 @@ def _print_side_by_side(data):
         f"{counts['events']} events, {counts['dates']} dates, {counts['registrations']} "
         f"registrations, {counts['signatures']} signatures; built in "
         f"{data['build_seconds']:.0f} s (reference index {data['index_seconds']:.0f} s). "
-        f"Small: {small_counts['sites']} site, {small_counts['events']} events."
+        f"Small: {small_counts['sites']} sites, {small_counts['events']} events, a database "
+        f"of its own, measured interleaved with the Land. Load average (1, 5, 15 min) "
+        f"{_load(data['load_before'])} before, {_load(data['load_after'])} after. "
+        "CPU: worker process"
+        + (" + PostgreSQL backend" if data["vendor"] == "postgresql" else " (SQLite in it)")
+        + "; gz: as nginx sends it."
     )
-    header = ("operation", "small ms", "q", "KB", "Land ms", "q", "KB", "Land÷small")
+    header = (
+        "operation",
+        "small ms",
+        "CPU",
+        "q",
+        "KB",
+        "Land ms",
+        "CPU",
+        "q",
+        "KB",
+        "gz KB",
+        "Land÷small wall",
+        "CPU",
+    )
     rows = []
     for label, land in data["land"].items():
         small = data["small"][label]
@@ -205,12 +380,16 @@ def _print_side_by_side(data):
             (
                 f"{land['group']}: {label}",
                 f"{small['ms']:.1f}",
+                f"{small['cpu_ms']:.1f}",
                 str(small["queries"]),
                 f"{small['bytes'] / 1024:.0f}",
                 f"{land['ms']:.1f}",
+                f"{land['cpu_ms']:.1f}",
                 str(land["queries"]),
                 f"{land['bytes'] / 1024:.0f}",
-                f"{land['ms'] / small['ms']:.2f}",
+                f"{land['gzip_bytes'] / 1024:.1f}",
+                f"{_ratio(land['ms'], small['ms']):.2f}",
+                f"{_ratio(land['cpu_ms'], small['cpu_ms']):.2f}",
             )
         )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -235,16 +414,24 @@ def _figures(data):
 
     name = f"land ({data['vendor']}, 1 → {data['land_counts']['sites']} sites)"
     figures = [
-        Figure(name, "generation of the Land (bulk, index once)", data["build_seconds"], "s")
+        Figure(name, "generation of the Land (bulk, index once)", data["build_seconds"], "s"),
+        Figure(name, "load average (1 min) while measuring", data["load_after"][0], ""),
     ]
     for label, land in data["land"].items():
         small = data["small"][label]
         figures += [
-            Figure(name, f"{label}: small / Land", small["ms"], "ms"),
-            Figure(name, f"{label}: Land", land["ms"], "ms"),
-            Figure(name, f"{label}: Land ÷ small", land["ms"] / small["ms"], "x"),
+            Figure(name, f"{label}: Land, wall", land["ms"], "ms"),
+            Figure(name, f"{label}: Land, CPU", land["cpu_ms"], "ms"),
+            Figure(name, f"{label}: Land ÷ small, wall", _ratio(land["ms"], small["ms"]), "x"),
+            Figure(
+                name,
+                f"{label}: Land ÷ small, CPU",
+                _ratio(land["cpu_ms"], small["cpu_ms"]),
+                "x",
+            ),
             Figure(name, f"{label}: queries small → Land", land["queries"] - small["queries"], "Δ"),
             Figure(name, f"{label}: Land size", land["bytes"] / 1024, "KB"),
+            Figure(name, f"{label}: Land size, gzip", land["gzip_bytes"] / 1024, "KB"),
         ]
     return figures
 
@@ -257,7 +444,7 @@ def run():
     figures = []
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if "sqlite" in wanted:
-        data = _run_measure(env)
+        data = measure_database(env, env)  # each worker makes a throwaway file of its own
         _print_side_by_side(data)
         figures += _figures(data)
     if "postgresql" in wanted:
@@ -267,7 +454,10 @@ def run():
             print(f"land: PostgreSQL skipped ({error})", file=sys.stderr)
             return figures
         try:
-            data = _run_measure(dict(env, DATABASE_URL=server.url))
+            small_url = server.create_database("land_small")
+            data = measure_database(
+                dict(env, DATABASE_URL=small_url), dict(env, DATABASE_URL=server.url)
+            )
         finally:
             server.cleanup()
         _print_side_by_side(data)
@@ -276,8 +466,8 @@ def run():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["measure"]:
-        measure()
+    if sys.argv[1:2] == ["worker"]:
+        serve(int(sys.argv[2]))
     else:
         sys.path.insert(0, HERE)
         from common import print_table

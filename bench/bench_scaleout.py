@@ -2,9 +2,10 @@
 
 PostgreSQL, Redis (the shared cache: rate limits, calendars), two gunicorn instances on
 their own ports and nginx in front (scripts/nginx.conf.template, as `make serve-prod` runs
-it), the task worker under `nice -n 10`. 200 people, each from its own loopback address
+it), the task worker under `nice -n 10`. 500 people, each from its own loopback address
 (so the per-address rate limit stays on and is counted from the `X-Forwarded-For` nginx
-sets), register through nginx for a training with 50 seats and a waitlist.
+sets), register through nginx for a training with 100 seats and a waitlist: the rush of
+issue #11 (bench/bench_load.py), now across two application servers.
 
 Checks in the database: confirmed == capacity, one row per OK answer and no other rows.
 Prints the share of requests each application server answered (from their access logs),
@@ -12,6 +13,7 @@ requests/s through the proxy, CPU seconds per registration by part, and the comp
 nginx applies to the home page. No timing assertions.
 
     .venv/bin/python bench/run_all.py scaleout
+    SCALEOUT_SUBMISSIONS=200 SCALEOUT_CAPACITY=50 .venv/bin/python bench/run_all.py scaleout
 """
 
 import os
@@ -27,9 +29,9 @@ NAME = "scaleout"
 # The full run; tests/production/test_scaleout.py runs a smaller rush on the same stack.
 APP_SERVERS = int(os.environ.get("SCALEOUT_APP_SERVERS", 2))
 WORKERS = int(os.environ.get("SCALEOUT_WORKERS", 2))  # per application server
-CAPACITY = int(os.environ.get("SCALEOUT_CAPACITY", 50))
-SUBMISSIONS = int(os.environ.get("SCALEOUT_SUBMISSIONS", 200))
-CLIENTS = int(os.environ.get("SCALEOUT_CLIENTS", 40))
+CAPACITY = int(os.environ.get("SCALEOUT_CAPACITY", 100))
+SUBMISSIONS = int(os.environ.get("SCALEOUT_SUBMISSIONS", 500))
+CLIENTS = int(os.environ.get("SCALEOUT_CLIENTS", 50))  # as bench_load
 
 
 def home_page_bytes(base_url):

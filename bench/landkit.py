@@ -16,8 +16,9 @@ in bulk with treebeard paths computed here (`bulk_children`, the way
 Search-index updates are off while building (no search is measured) and the reference
 index is built once at the end (`index_networks`, in bulk), never per row.
 
-    from landkit import build_land
-    land = build_land(networks=50)      # the Land; build_land(1) is the small size
+    import landkit
+    networks = landkit.build_networks(1, 50)   # the Land; build_networks(1, 1): the small size
+    landkit.index_networks(networks)
 """
 
 import datetime

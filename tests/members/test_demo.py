@@ -97,3 +97,31 @@ def test_demo_has_concepts_due_and_a_change_in_moderation(home_page, settings):
     assert concepts_due_for_review(datetime.date(2026, 6, 1)).exists()
     change = SelfServiceChange.objects.get()
     assert change.status == "pending" and change.workflow_state.status == "in_progress"
+
+
+def test_demo_agreements_run_the_same_queries_for_6_or_30_members(home_page):
+    """Loading the agreements signs every member in bulk (#19: for 5,000 members it once
+    took longer than 5 minutes): the queries do not grow with the members, and no signature
+    saves a page, a revision or a reference-index row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import ReferenceIndex, Revision
+
+    index = demo.build_index(home_page)
+    members = demo.build_members(index, 30)
+
+    def load_agreements(count):
+        for slug in (demo.AGREEMENT_SLUG, demo.OLD_AGREEMENT_SLUG):  # build them afresh
+            for page in AgreementPage.objects.filter(slug=slug):
+                page.delete()
+        references, revisions = ReferenceIndex.objects.count(), Revision.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            v1, v2 = demo.build_agreements(home_page, members[:count])
+        # two agreements published; one reference row (v2 supersedes v1): nothing per member
+        assert Revision.objects.count() - revisions == 2
+        assert ReferenceIndex.objects.count() - references <= 2
+        assert v1.signatories.count() > v2.signatories.count() > count // 3
+        return len(queries.captured_queries)
+
+    load_agreements(6)  # warms the process's caches (content types, sites)
+    assert load_agreements(30) == load_agreements(6)

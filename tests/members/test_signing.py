@@ -90,3 +90,29 @@ def test_page_tree_says_which_agreement_version_is_current(admin_client, home_pa
     html = admin_client.get(reverse("wagtailadmin_explore", args=[home_page.pk])).content.decode()
     assert "Fassung 2.0 (aktuell)" in html
     assert "Fassung 1.0 (aktuell)" not in html and "Fassung 1.0" in html
+
+
+def test_each_signature_costs_the_same_queries_however_many_exist(network):
+    """Signing N members is N times one signature's queries (#19): the 2nd and the 12th
+    signature of a version run the same queries, and none writes a revision or a
+    reference-index row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import ReferenceIndex, Revision
+
+    from .factories import make_members
+
+    agreement = network["agreement"]
+    members = [network["member"], *make_members(network["index"], 11)]
+    references, revisions = ReferenceIndex.objects.count(), Revision.objects.count()
+    counts = []
+    for member in members:
+        with CaptureQueriesContext(connection) as queries:
+            record_signature(
+                Signature(member=member, agreement=agreement, signed_on=datetime.date(2026, 3, 1))
+            )
+        counts.append(len(queries.captured_queries))
+    assert Signatory.objects.filter(page=agreement).count() == 12
+    assert counts[1] == counts[-1]
+    assert ReferenceIndex.objects.count() == references
+    assert Revision.objects.count() == revisions
