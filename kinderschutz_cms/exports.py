@@ -118,9 +118,18 @@ def stream_csv(headings: list[str], rows: Iterable[Iterable]) -> Iterator[bytes]
     yield "\ufeff".encode()
     writer = csv.writer(_Lines(), delimiter=CSV_DELIMITER)
     yield writer.writerow([str(h) for h in headings]).encode()
+    yes, no = yes_no(True), yes_no(False)  # translated once, not once per cell
+
+    def cell(value):
+        if value is True:
+            return yes
+        if value is False:
+            return no
+        return csv_cell(value)
+
     lines = []
     for row in rows:
-        lines.append(writer.writerow([csv_cell(value) for value in row]))
+        lines.append(writer.writerow([cell(value) for value in row]))
         if len(lines) >= CSV_LINES_PER_CHUNK:
             yield "".join(lines).encode()
             lines = []
