@@ -16,9 +16,9 @@ LibreOffice, so `SafeSpreadsheetExportMixin` writes what opens there as it is:
 Mix it into every index view or report that exports, before the Wagtail view class.
 
 Large exports (tens of thousands of rows) use the plain writers `stream_csv` and
-`write_xlsx` with rows from an iterator: the same cells as the mixin writes, but a row
-is written as soon as it is read, so memory stays flat and the CSV's first bytes leave
-before the last row is read (XLSX in openpyxl's write-only mode, into a file).
+`kinderschutz_cms.xlsx_stream.stream_xlsx` with rows from an iterator: the same cells as
+the mixin writes, but a row is written as soon as it is read, so memory stays flat and
+the first bytes leave before the headings or the first row are read.
 """
 
 import csv
@@ -94,7 +94,6 @@ class SafeSpreadsheetExportMixin:
 
 # --------------------------------------------------------------------------- plain writers
 
-XLSX_DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 CSV_LINES_PER_CHUNK = 500  # rows per piece of a streamed CSV (fewer, larger writes)
 
 
@@ -114,12 +113,23 @@ def csv_cell(value) -> str:
 def stream_csv(headings: list[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
     """The German CSV (BOM, `;`, local times, ja/nein, neutralised formulas) of `rows`,
     as pieces of bytes for a `StreamingHttpResponse` or a file: each row is written as it
-    comes, `CSV_LINES_PER_CHUNK` rows to a piece."""
+    comes, `CSV_LINES_PER_CHUNK` rows to a piece. The first piece (the BOM) is produced
+    before `headings` or `rows` is read, so a lazy iterator may run its queries only then."""
+    yield "\ufeff".encode()
     writer = csv.writer(_Lines(), delimiter=CSV_DELIMITER)
-    yield ("\ufeff" + writer.writerow([str(h) for h in headings])).encode()
+    yield writer.writerow([str(h) for h in headings]).encode()
+    yes, no = yes_no(True), yes_no(False)  # translated once, not once per cell
+
+    def cell(value):
+        if value is True:
+            return yes
+        if value is False:
+            return no
+        return csv_cell(value)
+
     lines = []
     for row in rows:
-        lines.append(writer.writerow([csv_cell(value) for value in row]))
+        lines.append(writer.writerow([cell(value) for value in row]))
         if len(lines) >= CSV_LINES_PER_CHUNK:
             yield "".join(lines).encode()
             lines = []
@@ -132,32 +142,3 @@ class _Lines:
 
     def write(self, value):
         return value
-
-
-def write_xlsx(headings: list[str], rows: Iterable[Iterable], fileobj) -> None:
-    """The XLSX of `rows` into `fileobj` (a path or a seekable binary file), in openpyxl's
-    write-only mode: rows go to a temporary file as they come, never all into memory.
-    Datetimes in local time to the minute, booleans ja/nein, text that looks like a formula
-    stays text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True, iso_dates=True)
-    worksheet = workbook.create_sheet(title="Sheet1")
-    worksheet.append([str(h) for h in headings])
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, bool):
-                value = yes_no(value)
-            elif isinstance(value, datetime.datetime):
-                cell = WriteOnlyCell(worksheet, local_datetime(value))
-                cell.number_format = XLSX_DATETIME_FORMAT
-                value = cell
-            elif isinstance(value, str) and value.startswith("="):
-                cell = WriteOnlyCell(worksheet, value)
-                cell.data_type = "s"  # openpyxl would store it as a formula
-                value = cell
-            cells.append(value)
-        worksheet.append(cells)
-    workbook.save(fileobj)

@@ -10,6 +10,10 @@ Rules:
   workshops of a chunk come in one more query. Queries: two for the question columns, one
   for the rows, one per chunk of `chunk_size` rows for the workshops — no query per row.
   Memory stays flat however many rows there are.
+- **Started at once** (`stream`, the admin list's CSV/XLSX download): the first bytes
+  (the CSV's BOM, the XLSX package's fixed parts) are produced before any of these
+  queries runs; the question columns and the rows are read while the file is sent, in
+  the language of the request that asked for it.
 - **Background jobs** (`ExportJob`, `start_job` → task `run_job`): the same rows into a
   file in private storage (`storage.private_storage`, never under MEDIA_ROOT), the
   progress (`rows_done` of `rows_total`) updated after each chunk. Only the user who asked
@@ -27,11 +31,12 @@ from datetime import timedelta
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from kinderschutz_cms import exports as writers
+from kinderschutz_cms.xlsx_stream import stream_xlsx
 
 from . import conf
 from .models import (
@@ -48,6 +53,10 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 # (values() field, heading) of the fixed columns, in their order
 COLUMNS = [
@@ -166,13 +175,43 @@ def _answer(value):
     return value
 
 
+def stream(
+    registrations: QuerySet, file_format: str, chunk_size: int = CHUNK_SIZE
+) -> Iterator[bytes]:
+    """The CSV or XLSX of `registrations` as pieces of bytes for a `StreamingHttpResponse`,
+    started before anything is read (see the module docstring). Strings are translated
+    into the language active now, not the one active when the response is sent (Wagtail's
+    admin activates the user's language only while the view runs)."""
+    language = translation.get_language()
+    sheet = None
+
+    def headings():
+        nonlocal sheet
+        sheet = spreadsheet(registrations, chunk_size=chunk_size)
+        yield from sheet.headings
+
+    def rows():
+        yield from sheet.rows
+
+    writer = writers.stream_csv if file_format == CSV else stream_xlsx
+    return _in_language(language, writer(headings(), rows()))
+
+
+def _in_language(language: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """`pieces`, each made with `language` active (and only while it is made)."""
+    while True:
+        with translation.override(language):
+            piece = next(pieces, None)
+        if piece is None:
+            return
+        yield piece
+
+
 def write(sheet: Spreadsheet, file_format: str, fileobj) -> None:
     """`sheet` into the binary file `fileobj` as CSV or XLSX."""
-    if file_format == CSV:
-        for piece in writers.stream_csv(sheet.headings, sheet.rows):
-            fileobj.write(piece)
-    else:
-        writers.write_xlsx(sheet.headings, sheet.rows, fileobj)
+    writer = writers.stream_csv if file_format == CSV else stream_xlsx
+    for piece in writer(sheet.headings, sheet.rows):
+        fileobj.write(piece)
 
 
 # --------------------------------------------------------------------------- jobs

@@ -1,12 +1,15 @@
 """Exports a German office opens as they are: the CSV as Excel with a German locale reads
-it (`;`, BOM, local time, ja/nein), the XLSX with openpyxl; one column per extra question."""
+it (`;`, BOM, local time, ja/nein), the XLSX (streamed, `kinderschutz_cms.xlsx_stream`)
+with openpyxl; one column per extra question; in the language of the admin user."""
 
 import csv
 import datetime
 import io
+import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
 from registrations.models import Registration, RegistrationQuestion
@@ -36,7 +39,12 @@ def registered(event):
             answers={"Ernährung": "vegetarisch", "Rollstuhlplatz": True},
         ),
     )
-    Registration.objects.filter(pk=registration.pk).update(created_at=CREATED, attended=True)
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=CREATED,
+        attended=True,
+        role="=cmd|' /C calc'!A0",  # looks like a formula
+        organisation="Kita\x07 Sonnenschein",  # a control character XML does not allow
+    )
     return registration
 
 
@@ -62,13 +70,49 @@ def test_csv_export_opens_in_a_german_spreadsheet(admin_client, registered):
 
 def test_xlsx_export_has_local_times_and_question_columns(admin_client, registered):
     response = admin_client.get(INDEX, {"export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    body = b"".join(response.streaming_content)
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+    sheet = load_workbook(io.BytesIO(body)).active
     header, *rows = list(sheet.values)
+    assert header[:4] == ("Veranstaltung", "Status", "Vorname", "Nachname")
     row = dict(zip(header, rows[0], strict=True))
+    assert row["Vorname"] == "Zoë" and row["Nachname"] == "Öztürk"
     assert row["angemeldet am"] == datetime.datetime(2026, 1, 15, 14, 5)
+    created = sheet.cell(row=2, column=header.index("angemeldet am") + 1)
+    assert created.is_date and created.number_format == "DD.MM.YYYY HH:MM"
     assert row["teilgenommen"] == "ja"
     assert row["Ernährung"] == "vegetarisch"
     assert row["Rollstuhlplatz"] == "ja"
+    role = sheet.cell(row=2, column=header.index("Funktion") + 1)
+    assert role.value == "=cmd|' /C calc'!A0" and role.data_type == "s"  # text, no formula
+    assert row["Organisation"] == "Kita Sonnenschein"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_is_in_the_admin_users_language(admin_client, registered, file_format):
+    """Wagtail activates the user's language only while the view runs; the file is
+    written later, while it is sent, and still in that language."""
+    from wagtail.users.models import UserProfile
+
+    response = admin_client.get(INDEX)
+    profile = UserProfile.get_for_user(response.wsgi_request.user)
+    profile.preferred_language = "en"
+    profile.save()
+    response = admin_client.get(INDEX, {"export": file_format})
+    body = b"".join(response.streaming_content)
+    if file_format == "csv":
+        row = csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";").__next__()
+    else:
+        header, first, *_rest = list(load_workbook(io.BytesIO(body)).active.values)
+        row = dict(zip(header, first, strict=True))
+    assert row["Last name"] == "Öztürk"
+    assert row["attended"] == "yes"
 
 
 def test_report_csv_uses_the_same_german_format(admin_client, home_page):

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +96,44 @@ def test_xlsx_export_reads_back_complete_in_constant_queries(client, coordinator
         assert len(rows) == size
         assert dict(zip(header, rows[-1], strict=True))["Nachname"] == f"Nachname{size - 1}"
     assert counts[0] == counts[1]
+
+
+REGISTRATIONS_READ = 'FROM "registrations_registration"'
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_starts_before_a_registration_is_read(client, coordinator, event, file_format):
+    """The first piece of the file leaves after the request's own queries (session,
+    user, permissions), before the question columns or the rows are read."""
+    RegistrationQuestion.objects.create(page=event, label="Ernährung", field_type="singleline")
+    bulk_registrations(event, 30)
+    client.force_login(coordinator)
+    client.get(INDEX, {"export": file_format})  # fills the caches (session, sites, permissions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INDEX, {"export": file_format})
+        assert isinstance(response, StreamingHttpResponse)
+        pieces = iter(response.streaming_content)
+        first = next(pieces)
+        before_first = [query["sql"] for query in queries.captured_queries]
+        body = first + b"".join(pieces)
+    assert len(before_first) <= 7  # session, user, second factor, profile, permissions
+    assert not any(REGISTRATIONS_READ in sql for sql in before_first)
+    assert any(REGISTRATIONS_READ in query["sql"] for query in queries.captured_queries)
+    if file_format == "csv":
+        assert len(csv_rows(body)) == 30
+    else:
+        assert len(list(load_workbook(io.BytesIO(body)).active.values)) == 31
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_needs_the_registrations_permission(client, django_user_model, event, file_format):
+    bulk_registrations(event, 2)
+    user = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    response = client.get(INDEX, {"export": file_format})
+    assert response.status_code in (302, 403)
+    assert not response.streaming
 
 
 def test_event_filter_is_a_chooser_not_a_select_of_every_event(client, coordinator, index, event):
