@@ -66,8 +66,9 @@ moving a page (its links change wherever they are shown), a page outside every s
 there until that network's entries expire (`KINDERSCHUTZ_PAGE_CACHE_SECONDS`). The seat
 generation of a site changes when a transaction that took an event lock commits
 (`seats_changed`, called by `registrations.services.locking.lock_event`: every change of
-who holds a seat, waitlist moves and cancellations included) and when a registration is
-deleted. Generations are random tokens read before the page's own queries run: an entry
+who holds a seat, waitlist moves and cancellations included) and when a transaction that
+deleted registrations commits (one query for all of them, `_registration_deleted`).
+Generations are random tokens read before the page's own queries run: an entry
 rendered from rows a concurrent transaction is changing is stored under the generation
 that transaction's commit replaces, so it is never answered afterwards.
 
@@ -83,6 +84,7 @@ import json
 import logging
 import re
 import secrets
+import threading
 from dataclasses import dataclass, fields, is_dataclass
 
 from django.conf import settings
@@ -509,12 +511,43 @@ def _page_path(instance, field) -> str | None:
     return Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
 
 
+_deleted_for_events = threading.local()
+
+
 def _registration_deleted(sender, instance=None, **kwargs):
+    """A deleted registration frees a seat of its event: noted here, and the sites that
+    show the events are renewed once when the transaction commits
+    (`_renew_seats_of_deleted`). Deleting many rows at once (an event with thousands of
+    registrations, a bulk action) costs no query per row: Django deletes in a transaction
+    and sends this signal per row."""
+    pending = getattr(_deleted_for_events, "ids", None)
+    if pending is None:
+        pending = _deleted_for_events.ids = set()
+    pending.add(instance.event_id)
+    # once per row, but only the first callback finds anything to do (a rolled back
+    # transaction's ids are renewed with the next commit: one renewal too many at worst)
+    transaction.on_commit(_renew_seats_of_deleted)
+
+
+def _renew_seats_of_deleted():
+    """The seat generation of every site that shows an event whose registrations were
+    deleted: one query for their paths (none left: the event went with them, and its
+    deletion renewed the content of its sites)."""
     from wagtail.models import Page
 
-    path = Page.objects.filter(pk=instance.event_id).values_list("path", flat=True).first()
-    if path:
-        seats_changed(path)
+    ids = getattr(_deleted_for_events, "ids", None)
+    if not ids:
+        return
+    _deleted_for_events.ids = set()
+    paths = list(Page.objects.filter(pk__in=ids).values_list("path", flat=True))
+    roots = {
+        root_page_id
+        for _site_id, root_page_id, root_path in _site_roots()
+        for path in paths
+        if path.startswith(root_path)
+    }
+    for root_page_id in roots:
+        _renew(_seats_key(root_page_id))
 
 
 def _registration_model():

@@ -260,3 +260,48 @@ def test_a_change_shared_by_all_networks_renews_every_network(client, home_page)
     assert kept(client) and kept(client, HTTP_HOST=HOST_B)
     calendar_b.move(home_page, pos="last-child")
     assert not kept(client) and not kept(client, HTTP_HOST=HOST_B)
+
+
+def add_registrations(event, count):
+    from registrations.models import Registration
+
+    Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            status="confirmed",
+            first_name="Erika",
+            last_name=f"Muster{i}",
+            email=f"erika{i}@example.org",
+            email_normalised=f"erika{i}@example.org",
+        )
+        for i in range(count)
+    )
+
+
+def test_deleting_registrations_renews_the_seats_in_constant_queries(
+    client, event, django_capture_on_commit_callbacks
+):
+    """Deleting many registrations (an event with thousands, a bulk action) sends a
+    signal per row; the seat generation is renewed once, with one query, at commit."""
+    from registrations.models import Registration
+
+    counts = []
+    for size in (5, 60):
+        add_registrations(event, size)
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert Registration.objects.filter(event=event).delete()[0] >= size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+    def seats():
+        return re.findall(r"noch (\d+) Pl", client.get(event.url).content.decode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, form_data(event))
+    assert seats() == ["4"] and client.get(event.url).get(HIT_HEADER) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        Registration.objects.filter(event=event).delete()
+    assert seats() == ["5"]
