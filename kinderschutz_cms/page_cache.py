@@ -487,11 +487,12 @@ def _page_field(model):
     """The `page` key of a row that belongs to a page (event dates, questions, view
     restrictions, signatures …), or None."""
     if model not in _PAGE_FIELDS:
+        from django.core.exceptions import FieldDoesNotExist
         from wagtail.models import Page
 
         try:
             field = model._meta.get_field("page")
-        except Exception:  # noqa: BLE001 - FieldDoesNotExist: no page of its own
+        except FieldDoesNotExist:  # no page of its own
             field = None
         related = getattr(field, "related_model", None)
         is_page = isinstance(related, type) and issubclass(related, Page) and field.many_to_one
