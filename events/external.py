@@ -18,7 +18,9 @@ Guarantees:
   one item per occurrence within the feed's window (`listing.feed_window`), at most
   `MAX_OCCURRENCES`, each with the series' UID and its start as UID (`occurrence_uid`);
   a rule of hours, minutes or seconds, or one that cannot be read, keeps its first date
-  only. HTML in descriptions is reduced to text; only http(s) links are kept.
+  only. Reading a rule stops at the window's end even if it never occurs again
+  (`recurrence.occurrences_through`), so a rule without dates costs no more than a
+  rule of that span. HTML in descriptions is reduced to text; only http(s) links are kept.
 - **Importing** (`import_items`): in one transaction, rows are matched by UID within the
   source, updated when changed, created when new, and deleted when the feed no longer
   has them. Only events within the feed's window (`KINDERSCHUTZ_FEED_PAST_DAYS` back,
@@ -313,7 +315,9 @@ def _naive(value, zone) -> datetime:
 def _occurrences(component, item, overrides, since, until) -> list[ExternalItem]:
     """The occurrences of a recurring `item` that touch [since, until], overrides applied
     (a cancelled one left out); the first date alone if the rule is not expanded."""
-    from dateutil.rrule import rruleset, rrulestr
+    from dateutil.rrule import rrulestr
+
+    from .recurrence import occurrences_through
 
     rules = component.get("RRULE")
     rules = rules if isinstance(rules, list) else [rules]
@@ -321,7 +325,10 @@ def _occurrences(component, item, overrides, since, until) -> list[ExternalItem]
         return [item]
     zone = item.start.tzinfo
     first = item.start.replace(tzinfo=None)
-    dates = rruleset()
+    duration = item.end - item.start
+    low = _naive(since - duration, zone)
+    high = _naive(until, zone)
+    moments = set()
     for rule in rules:
         rule = rule.copy()
         if "UNTIL" in rule:  # compared in wall time, a DATE as the whole day
@@ -331,17 +338,17 @@ def _occurrences(component, item, overrides, since, until) -> list[ExternalItem]
             else:
                 day = until_value
                 rule["UNTIL"] = [datetime(day.year, day.month, day.day, 23, 59, 59)]
-        dates.rrule(rrulestr(rule.to_ical().decode(), dtstart=first))
+        # each rule on its own, its walk bounded by the window's end (a rule that never
+        # occurs would otherwise be searched to the year 9999)
+        parsed = rrulestr(rule.to_ical().decode(), dtstart=first)
+        moments.update(occurrences_through(parsed, high, limit=MAX_RULE_STEPS))
     exdates = component.get("EXDATE") or []
     for listed in exdates if isinstance(exdates, list) else [exdates]:
         for value in listed.dts:
-            dates.exdate(_naive(value.dt, zone))
-    duration = item.end - item.start
-    low = _naive(since - duration, zone)
-    high = _naive(until, zone)
+            moments.discard(_naive(value.dt, zone))
     occurrences = []
-    for step, moment in enumerate(dates):
-        if moment > high or step >= MAX_RULE_STEPS or len(occurrences) >= MAX_OCCURRENCES:
+    for moment in sorted(moments):
+        if len(occurrences) >= MAX_OCCURRENCES:
             break
         if moment < low:
             continue

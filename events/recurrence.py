@@ -23,6 +23,11 @@ weekly meeting); COUNT may not exceed it.
 does not match its rule, and clients differ (ical.js shows it, python-dateutil does not), so
 the admin form refuses a first date that the rule would not produce.
 
+**Rules that hardly ever occur.** python-dateutil looks for the next occurrence of a rule
+however far away it is: an imported ``FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30`` never occurs,
+and dateutil walks every year to 9999 before it says so (seconds of CPU per feed).
+`occurrences_through` walks only the calendar span up to the end that is asked for.
+
 **Exceptions** (`RecurrenceException`) name an occurrence by its original local date:
 cancelled (EXDATE in the feed) or moved (its own start and end, maybe another venue: a
 VEVENT with RECURRENCE-ID in the feed).
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import islice
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import YEARLY, rrule, rrulestr
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +158,56 @@ def expand(rrule: str, start: datetime, end: datetime, *, all_day=False, limit=N
         wall = moment.replace(tzinfo=None)
         pairs.append((wall.replace(tzinfo=tz), (wall + duration).replace(tzinfo=tz)))
     return pairs
+
+
+class _WalkEnded(Exception):
+    """The capped rule walked as many calendar periods as it was allowed."""
+
+
+class _PeriodCappedRule(rrule):
+    """A dateutil rule that stops after a number of calendar periods.
+
+    dateutil has no public way to bound its search: UNTIL is compared with occurrences
+    only, so a rule that produces none never reaches it. What it does once per period it
+    walks (a year for YEARLY, a month otherwise) is to rebuild its masks for that period,
+    which reads `_bynweekday` once or twice; reading it counts here, and past the budget
+    the walk ends. If a dateutil release stopped reading it, the walk would only be
+    unbounded again, never wrong (tests/events/test_recurrence.py counts the periods)."""
+
+    _reads_left = 0
+
+    @property
+    def _bynweekday(self):
+        self._reads_left -= 1
+        if self._reads_left < 0:
+            raise _WalkEnded
+        return self.__dict__["_bynweekday"]
+
+
+def _periods_between(frequency, start: datetime, end: datetime) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months // 12 if frequency == YEARLY else months
+
+
+def occurrences_through(rule: rrule, end: datetime, *, limit: int) -> list[datetime]:
+    """The occurrences of `rule` up to `end` (comparable with the rule's DTSTART), in
+    order, at most `limit`.
+
+    The work is bounded by the calendar span from DTSTART to `end` (plus two periods),
+    not by where the next occurrence lies: a rule that never occurs, or only centuries
+    later, costs what a rule of that span costs (milliseconds for a feed's window)."""
+    capped = _PeriodCappedRule.__new__(_PeriodCappedRule)
+    capped.__dict__.update(rule.__dict__)
+    capped._reads_left = 2 * (_periods_between(rule._freq, rule._dtstart, end) + 2) + 2
+    moments = []
+    try:
+        for moment in capped:
+            if moment > end or len(moments) >= limit:
+                break
+            moments.append(moment)
+    except _WalkEnded:
+        pass
+    return moments
 
 
 def apply_exceptions(pairs, exceptions):

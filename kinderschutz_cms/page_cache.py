@@ -47,18 +47,28 @@ without a nonce (`middleware.ContentSecurityPolicyMiddleware`), so nothing else 
 per request.
 
 **Key:** scheme, host (with port), the request's Wagtail Site, path, query string with
-its parameters sorted and encoded, the active language, and the generations: the frame
-cache's (`frame.py`: pages, view restrictions, sites, settings, navigation), this
-module's content generation and, for whole pages, the seat generation of the request's
-site.
+its parameters sorted and encoded, the active language, and the generations: this
+module's global content generation, the content generation of the request's site and,
+for whole pages, the seat generation of the request's site. (Not the frame cache's
+generation, which advances on any page of any site: what a page reads from the frame,
+navigation, settings, restrictions, routes, changes with the same writes as below.)
 
-**Invalidation** (`connect`): a new content generation, when the transaction commits, on
-saving or deleting any page, view restriction, site, setting, snippet (venues,
-audiences, sectors …), image or document, and on publish, unpublish and move. The seat
+**Invalidation** (`connect`), now and again when the transaction commits: a change that
+belongs to pages renews the content generation of the sites that show them, so that the
+other networks of a multi-site installation keep their pages: saving, deleting,
+publishing or unpublishing a page (the sites whose root is the page or one of its
+ancestors, or below it), a row that belongs to a page (a `page` key: event dates,
+registration questions, signatures, view restrictions), a site's settings (that site).
+What cannot be attributed to a site renews the global generation: sites, snippets
+shared by all (venues, audiences, sectors …), images, documents, generic settings,
+moving a page (its links change wherever they are shown), a page outside every site, and
+`invalidate()` called directly. A page linked from another network keeps its old title
+there until that network's entries expire (`KINDERSCHUTZ_PAGE_CACHE_SECONDS`). The seat
 generation of a site changes when a transaction that took an event lock commits
 (`seats_changed`, called by `registrations.services.locking.lock_event`: every change of
-who holds a seat, waitlist moves and cancellations included) and when a registration is
-deleted. Generations are random tokens read before the page's own queries run: an entry
+who holds a seat, waitlist moves and cancellations included) and when a transaction that
+deleted registrations commits (one query for all of them, `_registration_deleted`).
+Generations are random tokens read before the page's own queries run: an entry
 rendered from rows a concurrent transaction is changing is stored under the generation
 that transaction's commit replaces, so it is never answered afterwards.
 
@@ -74,6 +84,7 @@ import json
 import logging
 import re
 import secrets
+import threading
 from dataclasses import dataclass, fields, is_dataclass
 
 from django.conf import settings
@@ -91,7 +102,7 @@ from . import conf, frame
 logger = logging.getLogger(__name__)
 
 PREFIX = "kinderschutz:pages"
-CONTENT_KEY = f"{PREFIX}:content"
+CONTENT_KEY = f"{PREFIX}:content"  # the global content generation
 MAX_PARAMETERS = 6
 MAX_PARAMETER_LENGTH = 100
 UNCACHED_PARAMETERS = frozenset({"q", "query", "suche"})
@@ -112,18 +123,23 @@ def _seats_key(root_page_id) -> str:
     return f"{PREFIX}:seats:{root_page_id}"
 
 
-def _generations(site) -> tuple[str, str]:
-    """(content generation, seat generation of `site`): one cache read, created if missing."""
-    seats_key = _seats_key(site.root_page_id)
-    found = cache.get_many([CONTENT_KEY, seats_key])
+def _site_content_key(root_page_id) -> str:
+    return f"{PREFIX}:content:{root_page_id}"
+
+
+def _generations(site) -> tuple[str, str, str]:
+    """(global content generation, content generation of `site`, seat generation of
+    `site`): one cache read, created if missing."""
+    names = (CONTENT_KEY, _site_content_key(site.root_page_id), _seats_key(site.root_page_id))
+    found = cache.get_many(names)
     values = []
-    for name in (CONTENT_KEY, seats_key):
+    for name in names:
         value = found.get(name)
         if value is None:
             cache.add(name, secrets.token_hex(8), None)
             value = cache.get(name)
         values.append(value)
-    return values[0], values[1]
+    return values[0], values[1], values[2]
 
 
 def _keep(key, entry):
@@ -138,22 +154,56 @@ def _renew(name):
     cache.set(name, secrets.token_hex(8), None)
 
 
+def _renew_now_and_on_commit(names):
+    """Renew `names` now, and again when the current transaction commits (a request that
+    read the old rows meanwhile may have kept a page under the generation set now)."""
+    names = list(names)
+    for name in names:
+        _renew(name)
+    transaction.on_commit(lambda: [_renew(name) for name in names])
+
+
 def invalidate(**kwargs):
-    """Make every kept page unreachable: now, and again when the current transaction
-    commits (a request that read the old rows meanwhile may have kept a page under the
-    generation set now). A signal receiver; arguments ignored."""
-    _renew(CONTENT_KEY)
-    transaction.on_commit(lambda: _renew(CONTENT_KEY))
+    """Make every kept page of every site unreachable (see `_renew_now_and_on_commit`).
+    A signal receiver; arguments ignored."""
+    _renew_now_and_on_commit([CONTENT_KEY])
 
 
-def _site_roots() -> list[tuple[int, str]]:
-    """(root page id, tree path) of every site (frame cache: one query per generation)."""
+def _site_roots() -> list[tuple[int, int, str]]:
+    """(site id, root page id, tree path) of every site (frame cache: one query per
+    generation)."""
     from wagtail.models import Site
 
     def build():
-        return list(Site.objects.values_list("root_page_id", "root_page__path"))
+        return list(Site.objects.values_list("pk", "root_page_id", "root_page__path"))
 
     return frame.cached("site_roots", build=build)
+
+
+def invalidate_paths(paths):
+    """Make the kept pages of the sites that show the pages at tree paths `paths`
+    unreachable: sites whose root is one of them or an ancestor, and sites below one of
+    them. A path in no site (or none at all) makes every kept page unreachable."""
+    paths = [path for path in paths if path]
+    roots = {
+        root_page_id
+        for _site_id, root_page_id, root_path in _site_roots()
+        for path in paths
+        if path.startswith(root_path) or root_path.startswith(path)
+    }
+    if not roots:
+        invalidate()
+        return
+    _renew_now_and_on_commit(_site_content_key(root) for root in roots)
+
+
+def invalidate_site(site_id):
+    """Make the kept pages of the site `site_id` unreachable (its settings changed)."""
+    roots = [root for pk, root, _path in _site_roots() if pk == site_id]
+    if not roots:
+        invalidate()
+        return
+    _renew_now_and_on_commit(_site_content_key(root) for root in roots)
 
 
 def seats_changed(event_path: str):
@@ -164,7 +214,7 @@ def seats_changed(event_path: str):
     replaces.)"""
 
     def renew():
-        for root_page_id, root_path in _site_roots():
+        for _site_id, root_page_id, root_path in _site_roots():
             if event_path.startswith(root_path):
                 _renew(_seats_key(root_page_id))
 
@@ -234,10 +284,10 @@ def plan(request, *parts, with_seats=True) -> Plan | None:
     query = _query(request)
     if site is None or query is None:
         return None
-    content, seat_generation = _generations(site)
+    content, site_content, seat_generation = _generations(site)
     fields_ = (
-        frame.key(),
         content,
+        site_content,
         seat_generation if with_seats else "",
         request.scheme,
         request.get_host(),
@@ -407,21 +457,98 @@ def form_page(request, *, shows, fresh, render):
 
 def _changed(sender, instance=None, created=False, **kwargs):
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
 
     if created and isinstance(instance, BaseSiteSetting | BaseGenericSetting):
         # Made with its defaults by for_site() on a site's first request: what pages
         # showed before is what they show now (as in frame._changed).
         return
-    if isinstance(instance, _watched()):
+    if not isinstance(instance, _watched()):
+        return
+    if isinstance(instance, Page):
+        invalidate_paths([instance.path])
+    elif isinstance(instance, BaseSiteSetting):
+        invalidate_site(instance.site_id)
+    elif (field := _page_field(type(instance))) is not None:
+        invalidate_paths([_page_path(instance, field)])
+    else:
         invalidate()
 
 
-def _registration_deleted(sender, instance=None, **kwargs):
+def _page_published(sender, instance=None, **kwargs):
+    """`page_published` / `page_unpublished`: the sites that show the page."""
+    invalidate_paths([instance.path] if instance is not None else [])
+
+
+_PAGE_FIELDS: dict[type, object] = {}
+
+
+def _page_field(model):
+    """The `page` key of a row that belongs to a page (event dates, questions, view
+    restrictions, signatures …), or None."""
+    if model not in _PAGE_FIELDS:
+        from django.core.exceptions import FieldDoesNotExist
+        from wagtail.models import Page
+
+        try:
+            field = model._meta.get_field("page")
+        except FieldDoesNotExist:  # no page of its own
+            field = None
+        related = getattr(field, "related_model", None)
+        is_page = isinstance(related, type) and issubclass(related, Page) and field.many_to_one
+        _PAGE_FIELDS[model] = field if is_page else None
+    return _PAGE_FIELDS[model]
+
+
+def _page_path(instance, field) -> str | None:
+    """The tree path of the page `instance` belongs to: from the page it holds (rows
+    saved with their page, as a publish does), else one query."""
     from wagtail.models import Page
 
-    path = Page.objects.filter(pk=instance.event_id).values_list("path", flat=True).first()
-    if path:
-        seats_changed(path)
+    if field.is_cached(instance):
+        page = field.get_cached_value(instance)
+        return getattr(page, "path", None)
+    page_id = getattr(instance, field.attname)
+    return Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+
+
+_deleted_for_events = threading.local()
+
+
+def _registration_deleted(sender, instance=None, **kwargs):
+    """A deleted registration frees a seat of its event: noted here, and the sites that
+    show the events are renewed once when the transaction commits
+    (`_renew_seats_of_deleted`). Deleting many rows at once (an event with thousands of
+    registrations, a bulk action) costs no query per row: Django deletes in a transaction
+    and sends this signal per row."""
+    pending = getattr(_deleted_for_events, "ids", None)
+    if pending is None:
+        pending = _deleted_for_events.ids = set()
+    pending.add(instance.event_id)
+    # once per row, but only the first callback finds anything to do (a rolled back
+    # transaction's ids are renewed with the next commit: one renewal too many at worst)
+    transaction.on_commit(_renew_seats_of_deleted)
+
+
+def _renew_seats_of_deleted():
+    """The seat generation of every site that shows an event whose registrations were
+    deleted: one query for their paths (none left: the event went with them, and its
+    deletion renewed the content of its sites)."""
+    from wagtail.models import Page
+
+    ids = getattr(_deleted_for_events, "ids", None)
+    if not ids:
+        return
+    _deleted_for_events.ids = set()
+    paths = list(Page.objects.filter(pk__in=ids).values_list("path", flat=True))
+    roots = {
+        root_page_id
+        for _site_id, root_page_id, root_path in _site_roots()
+        for path in paths
+        if path.startswith(root_path)
+    }
+    for root_page_id in roots:
+        _renew(_seats_key(root_page_id))
 
 
 def _registration_model():
@@ -474,8 +601,9 @@ def connect():
     uid = "kinderschutz_page_cache"
     post_save.connect(_changed, weak=False, dispatch_uid=f"{uid}_save")
     post_delete.connect(_changed, weak=False, dispatch_uid=f"{uid}_delete")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(invalidate, weak=False, dispatch_uid=f"{uid}_{id(signal)}")
+    for signal in (page_published, page_unpublished):
+        signal.connect(_page_published, weak=False, dispatch_uid=f"{uid}_{id(signal)}")
+    post_page_move.connect(invalidate, weak=False, dispatch_uid=f"{uid}_move")
     if registration is not None:
         post_delete.connect(
             _registration_deleted, sender=registration, weak=False, dispatch_uid=f"{uid}_reg"

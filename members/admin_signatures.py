@@ -32,7 +32,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
-from kinderschutz_cms import frame
+from kinderschutz_cms import frame, page_cache
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .choices import SigningMethod
@@ -238,7 +238,9 @@ class WithdrawBulkAction(ScopedBulkActionMixin, SnippetBulkAction):
         count = Signatory.objects.filter(pk__in=ids, withdrawn_on__isnull=True).update(
             withdrawn_on=withdrawn_on
         )
-        frame.invalidate()  # an UPDATE sends no post_save: the home page's count changed
+        # an UPDATE sends no post_save: the home page's count changed
+        frame.invalidate()
+        page_cache.invalidate()
         return count, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):

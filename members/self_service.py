@@ -206,17 +206,23 @@ def description_html(text) -> str:
 def refuse_public_download(document, request) -> bool:
     """True if Wagtail's document view must answer 404 for `document`: a concept PDF a
     maintainer uploaded through an edit link stays unpublished until the coordination
-    approved it, i.e. until a live member entry shows it; users of the admin (the
-    coordination reviewing the change) may open it before. Two queries for an uploaded
-    document, one for any other."""
-    if not SelfServiceChange.objects.filter(document=document).exists():
+    approved it, i.e. until a live member entry shows it. Before that only a user who may
+    edit the member page it was uploaded for may open it (Wagtail page permissions: the
+    coordination reviewing the change, not the editors of another network). One query
+    for any other document, two for an approved one, up to four for a pending one."""
+    members = list(
+        MemberPage.objects.filter(
+            pk__in=SelfServiceChange.objects.filter(document=document).values("member_id")
+        )
+    )
+    if not members:
         return False
     if MemberPage.objects.live().filter(concept_document=document).exists():
         return False
     user = getattr(request, "user", None)
-    return not (
-        user is not None and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
-    )
+    if user is None or not user.is_authenticated:
+        return True
+    return not any(member.permissions_for_user(user).can_edit() for member in members)
 
 
 def draft_of(member) -> MemberPage:

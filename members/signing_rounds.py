@@ -305,10 +305,12 @@ def send_receipt(signatory, email, now=None):
 
 def withdraw(signatory, on):
     """Record that the member left the agreement on `on` (the row is kept)."""
-    from kinderschutz_cms import frame
+    from kinderschutz_cms import frame, page_cache
 
     Signatory.objects.filter(pk=signatory.pk).update(withdrawn_on=on)
-    frame.invalidate()  # an UPDATE sends no post_save: the home page's count changed
+    # an UPDATE sends no post_save: the home page's count changed
+    frame.invalidate()
+    page_cache.invalidate()
     signatory.withdrawn_on = on
     return signatory
 

@@ -7,7 +7,7 @@ dashboard) use to show seat counts: one query for any number of events.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,25 +133,59 @@ def next_date_counts(event_ids, now=None) -> dict[int, tuple[object, int, int]]:
     later) with registrations of each given event that takes registrations per date (one
     query); events without per-date registrations are left out, a series whose dated
     registrations all lie in the past gets (None, 0, 0). For listings that know no more
-    of a series than its registrations (explorer buttons, dashboard)."""
+    of a series than its registrations (explorer buttons, dashboard).
+
+    Past dates are never read: per event, the next day is the first entry of the
+    (event, occurrence_date) index from today on, and only that day's registrations are
+    counted, so a series running for years costs what a new one does.
+
+    "Next" is by day, today included, as long as the day lasts: a registration knows the
+    day of its occurrence, not its hours. The calendar lists an occurrence until it ended
+    (`end >= now`); registering for it closes when it starts (`start > now`). These stay
+    different on purpose: visitors see today's course while it runs, and no one signs
+    up for one that has begun; the counts of today's date are what a coordinator at the
+    door needs."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rows = (
-        Registration.objects.filter(event_id__in=list(event_ids), occurrence_date__isnull=False)
-        .order_by()
-        .values("event_id", "occurrence_date")
-        .annotate(
-            taken=Count("pk", filter=seat_holding_q(now)),
-            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        )
+    event_ids = list(event_ids)
+    if not event_ids:
+        return {}
+    events = Registration._meta.get_field("event").related_model.objects
+    next_day = (
+        Registration.objects.filter(event=OuterRef("pk"), occurrence_date__gte=today)
+        .order_by("occurrence_date")
+        .values("occurrence_date")[:1]
     )
-    result = {}
-    for row in sorted(rows, key=lambda row: row["occurrence_date"]):
-        event_id, day = row["event_id"], row["occurrence_date"]
-        result.setdefault(event_id, (None, 0, 0))
-        if day >= today and result[event_id][0] is None:
-            result[event_id] = (day, row["taken"], row["waitlisted"])
-    return result
+
+    def on_next_day(condition):
+        rows = (
+            Registration.objects.filter(
+                condition, event=OuterRef("pk"), occurrence_date=OuterRef("next_day")
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    rows = (
+        events.filter(pk__in=event_ids)
+        .filter(
+            Exists(Registration.objects.filter(event=OuterRef("pk"), occurrence_date__isnull=False))
+        )
+        .annotate(next_day=Subquery(next_day))
+        .annotate(
+            taken=on_next_day(seat_holding_q(now)),
+            waitlisted=on_next_day(Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by()
+        .values_list("pk", "next_day", "taken", "waitlisted")
+    )
+    return {
+        pk: (day, taken, waitlisted) if day is not None else (None, 0, 0)
+        for pk, day, taken, waitlisted in rows
+    }
 
 
 def workshop_seats_taken(workshop_ids):

@@ -2,9 +2,16 @@
 question as server-rendered SVG bars, the free texts; `?export=csv|xlsx` through the
 admin's one export path, `kinderschutz_cms.exports`) and the comparison of several events
 (the runs of a series preselected, see `feedback.series`). Only events whose
-registrations the user may see (`scope.events_for`)."""
+registrations the user may see (`scope.events_for`).
+
+At a Land's size (10,000 events) the comparison never lists every candidate: it shows
+the chosen events and at most `CANDIDATES_SHOWN` others that match a search (title, date
+range), so the page and its queries stay the same size however many events exist."""
+
+from datetime import datetime, time, timedelta
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
@@ -14,9 +21,11 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .. import feedback
+from ..models import FeedbackQuestion
 from .scope import events_for, require
 
 MAX_COMPARED = 10
+CANDIDATES_SHOWN = 25
 
 
 def decimal_comma(value):
@@ -67,7 +76,44 @@ def event_label(event):
     return f"{event.title} ({formats.date_format(timezone.localtime(dates[0]), 'd.m.Y')})"
 
 
+class CandidateSearchForm(forms.Form):
+    """Narrows the events offered for comparison (`matching_candidates`)."""
+
+    q = forms.CharField(label=_("Titel enthält"), required=False, max_length=255)
+    date_from = forms.DateField(
+        label=_("Termin ab"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Termin bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def matching_candidates(candidates, *, q="", date_from=None, date_to=None):
+    """`candidates` with a title containing `q` and a date starting within
+    [`date_from`, `date_to`] (local days, both ends included), by title. A lazy queryset:
+    the caller slices it."""
+    if q:
+        candidates = candidates.filter(title__icontains=q)
+    if date_from or date_to:
+        dates = candidates.model._meta.get_field("dates").related_model.objects.filter(
+            page=OuterRef("pk")
+        )
+        if date_from:
+            dates = dates.filter(start__gte=local_midnight(date_from))
+        if date_to:
+            dates = dates.filter(start__lt=local_midnight(date_to + timedelta(days=1)))
+        candidates = candidates.filter(Exists(dates))
+    return candidates
+
+
 class CompareForm(forms.Form):
+    """The events to compare. Validated against all `events` the user may compare, but
+    rendered only with the choices the view sets (`offer`), never the whole queryset."""
+
     event = forms.ModelMultipleChoiceField(
         label=_("Veranstaltungen"),
         queryset=None,
@@ -76,9 +122,11 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["event"]
-        field.queryset = events
-        field.label_from_instance = event_label
+        self.fields["event"].queryset = events
+
+    def offer(self, shown):
+        """Render `shown` (event pages) as the checkboxes, labelled by `event_label`."""
+        self.fields["event"].widget.choices = [(event.pk, event_label(event)) for event in shown]
 
     def clean_event(self):
         chosen = self.cleaned_data["event"]
@@ -89,35 +137,59 @@ class CompareForm(forms.Form):
         return chosen
 
 
+def submitted_pks(values):
+    """The event ids of a submitted form that can be ids, at most `CANDIDATES_SHOWN`."""
+    return [int(value) for value in values if value.isdigit()][:CANDIDATES_SHOWN]
+
+
 def feedback_compare_view(request):
     """GET `?event=…&event=…`: those events side by side (`feedback.compare`);
-    `?serie=<id>`: the runs of that event's series preselected."""
+    `?serie=<id>`: the runs of that event's series preselected; `?q=…&date_from=…&
+    date_to=…`: the other events offered, at most `CANDIDATES_SHOWN` of them.
+
+    Queries do not depend on the number of events: the chosen events (2), the offered
+    ones (2, one row more than shown to tell whether the search should be narrowed) and
+    the comparison (`feedback.compare`, two per chosen event)."""
     require(request, "view")
     candidates = (
         events_for(request.user)
-        .filter(feedback_questions__isnull=False)
-        .distinct()
+        .filter(Exists(FeedbackQuestion.objects.filter(page=OuterRef("pk"))))
         .order_by("title", "pk")
         .prefetch_related("dates")
     )
+    search = CandidateSearchForm(request.GET)
     form = CompareForm(request.GET if "event" in request.GET else None, events=candidates)
     chosen = []
     if form.is_bound and form.is_valid():
         chosen = list(form.cleaned_data["event"].order_by("first_published_at", "pk"))
-    elif not form.is_bound and request.GET.get("serie", "").isdigit():
-        start = candidates.filter(pk=int(request.GET["serie"])).first()
-        if start is not None:
-            chosen = list(
-                candidates.filter(pk__in=feedback.series(start).values("pk")).order_by(
-                    "first_published_at", "pk"
-                )[:MAX_COMPARED]
-            )
-            form = CompareForm(initial={"event": chosen}, events=candidates)
+        selected = chosen
+    elif form.is_bound:
+        # e.g. too many chosen: keep them ticked so that the user can untick some
+        selected = list(candidates.filter(pk__in=submitted_pks(request.GET.getlist("event"))))
+    else:
+        selected = []
+        if request.GET.get("serie", "").isdigit():
+            start = candidates.filter(pk=int(request.GET["serie"])).first()
+            if start is not None:
+                chosen = selected = list(
+                    candidates.filter(pk__in=feedback.series(start).values("pk")).order_by(
+                        "first_published_at", "pk"
+                    )[:MAX_COMPARED]
+                )
+                form = CompareForm(initial={"event": chosen}, events=candidates)
+    matches = matching_candidates(
+        candidates, **(search.cleaned_data if search.is_valid() else {})
+    ).exclude(pk__in=[event.pk for event in selected])
+    offered = list(matches[: CANDIDATES_SHOWN + 1])
+    form.offer(selected + offered[:CANDIDATES_SHOWN])
     return TemplateResponse(
         request,
         "registrations/admin/feedback_compare.html",
         {
+            "search": search,
             "form": form,
+            "more_candidates": len(offered) > CANDIDATES_SHOWN,
+            "candidates_shown": CANDIDATES_SHOWN,
             "comparison": feedback.compare(chosen) if chosen else None,
             "labels": [event_label(event) for event in chosen],
         },

@@ -423,3 +423,59 @@ def test_recurring_external_events_are_expanded_within_the_window(source, settin
     assert starts == expected
     assert [event.title for event in events][2] == "Elterncafé am Abend"
     assert len({event.uid for event in events}) == len(expected)
+
+
+def dateutil_periods_walked(work):
+    """How many calendar periods (years, months) dateutil walked while `work()` ran: the
+    calls of its per-period mask rebuild, counted by a profile hook (work, not time)."""
+    import sys
+
+    from dateutil import rrule as dateutil_rrule
+
+    calls = 0
+
+    def profile(frame, event, arg):
+        nonlocal calls
+        code = frame.f_code
+        if event == "call" and code.co_name == "rebuild" and code.co_filename == rrule_file:
+            calls += 1
+
+    rrule_file = dateutil_rrule.__file__
+    sys.setprofile(profile)
+    try:
+        result = work()
+    finally:
+        sys.setprofile(None)
+    return calls, result
+
+
+def test_a_rule_that_never_occurs_costs_only_the_window(settings):
+    """FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30 has no date: dateutil alone walks every year
+    to 9999 looking for one (a daily rule every day of them). The walk stops at the
+    window's end; a normal rule in the same feed is expanded as before."""
+    settings.KINDERSCHUTZ_FEED_PAST_DAYS = 10
+    settings.KINDERSCHUTZ_FEED_FUTURE_DAYS = 40
+    feed = ics(
+        vevent("nie@ksb", "Nie", -14, extra="RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n"),
+        vevent(
+            "nie-taeglich@ksb", "Nie", -14, extra="RRULE:FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31\r\n"
+        ),
+        vevent("serie@ksb", "Elterncafé", -14, extra="RRULE:FREQ=WEEKLY;INTERVAL=2\r\n"),
+        vevent(
+            "zwei@ksb",
+            "Zwei Regeln",
+            -14,
+            extra="RRULE:FREQ=WEEKLY;COUNT=2\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31\r\n",
+        ),
+    )
+    periods, items = dateutil_periods_walked(lambda: external.parse(feed))
+    assert periods < 50  # a few months per rule; without the bound: thousands of years
+
+    first = at(-14, 10)
+    series = [item.start for item in items if item.uid.startswith("serie@ksb/")]
+    # every other week, from 10 days back (the first run is out) to 40 days ahead (day 42 is out)
+    assert series == [first + datetime.timedelta(weeks=week) for week in (2, 4, 6)]
+    assert [item.start for item in items if item.uid.startswith("zwei@ksb/")] == [
+        first + datetime.timedelta(weeks=1)
+    ]
+    assert not [item for item in items if item.title == "Nie"]

@@ -341,3 +341,43 @@ def test_an_uploaded_concept_is_public_only_after_approval(
     client.logout()
     assert MemberPage.objects.get(pk=member.pk).concept_document_id is not None
     assert client.get(url).status_code == 200  # published with the entry
+
+
+def _network_editor(django_user_model, name, root):
+    """An editor of one network: admin access and page permissions below `root` only."""
+    group = Group.objects.create(name=name)
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group, page=root, permission=Permission.objects.get(codename=codename)
+        )
+    user = django_user_model.objects.create_user(name.lower(), f"{name}@example.org", "pw")
+    user.groups.add(group)
+    return user
+
+
+def test_a_pending_concept_opens_only_for_editors_of_its_member(
+    client, member, home_page, django_user_model
+):
+    """Two networks in one installation: an editor of the other network has admin access
+    too, but may not open a concept pending in this one."""
+    from wagtail.models import Site
+
+    from kinderschutz_cms.models import NetworkHomePage
+
+    other_home = NetworkHomePage(title="Netzwerk Nord", slug="nord")
+    Page.get_first_root_node().add_child(instance=other_home)
+    Site.objects.create(hostname="nord.test", port=80, root_page=other_home)
+    ours = _network_editor(django_user_model, "Sued", home_page)
+    theirs = _network_editor(django_user_model, "Nord", other_home)
+
+    pdf = SimpleUploadedFile("konzept.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    concept = {"concept_status": "adopted", "concept_adopted_on": "2024-03-01"}
+    client.post(_edit_url(member), {**_form_data(member, **concept), "concept_document": pdf})
+    url = MemberPage.objects.get(pk=member.pk).get_latest_revision_as_object().concept_document.url
+
+    client.force_login(theirs)
+    assert client.get("/admin/").status_code == 200  # an admin user all the same
+    assert client.get(url).status_code == 404
+    client.force_login(ours)
+    assert client.get(url).status_code == 200

@@ -206,3 +206,64 @@ def test_explorer_counts_registrations_of_the_rows_shown_only(client, index, edi
     assert len(counting) == 2
     for sql in counting:
         assert _counted_ids(sql) == {events[0].pk}, sql
+
+
+def dated_registrations(event, day, count, status="confirmed", start=0):
+    from registrations.models import Registration
+
+    Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            occurrence_date=day,
+            status=status,
+            first_name="Erika",
+            last_name=f"Muster{i}",
+            email=f"erika{i}@example.org",
+            email_normalised=f"erika{i}@example.org",
+        )
+        for i in range(start, start + count)
+    )
+
+
+def test_the_next_date_of_a_series_is_counted_without_reading_its_past(index):
+    """Per event the next day with registrations, today included, and that day's counts;
+    the past dates of a long series stay unread (the index is entered from today on)."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    series = make_registration_event(index, "Reihe seit Jahren")
+    for weeks in range(1, 30):
+        dated_registrations(series, today - timedelta(weeks=weeks), 3)
+    dated_registrations(series, today + timedelta(days=7), 2)
+    dated_registrations(series, today + timedelta(days=7), 1, status="waitlisted", start=2)
+    dated_registrations(series, today + timedelta(days=14), 4)
+    ended = make_registration_event(index, "Reihe vorbei")
+    dated_registrations(ended, today - timedelta(days=1), 2)
+    running = make_registration_event(index, "Heute")
+    dated_registrations(running, today, 1)
+    single = make_registration_event(index, "Einzeltermin")
+    booking.register(single, service_data())
+
+    ids = [series.pk, ended.pk, running.pk, single.pk]
+    with CaptureQueriesContext(connection) as queries_run:
+        counts = queries.next_date_counts(ids)
+    assert counts == {
+        series.pk: (today + timedelta(days=7), 2, 1),
+        ended.pk: (None, 0, 0),
+        running.pk: (today, 1, 0),
+    }
+    assert len(queries_run) == 1
+    sql = queries_run[0]["sql"]
+    # the next day is looked for from today on: past dates are no part of the query
+    assert re.search(r'"occurrence_date" >= \S*' + today.isoformat(), sql), sql
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        # the next day: a range on the (event, occurrence_date) index, not a scan of
+        # every dated registration of the event
+        assert "occurrence_date>?" in plan.replace(" ", ""), plan

@@ -213,3 +213,72 @@ def test_the_personal_page_links_to_the_feedback_until_answered(client, event):
     answer(client, first, "5")
     page = client.get(personal_path(first)).content.decode()
     assert "Rückmeldung zur Veranstaltung geben" not in page and "/feedback/" not in page
+
+
+def add_surveyed_trainings(index, count):
+    """`count` trainings "Fortbildung <n>" (first date n+1 days from today), each asking
+    one feedback question (a second call adds the same titles again)."""
+    from tests.events.factories import make_many_events
+
+    pages = make_many_events(index, count)
+    FeedbackQuestion.objects.bulk_create(
+        FeedbackQuestion(
+            page_id=page.pk,
+            label="Wie hat es Ihnen gefallen?",
+            field_type="radio",
+            choices="1\n2\n3\n4\n5",
+            sort_order=0,
+        )
+        for page in pages
+    )
+    return pages
+
+
+def test_the_comparison_page_stays_the_same_size_however_many_events(admin_client, index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registrations.admin.feedback import CANDIDATES_SHOWN
+
+    url = "/admin/registrations/feedback/vergleich/"
+    admin_client.get(url)  # the session and the admin's menu, once
+    figures = []
+    for count in (CANDIDATES_SHOWN + 5, 2 * CANDIDATES_SHOWN):
+        add_surveyed_trainings(index, count)
+        with CaptureQueriesContext(connection) as captured:
+            html = admin_client.get(url).content.decode()
+        assert html.count('type="checkbox"') == CANDIDATES_SHOWN
+        assert "bitte die Suche eingrenzen" in html
+        figures.append((len(captured), len(html)))
+    (queries_small, size_small), (queries_large, size_large) = figures
+    assert queries_large == queries_small
+    assert abs(size_large - size_small) < 200  # only the digits of the titles differ
+
+
+def test_the_comparison_offers_the_events_a_search_finds(admin_client, index):
+    pages = add_surveyed_trainings(index, 40)
+    url = "/admin/registrations/feedback/vergleich/"
+    html = admin_client.get(url, {"q": "bildung 3"}).content.decode()
+    assert html.count('type="checkbox"') == 11  # 3 and 30…39
+    assert "eingrenzen" not in html
+    day = (timezone.localdate() + timedelta(days=5)).isoformat()
+    html = admin_client.get(url, {"date_from": day, "date_to": day}).content.decode()
+    assert html.count('type="checkbox"') == 1 and f'value="{pages[4].pk}"' in html
+
+    # the chosen events stay ticked whatever the search, and are compared
+    FeedbackResponse.objects.create(
+        event_id=pages[4].pk, answers={"Wie hat es Ihnen gefallen?": "4"}
+    )
+    FeedbackResponse.objects.create(
+        event_id=pages[38].pk, answers={"Wie hat es Ihnen gefallen?": "2"}
+    )
+    html = admin_client.get(
+        url, {"q": "bildung 1", "event": [pages[4].pk, pages[38].pk]}
+    ).content.decode()
+    assert html.count("checked") == 2
+    assert f'value="{pages[4].pk}"' in html and f'value="{pages[38].pk}"' in html
+    assert "4,0" in html and "2,0" in html and "<svg" in html
+    # more than allowed: an error, the choice kept to be corrected
+    too_many = [page.pk for page in pages[:12]]
+    html = admin_client.get(url, {"event": too_many}).content.decode()
+    assert "höchstens 10" in html and html.count("checked") == 12

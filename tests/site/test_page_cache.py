@@ -196,3 +196,112 @@ def test_switched_off_keeps_nothing(client, settings, home_page):
     settings.KINDERSCHUTZ_PAGE_CACHE_SECONDS = 0
     client.get("/")
     assert client.get("/").get(HIT_HEADER) is None
+
+
+def two_networks(home_page, client):
+    """Site A (testserver, `home_page`) with a calendar and site B, both home pages kept."""
+    root = Page.get_first_root_node()
+    home_b = root.add_child(instance=type(home_page)(title="Netzwerk Beta", slug="beta"))
+    site_b = Site.objects.create(hostname=HOST_B, port=80, root_page=home_b)
+    calendar_a = make_index(home_page)
+    for _ in range(2):
+        client.get("/")
+        client.get("/", HTTP_HOST=HOST_B)
+    return calendar_a, site_b
+
+
+def kept(client, **extra):
+    return client.get("/", **extra).get(HIT_HEADER) == "hit"
+
+
+def test_a_page_changed_in_one_network_keeps_the_others_pages(client, home_page):
+    calendar_a, _site_b = two_networks(home_page, client)
+    assert kept(client) and kept(client, HTTP_HOST=HOST_B)
+
+    calendar_a.title = "Termine Alpha"
+    calendar_a.show_in_menus = True
+    calendar_a.save_revision().publish()
+    assert kept(client, HTTP_HOST=HOST_B)
+    page_a = client.get("/")
+    assert page_a.get(HIT_HEADER) != "hit" and "Termine Alpha" in page_a.content.decode()
+
+    # an event with its dates (rows of the page) in network A: network B still kept
+    client.get("/")
+    make_registration_event(calendar_a, "Neu in Alpha")
+    assert kept(client, HTTP_HOST=HOST_B)
+    assert not kept(client)
+
+
+def test_a_network_s_settings_renew_its_pages_only(client, home_page):
+    from kinderschutz_cms.models import NetworkSettings
+
+    _calendar_a, site_b = two_networks(home_page, client)
+    settings_b = NetworkSettings.for_site(site_b)
+    client.get("/", HTTP_HOST=HOST_B)
+    client.get("/")
+    settings_b.network_name = "Kinderschutz Beta-Land"
+    settings_b.save()
+    assert kept(client)
+    page_b = client.get("/", HTTP_HOST=HOST_B)
+    assert page_b.get(HIT_HEADER) != "hit"
+    assert "Kinderschutz Beta-Land" in page_b.content.decode()
+
+
+def test_a_change_shared_by_all_networks_renews_every_network(client, home_page):
+    from events.models import Audience
+
+    two_networks(home_page, client)
+    Audience.objects.create(name="Fachkräfte Jugendhilfe", slug="jugendhilfe")
+    assert not kept(client) and not kept(client, HTTP_HOST=HOST_B)
+    # moving a page changes its links wherever they are shown
+    calendar_b = make_index(Site.objects.get(hostname=HOST_B).root_page, slug="termine-b")
+    client.get("/")
+    client.get("/", HTTP_HOST=HOST_B)
+    assert kept(client) and kept(client, HTTP_HOST=HOST_B)
+    calendar_b.move(home_page, pos="last-child")
+    assert not kept(client) and not kept(client, HTTP_HOST=HOST_B)
+
+
+def add_registrations(event, count):
+    from registrations.models import Registration
+
+    Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            status="confirmed",
+            first_name="Erika",
+            last_name=f"Muster{i}",
+            email=f"erika{i}@example.org",
+            email_normalised=f"erika{i}@example.org",
+        )
+        for i in range(count)
+    )
+
+
+def test_deleting_registrations_renews_the_seats_in_constant_queries(
+    client, event, django_capture_on_commit_callbacks
+):
+    """Deleting many registrations (an event with thousands, a bulk action) sends a
+    signal per row; the seat generation is renewed once, with one query, at commit."""
+    from registrations.models import Registration
+
+    counts = []
+    for size in (5, 60):
+        add_registrations(event, size)
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert Registration.objects.filter(event=event).delete()[0] >= size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+    def seats():
+        return re.findall(r"noch (\d+) Pl", client.get(event.url).content.decode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, form_data(event))
+    assert seats() == ["4"] and client.get(event.url).get(HIT_HEADER) == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        Registration.objects.filter(event=event).delete()
+    assert seats() == ["5"]
