@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from members.choices import SigningMethod
@@ -138,6 +138,41 @@ def test_signature_listing_queries_do_not_grow(admin_client, sizes):
         assert response.status_code == 200
         counts.append(queries)
     assert counts[0] == counts[1]
+
+
+def test_site_filter_finds_each_sites_pages_through_the_path_index(
+    django_user_model, home_page, index_page
+):
+    """The "Website" filter's options (`visible_sites`) look up each site's pages as a
+    range of the indexed tree path: at a Land's 50 sites the former `path LIKE root_path
+    || '%'` scanned every page once per site (0.5 s, twice per signature listing)."""
+    from members.reports import visible_sites
+
+    other_home = Page.get_first_root_node().add_child(
+        instance=type(home_page)(title="Anderes Netzwerk", slug="anders")
+    )
+    make_agreement(other_home, slug="fremd", version="9.0")
+    Site.objects.create(hostname="anders.test", root_page=other_home, site_name="Anders")
+    group = Group.objects.create(name="Koordination Anders")
+    GroupPagePermission.objects.create(
+        group=group, page=other_home, permission=Permission.objects.get(codename="change_page")
+    )
+    coordinator = django_user_model.objects.create_user("anders", password="x")
+    coordinator.groups.add(group)
+    admin = django_user_model.objects.create_superuser("admin-sites", password="x")
+
+    assert [s.root_page_id for s in visible_sites(coordinator)] == [other_home.pk]
+    assert other_home.pk in {s.root_page_id for s in visible_sites(admin)}
+    assert visible_sites(admin).count() == Site.objects.count()
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's planner may read a table this small whole
+    for user in (admin, coordinator):
+        sql, params = visible_sites(user).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = [row[-1] for row in cursor.fetchall()]
+        inner = [step for step in plan if " U0" in step]
+        assert inner and all("(path>? AND path<?)" in step for step in inner), plan
 
 
 # --------------------------------------------------------------------------- the listing
