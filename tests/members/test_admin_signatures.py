@@ -342,3 +342,32 @@ def test_migration_keeps_every_signature(home_page, index_page):
 
     assert list(Signatory.objects.order_by("pk").values_list(*fields)) == before
     assert [s.member for s in agreement.signatories.all()] == [school, kita]
+
+
+def test_signature_listing_stays_under_100_kb_and_does_not_grow(
+    admin_client, home_page, index_page
+):
+    """Issue #19: 50 rows with relative dates in tooltip buttons and a `<select>` of every
+    agreement version were 116 KB at a Land's size; now a page of 30 rows with the dates as
+    text and the agreement chosen with the page chooser, the same size for one page of
+    signatures as for three, under 100 KB."""
+    from members.admin_signatures import SignatureViewSet
+
+    per_page = SignatureViewSet.list_per_page
+    url = reverse("members_signatures:list")
+    members = _members(index_page, 3 * per_page)
+    sizes = []
+    for number, count in ((1, per_page + 1), (2, 3 * per_page)):
+        agreement = make_agreement(home_page, slug=f"fassung-{number}", version=f"{number}.0")
+        _sign(agreement, members[:count])
+        Signatory.objects.filter(page=agreement).update(
+            signed_by_name="Dr. Maria Mustermann-Schulze",
+            withdrawn_on=datetime.date(2026, 1, 31),
+        )
+        admin_client.get(url, {"agreement": agreement.pk})  # warm caches
+        response = admin_client.get(url, {"agreement": agreement.pk})
+        assert response.status_code == 200
+        sizes.append(len(response.content))
+    small, large = sizes
+    assert large < 100_000, large
+    assert abs(large - small) < 500, sizes  # the pagination's numbers, not a row more
