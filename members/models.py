@@ -467,6 +467,10 @@ class Signatory(models.Model):
                 fields=["page", "member"], name="unique_signatory_per_agreement"
             )
         ]
+        # The signature listing's default order ("-signed_on", then member, pk): with this
+        # index a page of rows is read in date order and only ties are sorted, not every
+        # signature of a Land (4,500) for each page (issue #19).
+        indexes = [models.Index(fields=["signed_on"], name="members_sig_signed_on_idx")]
 
     def __str__(self):
         return f"{self.member} – {self.signed_on:%d.%m.%Y}"

@@ -4,6 +4,7 @@ Impressum's warnings about missing details, the sign language videos and the Lei
 Sprache hints."""
 
 from django.contrib import messages
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -15,13 +16,12 @@ from . import easy_language, findings
 from .admin import BarrierReportViewSet
 from .impressum import missing_fields
 from .models import (
-    AccessibilityStatementPage,
     BarrierReport,
     BarrierReportStatus,
     ImpressumPage,
     SignLanguageVideo,
 )
-from .services.reviews import statements_due
+from .services.reviews import is_due, live_statements
 from .statement import review_due_on
 
 MAX_HINTS = 10
@@ -58,10 +58,10 @@ class AccessibilityPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        due = {page.pk for page in statements_due()}
+        today = timezone.localdate()
         statements = [
-            {"page": page, "due_on": review_due_on(page), "is_due": page.pk in due}
-            for page in AccessibilityStatementPage.objects.live().order_by("path")
+            {"page": page, "due_on": review_due_on(page), "is_due": is_due(page, today)}
+            for page in live_statements()  # one query, not a second one for the due ones
         ]
         can_view_reports = self.user.has_perm("publicbody.view_barrierreport")
         open_reports = (

@@ -230,8 +230,11 @@ def upcoming_with_counts(events, limit=10, now=None):
 
     now = now or timezone.now()
     date_model = events.model._meta.get_field("dates").related_model
+    # EXISTS, not `page__in=events`: with an IN list SQLite reads the dates of every
+    # listed event through the page index and sorts them all (a Land: 20,000 dates, 90 ms
+    # on the dashboard); with EXISTS it walks the start index and stops at the limit.
     dates = (
-        date_model.objects.filter(end__gte=now, page__in=events.values("pk"))
+        date_model.objects.filter(Exists(events.filter(pk=OuterRef("page_id"))), end__gte=now)
         .order_by("start", "pk")
         .values_list("page_id", flat=True)
     )

@@ -19,13 +19,21 @@ from ..statement import review_due_on
 from .reports import _claim, coordination_addresses
 
 
+def live_statements():
+    """The live statements in tree order (about one per site), read from their own table
+    and joined to their pages by key: ordered by the page path alone, SQLite walks every
+    page of the tree to find them (a Land: 16,000 pages, 10 ms on each dashboard view)."""
+    own_rows = AccessibilityStatementPage.objects.values("pk")
+    return AccessibilityStatementPage.objects.filter(pk__in=own_rows).live().order_by("path")
+
+
+def is_due(page, today) -> bool:
+    return (due := review_due_on(page)) is None or due <= today
+
+
 def statements_due(today=None):
     today = today or timezone.localdate()
-    return [
-        page
-        for page in AccessibilityStatementPage.objects.live()
-        if (due := review_due_on(page)) is None or due <= today
-    ]
+    return [page for page in live_statements() if is_due(page, today)]
 
 
 def remind_reviews(now=None) -> int:

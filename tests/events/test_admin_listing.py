@@ -89,3 +89,37 @@ def test_a_series_shows_the_seats_of_its_next_date_not_the_sum_of_all_dates(admi
     day = date_format(timezone.localtime(first.start), "SHORT_DATE_FORMAT")
     assert f"nächster Termin {day}: 2/2 Plätze" in html
     assert "geschlossen" not in html  # the other dates still have seats
+
+
+def _listing_bytes(client, url):
+    client.get(url)  # warm caches
+    response = client.get(url)
+    assert response.status_code == 200
+    return len(response.content)
+
+
+def test_events_listing_stays_under_100_kb_and_does_not_grow_with_the_events(
+    admin_client, calendar
+):
+    """Issue #19: 50 rows, each with Wagtail's "More" dropdown, were 300 KB; now a page
+    of 20 rows without the dropdown, the same size for one page of events as for three,
+    under 100 KB (Wagtail's frame is about 65 KB of it)."""
+    from demo.bulk_events import add_trainings
+    from events.admin_listing import EventListingIndexView
+    from events.models import EventPage
+
+    per_page = EventListingIndexView.paginate_by
+    sizes = []
+    for count in (per_page + 1, 2 * per_page):
+        pages = add_trainings(calendar, count)
+        # every row with seats, a waitlist and a long title: the widest row
+        EventPage.objects.filter(pk__in=[p.pk for p in pages]).update(
+            registration_enabled=True, capacity=20, waitlist_enabled=True
+        )
+        type(pages[0]).objects.filter(pk__in=[p.pk for p in pages]).update(
+            title="Kinderschutz in der Kita: Handlungsschritte nach § 8a SGB VIII"
+        )
+        sizes.append(_listing_bytes(admin_client, URL))
+    small, large = sizes
+    assert large < 100_000, large
+    assert abs(large - small) < 500, sizes  # the pagination's numbers, not a row more

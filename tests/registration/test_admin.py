@@ -376,3 +376,39 @@ def test_bulk_select_all_keeps_the_listing_filter(client, coordinator, regs, eve
     client.post(url + "?status=waitlisted&id=all")
     assert status_of(a) == status_of(b) == "confirmed"
     assert status_of(c) == status_of(d) == "cancelled"
+
+
+def test_registration_listing_stays_under_100_kb_and_does_not_grow(client, coordinator, event):
+    """Issue #19: 20 rows, each with Wagtail's "…" dropdown of six actions, were 125 KB;
+    now the actions are links in one cell, a page has 15 rows, and the listing is the same
+    size for one page of registrations as for three, under 100 KB. The widest row: a
+    confirmed registration of a one-date event (the attendance button's form) with long
+    names."""
+    from registrations.admin.viewsets import RegistrationViewSet
+
+    per_page = RegistrationViewSet.list_per_page
+    client.force_login(coordinator)
+    url = reverse("registrations:index")
+    sizes = []
+    for start, count in ((0, per_page + 1), (per_page + 1, 2 * per_page)):
+        Registration.objects.bulk_create(
+            Registration(
+                event=event,
+                status="confirmed",
+                first_name=f"Maria-Theresa {n}",
+                last_name="Mustermann-Schulze",
+                email=f"maria-theresa.mustermann-schulze{n}@jugendamt-musterstadt.de",
+                email_normalised=f"maria-theresa.mustermann-schulze{n}@jugendamt-musterstadt.de",
+                organisation="Evangelische Kindertagesstätte Sonnenschein Musterstadt",
+            )
+            for n in range(start, start + count)
+        )
+        client.get(url)  # warm caches
+        response = client.get(url)
+        assert response.status_code == 200
+        sizes.append(len(response.content))
+    html = response.content.decode()
+    assert reverse("registrations:action", args=[Registration.objects.first().pk, "cancel"]) in html
+    small, large = sizes
+    assert large < 100_000, large
+    assert abs(large - small) < 500, sizes  # the pagination's numbers, not a row more

@@ -1,0 +1,71 @@
+"""Columns and a filter for the admin's flat page listings (events, members) at a Land's
+size.
+
+Wagtail's page title column renders, per row, the explorer's "More" dropdown (edit, view
+live, move, copy, delete, unpublish, history, sort: about 2.5 KB of markup a row, half of
+a row's bytes). In a flat listing of one page type the title already links to the editor,
+the status column to the live page, and Wagtail's bulk actions move, delete, publish and
+unpublish the selected rows; so these listings show the title without the dropdown, and
+dates as text. Their "Website" filter is one `<select>`, not Wagtail's checkbox per site
+(50 at a Land). The page explorer keeps Wagtail's own columns and filters.
+"""
+
+import django_filters
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables.pages import PageTitleColumn
+from wagtail.models import Site
+
+
+class PlainPageTitleColumn(PageTitleColumn):
+    """The page's title, linked to its editor (for users who may edit it), with Wagtail's
+    privacy and lock indicators, without the per-row action dropdown."""
+
+    cell_template_name = "kinderschutz_cms/admin/page_title_cell.html"
+
+
+class TextDateTimeColumn(Column):
+    """A date or date-time as short text in the language's format ("25.11.2028 09:00"),
+    where Wagtail's DateColumn shows a relative time ("vor 3 Monaten"; a future one as
+    "Jetzt gerade") in a tooltip button of four times the bytes."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        if not value:
+            return ""
+        if hasattr(value, "tzinfo"):
+            return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return date_format(value, "SHORT_DATE_FORMAT")
+
+
+class SiteChoiceFilter(django_filters.ModelChoiceFilter):
+    """The pages of one site, chosen from a `<select>` (as `?site=<id>`, the parameter of
+    Wagtail's own site filter, which it replaces)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Website"))
+        kwargs.setdefault("empty_label", _("alle"))
+        sites = Site.objects.select_related("root_page").order_by("site_name", "hostname", "port")
+        super().__init__(queryset=sites, **kwargs)
+
+    def filter(self, queryset, site):
+        if not site:
+            return queryset
+        return queryset.filter(path__startswith=site.root_page.path)
+
+
+class LinkColumn(Column):
+    """A value linked to `get_link_url(instance, parent_context)` (None: not linked), in a
+    plain cell: Wagtail's TitleColumn adds a title wrapper and a buttons block per row."""
+
+    cell_template_name = "kinderschutz_cms/admin/link_cell.html"
+
+    def get_link_url(self, instance, parent_context):
+        return None
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["link_url"] = self.get_link_url(instance, parent_context)
+        return context
