@@ -27,9 +27,12 @@ from functools import partial
 
 from common import Figure, count_queries, median_time, setup_django
 
-SIZES = (10, 1000)
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_EVENTS_SIZES", "10,1000").split(",") if n)
 # The feed at a network's and at a Land's size (issue #19): 50 times the events.
-LAND_SIZES = (200, 10000)
+# `BENCH_EVENTS_SIZES= BENCH_EVENTS_LAND_SIZES=10000` measures the Land-size feed alone.
+LAND_SIZES = tuple(
+    int(n) for n in os.environ.get("BENCH_EVENTS_LAND_SIZES", "200,10000").split(",") if n
+)
 
 
 def _site(size):
