@@ -45,6 +45,7 @@ from django.utils.translation import get_language
 from kinderschutz_cms.links import page_url
 
 from . import conf, feed_cache, ical, ical_writer, listing, versioning
+from .models import EventDate
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_AGE = 900
@@ -152,12 +153,16 @@ def _cached_entries(keys):
 def _built_entries(dates, keys, found, *, base_url, names, tz):
     """{date id: bytes} of the entries not `found`, built and stored in the cache.
 
-    Few missing: their rows by id; many: the rows of all `dates`, skipping those found
-    (one query either way, so the count stays the same whatever the size)."""
+    Few missing: their rows by id alone (the ids come from `dates` a moment ago, so the
+    window's and the calendar's conditions need not be checked again, and the query reads
+    those rows through the primary key, however large the calendar); many: the rows of
+    all `dates`, skipping those found (one query either way, so the count stays the same
+    whatever the size)."""
     missing = [date_id for date_id in keys if date_id not in found]
     if not missing:
         return {}
-    source = dates.filter(pk__in=missing) if len(missing) <= MISSING_BY_ID else dates
+    few = len(missing) <= MISSING_BY_ID
+    source = EventDate.objects.filter(pk__in=missing) if few else dates
     built, exceptions = {}, None
     for row in listing.feed_rows(source, audience_names=names):
         if row.date_id in found or row.date_id not in keys:

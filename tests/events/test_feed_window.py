@@ -164,3 +164,68 @@ def test_queries_of_a_built_feed_do_not_grow_with_its_size(client, index, built)
         large = built_queries(client, index, built)
 
     assert large == small
+
+
+# Queries of building the feed with nothing cached (site and routing too), and with one
+# event changed: the calendar page, re-published external events, the version aggregate,
+# audiences, view restrictions, sites (for the calendar's URL), the dates' versions, and
+# the changed entry's row by id.
+COLD_QUERIES = 14
+REBUILD_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_rebuild_after_one_change_costs_the_same_queries_at_any_size(
+    client, index, built, size
+):
+    weekly(index, "Reihe", 7, 5)
+    make_many_events(index, size)
+
+    with override_settings(KINDERSCHUTZ_FEED_STREAM_FROM=10):
+        assert built_queries(client, index, built) == (COLD_QUERIES, REBUILD_QUERIES)
+
+
+def test_the_rebuild_reads_the_changed_entry_by_id_without_the_window(client, index, built):
+    """The rows of the one entry to build are read through the primary key: the window's
+    and the calendar's conditions were applied by the query that gave their ids."""
+    make_many_events(index, 5)
+    feed_of(client, index)
+    event = EventPage.objects.child_of(index).order_by("pk").first()
+    EventPage.objects.filter(pk=event.pk).update(last_published_at=timezone.now())
+    feed_cache.invalidate()
+    built.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        feed_of(client, index)
+
+    assert sorted(built) == sorted(event.dates.values_list("uid", flat=True))
+    (rows,) = [q["sql"] for q in queries if '"page__teaser"' in q["sql"]]
+    assert '"events_eventdate"."id" IN (' in rows
+    assert "recurrence_end" not in rows and 'wagtailcore_page"."path"' not in rows
+
+
+def window_plan(sql, params):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Whether each part *can* be read through an index: with sequential scans
+            # made too costly, a part without an index path is still scanned.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+def test_the_window_is_found_through_indexes_not_by_reading_every_date(index):
+    """Each way a date can touch the window (its end; its series' end) is a range on an
+    indexed column of one table: no OR across tables, which would read every date."""
+    from events import listing
+
+    weekly(index, "Reihe", 7, 5)
+    make_many_events(index, 3)
+    sql, params = listing.window_date_ids().query.sql_with_params()
+
+    plan = window_plan(sql, params)
+
+    assert " OR " not in sql.upper() and " UNION " in sql.upper(), sql
+    assert "Seq Scan" not in plan and "SCAN " not in plan, plan
