@@ -31,8 +31,9 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import Cast, Coalesce, Left, Length, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Concat, Left, Length, TruncMonth
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -389,14 +390,18 @@ def feed_audiences() -> dict[int, str]:
 def feed_entry_versions(dates) -> list[tuple[int, str]]:
     """(date id, version) of `dates` by start: one query of small columns.
 
-    The version joins `versioning.ENTRY_VERSION_FIELDS` read as text (no conversion of
-    values in Python): whatever changes a date's VEVENT changes it (`events.feeds`).
+    The version joins `versioning.ENTRY_VERSION_FIELDS` read as text, a NULL as an empty
+    text, in the database (one string per row, no conversion or joining in Python):
+    whatever changes a date's VEVENT changes it (`events.feeds`).
     """
     from .versioning import ENTRY_VERSION_FIELDS
 
-    columns = {f"v{n}": Cast(field, CharField()) for n, field in enumerate(ENTRY_VERSION_FIELDS)}
-    rows = dates.annotate(**columns).order_by("start", "pk").values_list("pk", *columns)
-    return [(pk, "|".join(part or "" for part in parts)) for pk, *parts in rows]
+    parts = []
+    for field in ENTRY_VERSION_FIELDS:
+        parts += [Coalesce(Cast(field, CharField()), Value("")), Value("|")]
+    version = Concat(*parts[:-1], output_field=CharField())
+    rows = dates.annotate(entry_version=version).order_by("start", "pk")
+    return list(rows.values_list("pk", "entry_version"))
 
 
 def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
@@ -491,7 +496,8 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
 
 def instant(text: str, zone=UTC) -> datetime:
     """An aware datetime from a datetime column cast to text: ISO 8601 on SQLite (without
-    an offset, in the connection's `zone`, UTC) and PostgreSQL (with one)."""
+    an offset, in the connection's `zone`, UTC) and PostgreSQL (with one; its DateStyle
+    ISO, the default, which psycopg needs to read a timestamptz too)."""
     value = datetime.fromisoformat(text)
     if value.tzinfo is not None:
         return value
