@@ -229,3 +229,20 @@ def test_the_window_is_found_through_indexes_not_by_reading_every_date(index):
 
     assert " OR " not in sql.upper() and " UNION " in sql.upper(), sql
     assert "Seq Scan" not in plan and "SCAN " not in plan, plan
+
+
+def test_feed_rows_read_the_same_instants_as_the_models(index):
+    """The rows' datetimes are read as text and parsed (`listing.instant`): the same
+    instants, to the microsecond, as Django's own conversion gives, and aware."""
+    from events import listing
+
+    event = make_event(index, "Erste", dates=[(at(3, 9), at(3, 12))])
+    stored = EventPage.objects.get(pk=event.pk)
+    date = stored.dates.get()
+    assert date.last_modified.microsecond or stored.last_published_at.microsecond
+
+    (row,) = listing.feed_rows(listing.feed_dates(listing.visible_events(index)))
+
+    assert (row.start, row.end) == (date.start, date.end)
+    assert (row.date_modified, row.published_at) == (date.last_modified, stored.last_published_at)
+    assert all(moment.utcoffset() is not None for moment in row[1:3])
