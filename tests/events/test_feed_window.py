@@ -204,33 +204,6 @@ def test_the_rebuild_reads_the_changed_entry_by_id_without_the_window(client, in
     assert "recurrence_end" not in rows and 'wagtailcore_page"."path"' not in rows
 
 
-def window_plan(sql, params):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Whether each part *can* be read through an index: with sequential scans
-            # made too costly, a part without an index path is still scanned.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-            return "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return "\n".join(row[-1] for row in cursor.fetchall())
-
-
-def test_the_window_is_found_through_indexes_not_by_reading_every_date(index):
-    """Each way a date can touch the window (its end; its series' end) is a range on an
-    indexed column of one table: no OR across tables, which would read every date."""
-    from events import listing
-
-    weekly(index, "Reihe", 7, 5)
-    make_many_events(index, 3)
-    sql, params = listing.window_date_ids().query.sql_with_params()
-
-    plan = window_plan(sql, params)
-
-    assert " OR " not in sql.upper() and " UNION " in sql.upper(), sql
-    assert "Seq Scan" not in plan and "SCAN " not in plan, plan
-
-
 def test_feed_rows_read_the_same_instants_as_the_models(index):
     """The rows' datetimes are read as text and parsed (`listing.instant`): the same
     instants, to the microsecond, as Django's own conversion gives, and aware."""
