@@ -11,8 +11,10 @@ to a conditional request.
 The feed at scale, 200 and 10,000 events (two dates each over three years, inserted in
 bulk by `demo.bulk_events`), side by side: the dates in its window, its size, built with
 nothing cached (cold) and with its entries cached and one event changed (warm: the
-figure of the issue's goal, marked GOAL in the table), each as wall and CPU time, filtered
-by an audience a quarter of the events have; the peak memory allocated while building it
+figure of the issue's goal, marked GOAL in the table), each as wall and CPU time; with
+every entry cached and nothing changed (a streamed feed's bytes are not cached, so its
+entries are read and joined) and a 304 answer; filtered by an audience a quarter of the
+events have; the peak memory allocated while building it
 cold and warm (tracemalloc) and the peak RSS of that process (getrusage), in a process of
 its own (`feed_memory.py`).
 """
@@ -27,9 +29,12 @@ from functools import partial
 
 from common import Figure, count_queries, median_time, setup_django
 
-SIZES = (10, 1000)
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_EVENTS_SIZES", "10,1000").split(",") if n)
 # The feed at a network's and at a Land's size (issue #19): 50 times the events.
-LAND_SIZES = (200, 10000)
+# `BENCH_EVENTS_SIZES= BENCH_EVENTS_LAND_SIZES=10000` measures the Land-size feed alone.
+LAND_SIZES = tuple(
+    int(n) for n in os.environ.get("BENCH_EVENTS_LAND_SIZES", "200,10000").split(",") if n
+)
 
 
 def _site(size):
@@ -190,6 +195,11 @@ def _feed_at_scale(size):
         feed_cache.invalidate()  # what publishing does
         return body(client.get(path))
 
+    def cached():
+        # A streamed feed's bytes are not cached (`events.feeds`): every entry is read
+        # from the cache and joined.
+        return body(client.get(path))
+
     filtered_path = path + "?zielgruppe=viertel-bench"
     filtered_etag = client.get(filtered_path)["ETag"]
 
@@ -215,6 +225,15 @@ def _feed_at_scale(size):
     figures.append(Figure(name, f"{warm_label}: queries", count_queries(warm)))
     figures.append(Figure(name, f"{warm_label}: median", warm_ms, "ms"))
     figures.append(Figure(name, f"{warm_label}: CPU, median", cpu_time(warm, 5), "ms"))
+    cached_label = "feed, every entry cached (nothing changed)"
+    figures.append(Figure(name, f"{cached_label}: queries", count_queries(cached)))
+    figures.append(Figure(name, f"{cached_label}: median", median_time(cached, 5, 1), "ms"))
+    figures.append(Figure(name, f"{cached_label}: CPU, median", cpu_time(cached, 5), "ms"))
+    etag = client.get(path)["ETag"]
+    conditional = partial(client.get, path, HTTP_IF_NONE_MATCH=etag)
+    assert conditional().status_code == 304
+    figures.append(Figure(name, "304 answer: queries", count_queries(conditional)))
+    figures.append(Figure(name, "304 answer: median", median_time(conditional), "ms"))
     figures.append(Figure(name, "feed by audience (1/4), built: median", filtered_ms, "ms"))
     figures.append(Figure(name, "feed by audience (1/4): size", len(filtered()) / 2**20, "MiB"))
     figures.extend(_memory(name, hostname, path, changed))

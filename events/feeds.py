@@ -45,6 +45,7 @@ from django.utils.translation import get_language
 from kinderschutz_cms.links import page_url
 
 from . import conf, feed_cache, ical, ical_writer, listing, versioning
+from .models import EventDate
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_AGE = 900
@@ -130,10 +131,11 @@ def cached_response(request):
     return _set_headers(response, etag, last_modified)
 
 
-def entry_bytes(row, *, url, tz, exceptions=()) -> bytes:
+def entry_bytes(row, *, url, tz, exceptions=(), language=None) -> bytes:
     """The VEVENT(s) of one `FeedRow`, written: one per date, or for a recurring event its
-    series with EXDATEs and a VEVENT per moved occurrence (`ical.series_entries`)."""
-    item = ical.entry(row, url=url, tz=tz)
+    series with EXDATEs and a VEVENT per moved occurrence (`ical.series_entries`).
+    `language`: the active one, read once per feed by the caller."""
+    item = ical.entry(row, url=url, tz=tz, language=language)
     items = ical.series_entries(row, item, exceptions, tz=tz) if row.rrule else (item,)
     return "".join(ical_writer.vevent(each) for each in items).encode()
 
@@ -152,13 +154,17 @@ def _cached_entries(keys):
 def _built_entries(dates, keys, found, *, base_url, names, tz):
     """{date id: bytes} of the entries not `found`, built and stored in the cache.
 
-    Few missing: their rows by id; many: the rows of all `dates`, skipping those found
-    (one query either way, so the count stays the same whatever the size)."""
+    Few missing: their rows by id alone (the ids come from `dates` a moment ago, so the
+    window's and the calendar's conditions need not be checked again, and the query reads
+    those rows through the primary key, however large the calendar); many: the rows of
+    all `dates`, skipping those found (one query either way, so the count stays the same
+    whatever the size)."""
     missing = [date_id for date_id in keys if date_id not in found]
     if not missing:
         return {}
-    source = dates.filter(pk__in=missing) if len(missing) <= MISSING_BY_ID else dates
-    built, exceptions = {}, None
+    few = len(missing) <= MISSING_BY_ID
+    source = EventDate.objects.filter(pk__in=missing) if few else dates
+    built, exceptions, language = {}, None, get_language()
     for row in listing.feed_rows(source, audience_names=names):
         if row.date_id in found or row.date_id not in keys:
             continue
@@ -168,7 +174,9 @@ def _built_entries(dates, keys, found, *, base_url, names, tz):
                 exceptions = listing.feed_exceptions(source)
             occurrences = exceptions.get(row.page_id, ())
         url = f"{base_url}{iri_to_uri(row.slug)}/"
-        built[row.date_id] = entry_bytes(row, url=url, tz=tz, exceptions=occurrences)
+        built[row.date_id] = entry_bytes(
+            row, url=url, tz=tz, exceptions=occurrences, language=language
+        )
     items = list(built.items())
     for first in range(0, len(items), ENTRY_BATCH):
         batch = items[first : first + ENTRY_BATCH]

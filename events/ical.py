@@ -71,10 +71,11 @@ STATUS_MAP = {
 }
 
 
-def _(message):
+def _(message, language=None):
     """`gettext`, remembered per language: a feed asks for the same few words for every
-    entry, and Django's lookup costs more than writing the entry's line."""
-    return _translated(get_language(), message)
+    entry, and Django's lookup costs more than writing the entry's line. A feed passes the
+    `language` it is written in, read once (reading the active one costs as much again)."""
+    return _translated(language or get_language(), message)
 
 
 @lru_cache(maxsize=256)
@@ -172,67 +173,74 @@ def row_of(event_date):
     )
 
 
-def location_of(row):
+def location_of(row, language=None):
     """LOCATION: venue name, room and address; "Online" for online events."""
     venue_text = ", ".join(row.venue_lines)
     if row.event_format == EventFormat.ONLINE:
-        return _("Online")
+        return _("Online", language)
     if row.event_format == EventFormat.HYBRID:
-        return f"{venue_text} / {_('Online')}" if venue_text else _("Online")
+        online = _("Online", language)
+        return f"{venue_text} / {online}" if venue_text else online
     return venue_text
 
 
 def modified_at(row):
-    stamps = [row.date_modified, row.published_at]
-    stamp = max(stamp for stamp in stamps if stamp) if any(stamps) else timezone.now()
+    modified, published = row.date_modified, row.published_at
+    if modified is None or published is None:
+        stamp = modified or published or timezone.now()
+    else:
+        stamp = max(modified, published)
     return stamp.astimezone(UTC)
 
 
-def summary_of(row):
+def summary_of(row, language=None):
     summary = row.title
     if row.date_title:
         summary = f"{summary}: {row.date_title}"
     if row.status == EventStatus.CANCELLED:
-        summary = _("Abgesagt: %(title)s") % {"title": summary}
+        summary = _("Abgesagt: %(title)s", language) % {"title": summary}
     elif row.status == EventStatus.POSTPONED:
-        summary = _("Verschoben: %(title)s") % {"title": summary}
+        summary = _("Verschoben: %(title)s", language) % {"title": summary}
     return summary
 
 
-def description_of(row, url):
+def description_of(row, url, language=None):
     parts = []
     if row.status == EventStatus.CANCELLED:
-        parts.append(_("Diese Veranstaltung ist abgesagt."))
+        parts.append(_("Diese Veranstaltung ist abgesagt.", language))
     elif row.status == EventStatus.POSTPONED:
-        parts.append(_("Diese Veranstaltung wird verschoben; der neue Termin folgt."))
+        parts.append(_("Diese Veranstaltung wird verschoben; der neue Termin folgt.", language))
     for text in (row.teaser, row.note):
         if text := plain_text(text):
             parts.append(text)
     if url:
-        parts.append(_("Weitere Informationen: %(url)s") % {"url": url})
+        parts.append(_("Weitere Informationen: %(url)s", language) % {"url": url})
     return "\n\n".join(parts)
 
 
-def entry(row, *, url, tz=None):
-    """The `Entry` of one `FeedRow`: every rule of the module docstring in one place."""
+def entry(row, *, url, tz=None, language=None):
+    """The `Entry` of one `FeedRow`: every rule of the module docstring in one place.
+    `language`: the one the feed is written in (default: the active one)."""
     tz = tz or calendar_timezone()
+    # `astimezone` rather than `timezone.localtime`: the values are aware (the database's),
+    # and the check costs as much as the conversion, for each of a feed's thousands of dates.
     if row.all_day:
-        first = timezone.localtime(row.start, tz).date()
-        last = max(timezone.localtime(row.end, tz).date(), first)
+        first = row.start.astimezone(tz).date()
+        last = max(row.end.astimezone(tz).date(), first)
         start, end = first, last + timedelta(days=1)
     else:
-        start, end = timezone.localtime(row.start, tz), timezone.localtime(row.end, tz)
+        start, end = row.start.astimezone(tz), row.end.astimezone(tz)
     return Entry(
         uid=row.uid,
         stamp=modified_at(row),
         sequence=row.sequence,
         start=start,
         end=end,
-        summary=summary_of(row),
+        summary=summary_of(row, language),
         status=STATUS_MAP.get(row.status, "CONFIRMED"),
-        location=location_of(row),
+        location=location_of(row, language),
         url=url,
-        description=description_of(row, url),
+        description=description_of(row, url, language),
         categories=(row.type_label, *row.audiences),
         rrule=row.rrule,
     )

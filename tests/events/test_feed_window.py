@@ -164,3 +164,58 @@ def test_queries_of_a_built_feed_do_not_grow_with_its_size(client, index, built)
         large = built_queries(client, index, built)
 
     assert large == small
+
+
+# Queries of building the feed with nothing cached (site and routing too), and with one
+# event changed: the calendar page, re-published external events, the version aggregate,
+# audiences, view restrictions, sites (for the calendar's URL), the dates' versions, and
+# the changed entry's row by id.
+COLD_QUERIES = 14
+REBUILD_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_rebuild_after_one_change_costs_the_same_queries_at_any_size(
+    client, index, built, size
+):
+    weekly(index, "Reihe", 7, 5)
+    make_many_events(index, size)
+
+    with override_settings(KINDERSCHUTZ_FEED_STREAM_FROM=10):
+        assert built_queries(client, index, built) == (COLD_QUERIES, REBUILD_QUERIES)
+
+
+def test_the_rebuild_reads_the_changed_entry_by_id_without_the_window(client, index, built):
+    """The rows of the one entry to build are read through the primary key: the window's
+    and the calendar's conditions were applied by the query that gave their ids."""
+    make_many_events(index, 5)
+    feed_of(client, index)
+    event = EventPage.objects.child_of(index).order_by("pk").first()
+    EventPage.objects.filter(pk=event.pk).update(last_published_at=timezone.now())
+    feed_cache.invalidate()
+    built.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        feed_of(client, index)
+
+    assert sorted(built) == sorted(event.dates.values_list("uid", flat=True))
+    (rows,) = [q["sql"] for q in queries if '"page__teaser"' in q["sql"]]
+    assert '"events_eventdate"."id" IN (' in rows
+    assert "recurrence_end" not in rows and 'wagtailcore_page"."path"' not in rows
+
+
+def test_feed_rows_read_the_same_instants_as_the_models(index):
+    """The rows' datetimes are read as text and parsed (`listing.instant`): the same
+    instants, to the microsecond, as Django's own conversion gives, and aware."""
+    from events import listing
+
+    event = make_event(index, "Erste", dates=[(at(3, 9), at(3, 12))])
+    stored = EventPage.objects.get(pk=event.pk)
+    date = stored.dates.get()
+    assert date.last_modified.microsecond or stored.last_published_at.microsecond
+
+    (row,) = listing.feed_rows(listing.feed_dates(listing.visible_events(index)))
+
+    assert (row.start, row.end) == (date.start, date.end)
+    assert (row.date_modified, row.published_at) == (date.last_modified, stored.last_published_at)
+    assert all(moment.utcoffset() is not None for moment in row[1:3])
