@@ -36,6 +36,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from kinderschutz_cms.frame import public_q
+from kinderschutz_cms.sites import in_site
 
 from . import conf
 from .choices import EventStatus
@@ -557,7 +558,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     events = annotate_counts(
         EventPage.objects.live()
         .filter(public_q())
-        .filter(path__startswith=site_root_path or "")
+        .filter(in_site(site_root_path or ""))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)
         .annotate(next_start=next_start)

@@ -108,10 +108,11 @@ def private_q(field: str = "") -> Q:
     """The condition `PageQuerySet.private_q()` builds (pages in a private section,
     nothing if there is none), without its query. `field` names the page relation to
     follow, as in `kinderschutz_cms.sites.in_site`."""
-    prefix = f"{field}__" if field else ""
+    from .sites import in_site
+
     private = Q()
     for path, _pk in restrictions().by_path:
-        private |= Q(**{f"{prefix}path__startswith": path})
+        private |= in_site(path, field)
     return private if private else Q(pk__in=[])
 
 
