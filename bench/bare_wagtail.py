@@ -38,8 +38,8 @@ SECRET_KEY = "bench-only-insecure-key"
 
 def _serve():
     """In the generated project (cwd, DJANGO_SETTINGS_MODULE set): migrate, then answer
-    one line per command on stdin: a number n (time n requests, reply their times in
-    ms) or "queries" (reply the queries of one request)."""
+    one line per command on stdin: a number n (time n requests, reply their wall and
+    CPU times in ms) or "queries" (reply the queries of one request)."""
     sys.path.insert(0, os.getcwd())
     import django
 
@@ -65,15 +65,20 @@ def _serve():
         else:
             reply = []
             for _ in range(int(command)):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 client.get("/")
-                reply.append((time.perf_counter() - started) * 1000)
+                reply.append(
+                    (
+                        (time.perf_counter() - started) * 1000,
+                        (time.process_time() - cpu) * 1000,
+                    )
+                )
         print(json.dumps(reply), flush=True)
 
 
 class BareSite:
     """A bare `wagtail start` project in a subprocess; `time(n)` times n requests of its
-    home page (ms each), `queries()` counts one request's queries. Use as a context
+    home page ((wall, CPU) ms each), `queries()` counts one request's queries. Use as a context
     manager: the folder and the process go when it ends."""
 
     def __enter__(self):
@@ -112,8 +117,8 @@ class BareSite:
         self.process.stdin.flush()
         return self._read()
 
-    def time(self, n=1) -> list[float]:
-        return self._ask(n)
+    def time(self, n=1) -> list[tuple[float, float]]:
+        return [tuple(sample) for sample in self._ask(n)]
 
     def queries(self) -> int:
         return self._ask("queries")
@@ -130,6 +135,7 @@ if __name__ == "__main__":
     else:
         with BareSite() as bare:
             bare.time(2)
-            times = bare.time(15)
-            print(f"Wagtail {bare.wagtail}: median {statistics.median(times):.2f} ms,")
+            wall, cpu = zip(*bare.time(15), strict=True)
+            print(f"Wagtail {bare.wagtail}: median {statistics.median(wall):.2f} ms,")
+            print(f"CPU {statistics.median(cpu):.2f} ms,")
             print(f"{bare.queries()} queries")
