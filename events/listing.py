@@ -80,8 +80,10 @@ def feed_window(now=None) -> tuple[datetime, datetime]:
 def visible_events(index, now=None):
     """Events below `index` that the public may see: live, not private, not expired."""
     now = now or timezone.now()
+    # `child_of` as a range of tree paths (`in_site`), which SQLite reads from the path
+    # index; Wagtail's `path__startswith` would read every page of the installation.
     return (
-        EventPage.objects.child_of(index)
+        EventPage.objects.filter(in_site(index.path), depth=index.depth + 1)
         .live()
         .filter(public_q())
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
