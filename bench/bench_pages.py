@@ -1,22 +1,39 @@
-"""Every public page type: SQL queries and median response time at 10 and 1000 members/events.
+"""Every public page type: SQL queries and median response time at 10 and 1000 members/events,
+each beside the home page of a bare `wagtail start` project (issue #19: within 3×).
 
 Builds one demo network on a Site of its own (home, content pages, directory, agreements,
 calendar with trainings, a Fachtag with workshops and a network meeting, news, a
 registration) in a throwaway database, then requests each public page type as an
 anonymous visitor through Django's test client, after one warming request (as a running
-site has its caches warm). Then grows the network to 1000 members and 1000 events and
+site has its caches warm: the frame cache, content types, site root paths), with the
+anonymous page cache off (`KINDERSCHUTZ_PAGE_CACHE_SECONDS=0`, as in the test settings):
+every request is rendered. Then grows the network to 1000 members and 1000 events and
 measures again: the query counts must not change (tests/site/test_query_budget.py pins
-them at 10 at most).
+them).
+
+The yardstick is `bare_wagtail.BareSite`: Wagtail's project template as `wagtail start`
+makes it, with this Python, on SQLite, served by a subprocess. Each timed request of ours
+is followed by one timed request of the bare home page, so both medians come from the
+same seconds of a shared machine; "× bare" is the ratio of the two medians, "× bare
+(CPU)" the ratio of the medians of the CPU time each process spent on its request
+(`time.process_time`), which a busy machine disturbs less than the wall clock. "page cache
+hit" is the same page with the page cache on, answered from it (for pages the cache
+keeps; forms, search, personal pages and the 404 are rendered all the same and marked
+"not kept").
 
     .venv/bin/python bench/run_all.py pages
 """
 
 import io
+import statistics
+import time
 from functools import partial
 
-from common import Figure, count_queries, median_time, setup_django
+from bare_wagtail import BareSite
+from common import Figure, count_queries, setup_django
 
 SIZES = (10, 1000)
+REPEAT, WARMUP = 15, 2
 HOSTNAME = "bench-pages.test"
 
 
@@ -146,22 +163,60 @@ def _urls(home, pages, directory, calendar):
     }
 
 
+def paired(get, bare):
+    """Medians (ms) of `get()` and of the bare home page, timed in turns: ((ours wall,
+    ours CPU), (bare wall, bare CPU)). CPU time is the process's own (`process_time`),
+    which other processes on a busy machine disturb less than the wall clock."""
+    for _ in range(WARMUP):
+        get()
+        bare.time(1)
+    ours, theirs = [], []
+    for _ in range(REPEAT):
+        started, cpu = time.perf_counter(), time.process_time()
+        get()
+        ours.append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
+        theirs.extend(bare.time(1))
+    return _medians(ours), _medians(theirs)
+
+
+def _medians(samples):
+    wall, cpu = zip(*samples, strict=True)
+    return statistics.median(wall), statistics.median(cpu)
+
+
 def run():
     setup_django()
     from django.test import Client
     from django.test.utils import override_settings
 
+    from kinderschutz_cms.page_cache import HIT_HEADER
+
     figures = []
-    with override_settings(ALLOWED_HOSTS=["*"]):
+    with override_settings(ALLOWED_HOSTS=["*"]), BareSite() as bare:
         home, pages, directory, calendar = _network()
         client = Client(HTTP_HOST=HOSTNAME)
         for size in SIZES:
             _grow(home, directory, calendar, size)
             name = f"pages ({size} members/events)"
+            bare_medians = []
             for label, (url, params) in _urls(home, pages, directory, calendar).items():
                 get = partial(client.get, url, params)
                 status = get().status_code  # warm caches
                 assert status == (404 if label == "404 page" else 200), (label, url, status)
+                (ours, ours_cpu), (theirs, theirs_cpu) = paired(get, bare)
+                bare_medians.append((theirs, theirs_cpu))
                 figures.append(Figure(name, f"{label}: queries", count_queries(get)))
-                figures.append(Figure(name, f"{label}: median", median_time(get, 7, 1), "ms"))
+                figures.append(Figure(name, f"{label}: median", ours, "ms"))
+                figures.append(Figure(name, f"{label}: × bare", ours / theirs))
+                figures.append(Figure(name, f"{label}: median CPU", ours_cpu, "ms"))
+                figures.append(Figure(name, f"{label}: × bare (CPU)", ours_cpu / theirs_cpu))
+                with override_settings(KINDERSCHUTZ_PAGE_CACHE_SECONDS=300):
+                    kept = get().get(HIT_HEADER) == "hit" or get().get(HIT_HEADER) == "hit"
+                    (cached, _), _ = paired(get, bare)
+                state = "hit" if kept else "not kept"
+                figures.append(Figure(name, f"{label}: page cache {state}", cached, "ms"))
+            wall, cpu = _medians(bare_medians)
+            figures.append(Figure(name, "bare `wagtail start` home: queries", bare.queries()))
+            figures.append(Figure(name, "bare `wagtail start` home: median", wall, "ms"))
+            figures.append(Figure(name, "bare `wagtail start` home: median CPU", cpu, "ms"))
     return figures

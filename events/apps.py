@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
         from kinderschutz_cms import frame
 
         from . import feed_cache, signals
-        from .models import Audience, EventDate
+        from .models import Audience, EventDate, Venue
 
         signals.connect()
         feed_cache.connect()
@@ -21,6 +21,7 @@ class EventsConfig(AppConfig):
         from .forms import EventFilterForm
 
         page_cache.read_parameters("seite", *EventFilterForm.base_fields)
-        # The calendar's filter choices are cached (EventIndexPage.filter_form): a new
-        # audience or a changed date must show at once.
-        frame.watch(Audience, EventDate)
+        # The calendar's filter choices are cached (EventIndexPage.filter_form) and so are
+        # its cards (`frame_fragment`): a new audience, a changed date or venue must show
+        # at once.
+        frame.watch(Audience, EventDate, Venue)

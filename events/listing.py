@@ -38,6 +38,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from kinderschutz_cms.frame import public_q
+from kinderschutz_cms.sites import in_site
 
 from . import conf
 from .choices import EventStatus
@@ -81,8 +82,10 @@ def feed_window(now=None) -> tuple[datetime, datetime]:
 def visible_events(index, now=None):
     """Events below `index` that the public may see: live, not private, not expired."""
     now = now or timezone.now()
+    # `child_of` as a range of tree paths (`in_site`), which SQLite reads from the path
+    # index; Wagtail's `path__startswith` would read every page of the installation.
     return (
-        EventPage.objects.child_of(index)
+        EventPage.objects.filter(in_site(index.path), depth=index.depth + 1)
         .live()
         .filter(public_q())
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
@@ -212,12 +215,18 @@ def month_range(filters):
 
 
 def with_listing_data(events, dates_from=None):
-    """Venue, audiences and the dates (from `dates_from` on, by start) in 3 queries total."""
+    """For the calendar's cards: venue, audiences (`listed_audiences`, by name) and the
+    dates (`listed_dates`, from `dates_from` on, by start) in 3 queries total. Both as
+    plain lists: a page's `audiences.all` goes through modelcluster's live queryset each
+    time it is read."""
     dates = EventDate.objects.order_by("start", "pk")
     if dates_from is not None:
         dates = dates.filter(end__gte=dates_from)
     return events.select_related("venue").prefetch_related(
-        Prefetch("dates", queryset=dates, to_attr="listed_dates"), "audiences"
+        Prefetch("dates", queryset=dates, to_attr="listed_dates"),
+        Prefetch(
+            "audiences", queryset=Audience.objects.order_by("name"), to_attr="listed_audiences"
+        ),
     )
 
 
@@ -269,6 +278,19 @@ def upcoming_events(index, filters=None, now=None):
     )
     events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
     return with_listing_data(annotate_counts(events, now), dates_from=now)
+
+
+def count_upcoming(index, filters=None, now=None) -> int:
+    """How many events `upcoming_events` lists (one query): the same events, told by
+    whether a next date exists rather than by the earliest one, so without its grouping
+    over every date and without the seat counts, which the count needs neither of."""
+    now = now or timezone.now()
+    events = apply_filters(visible_events(index, now), filters or {})
+    has_date = Exists(EventDate.objects.filter(page=OuterRef("pk"), end__gte=now))
+    has_occurrence = Exists(
+        Occurrence.objects.filter(page=OuterRef("pk"), end__gte=now, cancelled=False)
+    )
+    return events.filter(Q(has_date, recurrence_rule="") | has_occurrence).count()
 
 
 def past_events(index, filters=None, now=None):
@@ -574,7 +596,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     events = annotate_counts(
         EventPage.objects.live()
         .filter(public_q())
-        .filter(path__startswith=site_root_path or "")
+        .filter(in_site(site_root_path or ""))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(status=EventStatus.CANCELLED)
         .annotate(next_start=next_start)

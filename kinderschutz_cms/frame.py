@@ -14,12 +14,18 @@ production, shared by all workers):
 - `NetworkSettings.for_request` (kinderschutz_cms/models.py): the settings, per site.
 - `site_for_request(request)`: the request's Site with its specific root page, per host.
 - the pages on a routed path, per site root and path (kinderschutz_cms/routing.py).
+- rendered parts of pages (`{% frame_fragment %}`, kinderschutz_cms/templatetags/
+  site_tags.py): a page's body, the home page's news, the news list, the calendar's and
+  the directory's cards and unfiltered filter fields, per site and language, and per
+  whatever else they show that changes without a new generation (seats left, the
+  dates still listed), which is part of their key.
 
 Nothing personal is kept: only what every visitor of a site sees alike. All keys carry a
 generation number that `invalidate()` advances (signal receivers connected in
 `connect()`) whenever a page is saved, published, unpublished, moved or deleted, a view
-restriction or a Site changes, or settings are saved; a new generation makes every
-earlier entry unreachable at once, on every worker that shares the cache. The entries
+restriction or a Site changes, settings, an image or a document are saved (or a model
+an app asked `watch()` for: audiences, venues, dates, sectors, tags …); a new generation
+makes every earlier entry unreachable at once, on every worker that shares the cache. The entries
 also expire after `TIMEOUT` seconds: with a per-process cache (LocMemCache, no REDIS_URL)
 and several workers, one worker's invalidation cannot reach another's memory, so a
 change made through one worker (a new view restriction included) reaches the others
@@ -102,10 +108,11 @@ def private_q(field: str = "") -> Q:
     """The condition `PageQuerySet.private_q()` builds (pages in a private section,
     nothing if there is none), without its query. `field` names the page relation to
     follow, as in `kinderschutz_cms.sites.in_site`."""
-    prefix = f"{field}__" if field else ""
+    from .sites import in_site
+
     private = Q()
     for path, _pk in restrictions().by_path:
-        private |= Q(**{f"{prefix}path__startswith": path})
+        private |= in_site(path, field)
     return private if private else Q(pk__in=[])
 
 
@@ -202,9 +209,13 @@ def _changed(sender, instance=None, created=False, **kwargs):
 def connect():
     """Invalidate on every change that can alter navigation, settings or restrictions."""
     from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
     from wagtail.signals import page_unpublished, post_page_move
 
-    watch(Page, PageViewRestriction, Site, BaseSiteSetting)
+    # Images and documents: rendered page parts (`{% frame_fragment %}`, site_tags) show
+    # their renditions, titles and file URLs.
+    watch(Page, PageViewRestriction, Site, BaseSiteSetting, get_image_model(), get_document_model())
     uid = "kinderschutz_frame"
     post_save.connect(_changed, weak=False, dispatch_uid=f"{uid}_save")
     post_delete.connect(_changed, weak=False, dispatch_uid=f"{uid}_delete")

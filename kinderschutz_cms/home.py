@@ -32,10 +32,12 @@ def upcoming_events(network: Page, limit=3):
 
 
 def latest_news(network: Page, limit=3):
-    """The newest `limit` live, public articles of `network`'s site."""
+    """The newest `limit` live, public articles of `network`'s site, as a lazy queryset:
+    the home page template keeps its news part in the frame cache, so it is read (three
+    queries: articles, renditions, tags) only when that part is rendered."""
     from news.models import NewsPage
 
-    return list(NewsPage.published().filter(in_site(site_root_path(network)))[:limit])
+    return NewsPage.published().filter(in_site(site_root_path(network)))[:limit]
 
 
 LINK_FIELDS = ("directory_page", "agreement_page", "calendar_page", "news_page")

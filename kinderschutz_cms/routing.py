@@ -29,6 +29,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
 from . import frame
+from .sites import in_site
 
 
 def _answers_itself(model, live, remaining) -> bool | None:
@@ -69,7 +70,7 @@ def route_below(root: Page, request, path_components: list[str]):
     if not from_cache:
         pages = list(
             Page.objects.filter(
-                url_path__in=prefixes, path__startswith=root.path, depth__gt=root.depth
+                in_site(root.path), url_path__in=prefixes, depth__gt=root.depth
             ).order_by("depth", "path")
         )
     if not pages:

@@ -21,10 +21,11 @@ class MembersConfig(AppConfig):
 
         from kinderschutz_cms import frame
 
-        from .models import Sector, Signatory
+        from .models import ContactPerson, Sector, Signatory
 
-        # The home page's "network in numbers" counts signatories (kinderschutz_cms/home.py).
-        frame.watch(Sector, Tag, Signatory)
+        # The home page's "network in numbers" counts signatories (kinderschutz_cms/home.py);
+        # the directory's cards (`frame_fragment`) show sectors, services and IseF contacts.
+        frame.watch(Sector, Tag, Signatory, ContactPerson)
         # The directory's filters and the page numbers of directory and agreement page.
         from kinderschutz_cms import page_cache
 

@@ -1,10 +1,11 @@
 """The member directory's query: filters, search, alphabetical order, pagination.
 
 One place for everything the directory lists. The number of queries is fixed, however many
-members exist: the filtered and ordered ids 1, one page of members with sector, IseF
-contacts and services 3. The filter choices (3 queries) and the view restrictions are
-read from the shared cache of kinderschutz_cms.frame, which every page, sector or tag
-change invalidates (members/apps.py).
+members exist: the filtered and ordered ids 1 (none without a search while the frame cache
+holds them), one page of members with sector, IseF contacts and services 3. The filter
+choices (3 queries) and the view restrictions are read from the shared cache of
+kinderschutz_cms.frame, which every page, sector or tag change invalidates
+(members/apps.py).
 
 Search is a case-insensitive substring match (icontains) over name, provider, place,
 description and services, each word of the query must match somewhere. Unlike Wagtail's
@@ -131,6 +132,21 @@ def alphabetical_ids(members):
     return [pk for pk, title in sorted(rows, key=lambda row: (german_sort_key(row[1]), row[0]))]
 
 
+def _ordered_ids(index_page, members, filters) -> list[int]:
+    """`alphabetical_ids` of the filtered members; without a search, from the frame
+    cache (one entry per combination of the choice filters, which the form limits to
+    the options offered; a page, sector or tag change renews it), so the directory's
+    first page does not read and sort every member's title on each request."""
+    if "query" in filters:
+        return alphabetical_ids(filter_members(members, **filters))
+    return frame.cached(
+        "directory-ids",
+        index_page.pk,
+        repr(sorted(filters.items())),
+        build=lambda: alphabetical_ids(filter_members(members, **filters)),
+    )
+
+
 def load_members(ids):
     """The members with these ids, in this order, ready to list without further queries.
 
@@ -160,7 +176,7 @@ def directory_context(index_page, params):
     )
     form = DirectoryFilterForm(params, **options)
     filters = form.active_filters()
-    ids = alphabetical_ids(filter_members(members, **filters))
+    ids = _ordered_ids(index_page, members, filters)
     paginator = Paginator(ids, conf.get("KINDERSCHUTZ_MEMBERS_PER_PAGE"))
     page_obj = paginator.get_page(params.get("page"))
     page_obj.object_list = load_members(page_obj.object_list)

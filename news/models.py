@@ -77,10 +77,17 @@ class NewsIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, P
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "")[:MAX_TAG_LENGTH].strip()
-        tags = list(self.used_tags())
+        # The tags and the number of articles are the same for every visitor: kept in
+        # the frame cache, which every page, tag or image change renews. The articles of
+        # the page shown are read lazily, when the template renders its list, which it
+        # keeps there too (`frame_fragment`): no query for them while it is warm.
+        tags = frame.cached("news-tags", self.pk, build=lambda: list(self.used_tags()))
         current_tag = next((t for t in tags if t.slug == tag), None)
         articles = self.articles(tag=current_tag.slug if current_tag else None)
         paginator = Paginator(articles, conf.get("KINDERSCHUTZ_NEWS_PER_PAGE"))
+        paginator.count = frame.cached(
+            "news-count", self.pk, current_tag.slug if current_tag else "", build=articles.count
+        )
         context.update(
             articles=paginator.get_page(request.GET.get("page")),
             tags=tags,

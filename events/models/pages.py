@@ -78,16 +78,62 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
             months=choices["months"],
         )
 
+    def filter_fields_html(self, form, *, archive):
+        """The fields of the unfiltered filter form as HTML, kept in the frame cache per
+        set of choices and language: the same for every visitor who has not filtered
+        (their rendering, a template per field and per option, costs more than the
+        listing's queries). None for a filtered (bound) form, which shows the visitor's
+        values and errors and is rendered each time."""
+        import hashlib
+
+        from django.template.loader import render_to_string
+        from django.utils.translation import get_language
+
+        from kinderschutz_cms import frame
+
+        if form.is_bound:
+            return None
+        # What the fields show besides their (translated) labels: every option.
+        options = [
+            (name, [(str(value), str(label)) for value, label in widget.choices])
+            for name, widget in ((n, f.widget) for n, f in form.fields.items())
+            if hasattr(widget, "choices")
+        ]
+        digest = hashlib.sha256(repr(options).encode()).hexdigest()
+        return frame.cached(
+            "event_filter_fields",
+            self.pk,
+            int(archive),
+            get_language(),
+            digest,
+            build=lambda: render_to_string(
+                "events/includes/filter_fields.html", {"filter_form": form}
+            ),
+        )
+
     def listing_context(self, request, *, archive):
         """The page of events to show, the filter form and the feed links."""
         from ..feeds import webcal_url
-        from ..listing import attach_occurrences, past_events, upcoming_events
+        from ..listing import attach_occurrences, count_upcoming, past_events, upcoming_events
 
         form = self.filter_form(request, archive=archive)
         filters = form.filters()
-        events = (past_events if archive else upcoming_events)(self, filters)
-        page = Paginator(events, self.per_page).get_page(request.GET.get("seite"))
+        now = timezone.now()
+        events = (past_events if archive else upcoming_events)(self, filters, now)
+        paginator = Paginator(events, self.per_page)
+        if not archive:
+            paginator.count = count_upcoming(self, filters, now)
+        page = paginator.get_page(request.GET.get("seite"))
         page.object_list = attach_occurrences(list(page.object_list), filters, archive=archive)
+        for event in page.object_list:
+            # What a card shows that changes without a new frame generation (the key of
+            # its `frame_fragment`, besides the seats left): the dates still listed.
+            event.listed_key = [
+                (d.pk, d.start, d.end) for d in getattr(event, "listed_dates", ())
+            ] + [
+                (o.pk, o.start, o.end, o.original_start)
+                for o in getattr(event, "listed_occurrences", ())
+            ]
         query = request.GET.copy()
         query.pop("seite", None)
         feed_query = {
@@ -110,6 +156,7 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
             "external_events": external,
             "archive": archive,
             "filter_form": form,
+            "filter_fields_html": self.filter_fields_html(form, archive=archive),
             "events": page,
             "paginator_query": query.urlencode(),
             "feed_url": feed_url,

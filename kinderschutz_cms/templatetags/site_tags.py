@@ -111,3 +111,47 @@ def meta_description(context):
         network = NetworkSettings.for_request(request).network_name
     title = getattr(page, "title", "") or context.get("page_title", "")
     return f"{network}: {title}" if title else network
+
+
+class FrameFragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        import hashlib
+
+        from django.core.cache import cache
+        from django.utils.translation import get_language
+
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        site = Site.find_for_request(request)
+        vary = [v.resolve(context) for v in self.vary_on]
+        digest = hashlib.sha256(repr([str(v) for v in vary]).encode()).hexdigest()
+        entry_key = frame.key(
+            "fragment", self.name, site.pk if site else "", get_language(), digest
+        )
+        html = cache.get(entry_key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(entry_key, html, frame.TIMEOUT)
+        return html
+
+
+@register.tag
+def frame_fragment(parser, token):
+    """`{% frame_fragment "name" value … %}…{% endframe_fragment %}`: the enclosed part
+    rendered once and kept in the frame cache (kinderschutz_cms.frame) per name, values,
+    site and language, like Django's `{% cache %}` but ended by every change that starts
+    a new frame generation (pages, settings, sites, view restrictions, images, documents
+    and the snippets apps watch). So only for parts drawn from those alone; whatever else
+    they show (seats left, the dates still to come, the request) must be among the
+    values. Previews are always rendered and never kept: their content is not saved."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("frame_fragment needs a name")
+    nodelist = parser.parse(("endframe_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return FrameFragmentNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])

@@ -363,3 +363,25 @@ def test_registration_form_suggests_and_matches_only_its_own_sites_members(netwo
     other = booking.register(event, service_data(organisation=b["members"][0].title))
     assert Registration.objects.get(pk=own.pk).organisation_sector == str(a["members"][0].sector)
     assert Registration.objects.get(pk=other.pk).organisation_sector == ""
+
+
+def test_path_after_subtree_raises_the_last_digit_that_can_rise():
+    from kinderschutz_cms.sites import path_after_subtree
+
+    assert path_after_subtree("00010003") == "00010004"
+    assert path_after_subtree("00010009") == "0001000A"
+    assert path_after_subtree("0001000Z") == "0001001"
+    assert path_after_subtree("0001ZZZZ") == "0002"
+    assert path_after_subtree("ZZZZ") is None
+
+
+def test_in_site_is_the_subtree_of_the_root_path(networks):
+    """The range of paths `in_site` asks for holds exactly the pages whose path starts
+    with the root's, for each site and for the tree root (no upper bound)."""
+    from kinderschutz_cms.sites import in_site
+
+    for root in [Page.get_first_root_node(), *(site.root_page for site in Site.objects.all())]:
+        expected = set(Page.objects.filter(path__startswith=root.path).values_list("pk", flat=True))
+        found = set(Page.objects.filter(in_site(root.path)).values_list("pk", flat=True))
+        assert found == expected
+        assert len(expected) > 1

@@ -35,6 +35,10 @@ from tests.registration.factories import (
 )
 
 BUDGET = 10
+# Pages whose lists the frame cache keeps rendered (issue #19: `frame_fragment`), pinned
+# at what they cost now: the home page routes, then reads only its next events; the news
+# index only its own page (tags, count and the rendered list are cached).
+BUDGETS = {"home page": 1, "news index": 1, "member directory": 4, "calendar": 6}
 SIZES = [10, 1000]
 
 
@@ -279,10 +283,11 @@ def test_every_public_page_type_within_the_query_budget(client, home_page, size)
     over = {}
     for name, (url, params, status) in pages.items():
         queries = count(client, url, params, status)
-        if len(queries) > BUDGET:
+        if len(queries) > BUDGETS.get(name, BUDGET):
             over[name] = queries
     report = "\n\n".join(
-        f"{name}: {len(queries)} queries\n" + "\n".join(q["sql"][:300] for q in queries)
+        f"{name}: {len(queries)} queries (budget {BUDGETS.get(name, BUDGET)})\n"
+        + "\n".join(q["sql"][:300] for q in queries)
         for name, queries in over.items()
     )
-    assert not over, f"over {BUDGET} queries at {size}:\n{report}"
+    assert not over, f"over budget at {size}:\n{report}"
