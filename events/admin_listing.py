@@ -29,6 +29,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from kinderschutz_cms.admin_tables import (
     LinkColumn,
     PlainPageTitleColumn,
+    ScopedPageFilters,
     SiteChoiceFilter,
     TextDateTimeColumn,
 )
@@ -166,7 +167,7 @@ class RegistrationOpenColumn(Column):
         return _("offen") if registration_is_open(instance) else _("geschlossen")
 
 
-class EventFilterSet(PageFilterSet):
+class EventFilterSet(ScopedPageFilters, PageFilterSet):
     site = SiteChoiceFilter()
     has_child_pages = None  # events have no child pages
     event_type = django_filters.ChoiceFilter(

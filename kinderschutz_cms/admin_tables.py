@@ -11,12 +11,38 @@ dates as text. Their "Website" filter is one `<select>`, not Wagtail's checkbox 
 """
 
 import django_filters
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageTitleColumn
-from wagtail.models import Site
+from wagtail.models import Page, Site
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from .sites import in_site
+
+# Every tree path below a root sorts between the root's path and that path followed by the
+# alphabet's last character (0-9A-Z, alike under every collation) to the column's length.
+_PATH_RANGE_END = Page.alphabet[-1] * Page._meta.get_field("path").max_length
+
+
+def explorable_sites(user):
+    """The sites with at least one page `user` may explore in the admin (one query), by
+    name: a coordinator of one network is never offered, nor shown the names of, the other
+    networks of an installation. A site's pages are a range of the indexed tree path."""
+    root_path = OuterRef("root_page__path")
+    explorable = (
+        PagePermissionPolicy()
+        .explorable_instances(user)
+        .filter(path__gte=root_path, path__lte=Concat(root_path, Value(_PATH_RANGE_END)))
+    )
+    return (
+        Site.objects.filter(Exists(explorable))
+        .select_related("root_page")
+        .order_by("site_name", "hostname", "port")
+    )
 
 
 class PlainPageTitleColumn(PageTitleColumn):
@@ -42,18 +68,35 @@ class TextDateTimeColumn(Column):
 
 class SiteChoiceFilter(django_filters.ModelChoiceFilter):
     """The pages of one site, chosen from a `<select>` (as `?site=<id>`, the parameter of
-    Wagtail's own site filter, which it replaces)."""
+    Wagtail's own site filter, which it replaces) of the sites the user may explore."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Website"))
         kwargs.setdefault("empty_label", _("alle"))
-        sites = Site.objects.select_related("root_page").order_by("site_name", "hostname", "port")
-        super().__init__(queryset=sites, **kwargs)
+        super().__init__(queryset=lambda request: explorable_sites(request.user), **kwargs)
 
     def filter(self, queryset, site):
         if not site:
             return queryset
-        return queryset.filter(path__startswith=site.root_page.path)
+        return queryset.filter(in_site(site.root_page.path))
+
+
+class ScopedPageFilters:
+    """For a `PageFilterSet` of a flat listing: "Website" only for users who work on
+    several sites, and no filter naming users ("Besitzer", "Bearbeitet von"), whose
+    options Wagtail draws from every page of the installation, other networks' editors
+    included."""
+
+    owner = None
+    edited_by = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = getattr(self, "request", None)
+        if "site" in self.filters and (
+            request is None or explorable_sites(request.user).count() < 2
+        ):
+            del self.filters["site"]
 
 
 class LinkColumn(Column):

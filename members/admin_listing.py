@@ -22,6 +22,7 @@ from wagtail.models import Site
 
 from kinderschutz_cms.admin_tables import (
     PlainPageTitleColumn,
+    ScopedPageFilters,
     SiteChoiceFilter,
     TextDateTimeColumn,
 )
@@ -67,7 +68,7 @@ def annotate_members(members, agreement_ids):
     )
 
 
-class MemberFilterSet(PageFilterSet):
+class MemberFilterSet(ScopedPageFilters, PageFilterSet):
     site = SiteChoiceFilter()
     has_child_pages = None  # members have no child pages
     sector = django_filters.ModelChoiceFilter(

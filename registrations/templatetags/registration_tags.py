@@ -21,10 +21,14 @@ def registration_availability(page):
 @register.filter
 def listed_seats_left(event):
     """Seats left of an event in a list annotated by `queries.annotate_counts` (no query);
-    None when no limit is shown: no registration, no capacity, or cancelled."""
+    None when no limit is shown: no registration, no capacity, cancelled, or a list that
+    counts no seats (the calendar's archive, whose card key still asks)."""
     if not event.registration_enabled or event.capacity is None or event.is_cancelled:
         return None
-    return max(event.capacity - event.seats_taken, 0)
+    taken = getattr(event, "seats_taken", None)
+    if taken is None:
+        return None
+    return max(event.capacity - taken, 0)
 
 
 @register.filter
