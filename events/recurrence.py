@@ -33,6 +33,7 @@ cancelled (EXDATE in the feed) or moved (its own start and end, maybe another ve
 VEVENT with RECURRENCE-ID in the feed).
 """
 
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import islice
@@ -161,44 +162,54 @@ def expand(rrule: str, start: datetime, end: datetime, *, all_day=False, limit=N
 
 
 class _WalkEnded(Exception):
-    """The capped rule walked as many calendar periods as it was allowed."""
+    """The capped rule reached a calendar period past the end it was asked for."""
 
 
 class _PeriodCappedRule(rrule):
-    """A dateutil rule that stops after a number of calendar periods.
+    """A dateutil rule whose walk ends at the first calendar period past a given one.
 
     dateutil has no public way to bound its search: UNTIL is compared with occurrences
-    only, so a rule that produces none never reaches it. What it does once per period it
-    walks (a year for YEARLY, a month otherwise) is to rebuild its masks for that period,
-    which reads `_bynweekday` once or twice; reading it counts here, and past the budget
-    the walk ends. If a dateutil release stopped reading it, the walk would only be
-    unbounded again, never wrong (tests/events/test_recurrence.py counts the periods)."""
+    only, so a rule that produces none never reaches it. What it does at the start of
+    every period it walks (a year for YEARLY, a month for MONTHLY, and at each change of
+    month for DAILY and WEEKLY) is to rebuild its masks for that period's year and month,
+    reading `_bynweekday` first thing; that read looks at the year (and, but for YEARLY,
+    the month) being rebuilt, and once it is past `_last_period` the walk ends. Every
+    occurrence from there on lies in or after that year (month), so nothing up to the
+    end is ever dropped, whatever the rule (counting the reads instead did drop some:
+    dateutil reads the attribute once more per listed month of a yearly rule). If a
+    dateutil release rebuilt differently, the walk would only be unbounded again, never
+    wrong (tests/events/test_recurrence.py compares with plain dateutil and checks the
+    bound)."""
 
-    _reads_left = 0
+    _last_period = (datetime.max.year, 12)
 
     @property
     def _bynweekday(self):
-        self._reads_left -= 1
-        if self._reads_left < 0:
-            raise _WalkEnded
+        caller = sys._getframe(1)
+        if caller.f_code.co_name == "rebuild":
+            year, month = caller.f_locals.get("year"), caller.f_locals.get("month")
+            if isinstance(year, int) and isinstance(month, int):
+                # a yearly period begins in January, whatever month dateutil passes
+                period = (year, 1) if self._freq == YEARLY else (year, month)
+                if period > self._last_period:
+                    raise _WalkEnded
         return self.__dict__["_bynweekday"]
-
-
-def _periods_between(frequency, start: datetime, end: datetime) -> int:
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months // 12 if frequency == YEARLY else months
 
 
 def occurrences_through(rule: rrule, end: datetime, *, limit: int) -> list[datetime]:
     """The occurrences of `rule` up to `end` (comparable with the rule's DTSTART), in
     order, at most `limit`.
 
-    The work is bounded by the calendar span from DTSTART to `end` (plus two periods),
-    not by where the next occurrence lies: a rule that never occurs, or only centuries
-    later, costs what a rule of that span costs (milliseconds for a feed's window)."""
+    The work is bounded by the calendar span from DTSTART to the month (for a yearly
+    rule: the year) of `end`, not by where the next occurrence lies: a rule that never
+    occurs, or only centuries later, costs what a rule of that span costs (milliseconds
+    for a feed's window)."""
     capped = _PeriodCappedRule.__new__(_PeriodCappedRule)
     capped.__dict__.update(rule.__dict__)
-    capped._reads_left = 2 * (_periods_between(rule._freq, rule._dtstart, end) + 2) + 2
+    dtstart = rule._dtstart
+    if end.tzinfo is not None and dtstart.tzinfo is not None:
+        end = end.astimezone(dtstart.tzinfo)  # the rule walks DTSTART's wall clock
+    capped._last_period = (end.year, end.month)
     moments = []
     try:
         for moment in capped:

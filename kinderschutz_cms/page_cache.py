@@ -154,13 +154,41 @@ def _renew(name):
     cache.set(name, secrets.token_hex(8), None)
 
 
+_pending = threading.local()
+
+
 def _renew_now_and_on_commit(names):
     """Renew `names` now, and again when the current transaction commits (a request that
-    read the old rows meanwhile may have kept a page under the generation set now)."""
-    names = list(names)
+    read the old rows meanwhile may have kept a page under the generation set now).
+
+    Within a transaction the commit renews each name once, however many rows name it
+    (publishing a series of 150 dates: one callback, one renewal per site): the names
+    wait in the set of this transaction's callback, found again as long as Django still
+    holds it (a rolled back transaction or savepoint drops it, and the next write starts
+    a new one). Renewing now stays per row, a cache write: a page rendered inside the
+    transaction between two writes must not outlive the second."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        for name in names:
+            _renew(name)
+        return
+    callback = getattr(_pending, "callback", None)
+    held = callback is not None and any(
+        func is callback for _sids, func, _robust in connection.run_on_commit
+    )
+    if not held:
+        waiting = set()
+
+        def callback():
+            for name in waiting:
+                _renew(name)
+
+        callback.waiting = waiting
+        _pending.callback = callback
+        transaction.on_commit(callback)
     for name in names:
+        callback.waiting.add(name)
         _renew(name)
-    transaction.on_commit(lambda: [_renew(name) for name in names])
 
 
 def invalidate(**kwargs):
@@ -169,15 +197,31 @@ def invalidate(**kwargs):
     _renew_now_and_on_commit([CONTENT_KEY])
 
 
+SITE_ROOTS_KEY = f"{PREFIX}:site-roots"
+SITE_ROOTS_SECONDS = 300  # bounds what a process with a private memory cache misses
+
+
 def _site_roots() -> list[tuple[int, int, str]]:
-    """(site id, root page id, tree path) of every site (frame cache: one query per
-    generation)."""
-    from wagtail.models import Site
+    """(site id, root page id, tree path) of every site: one query, then kept until a
+    site is saved or deleted or a page moves (`_sites_changed`), not renewed with the
+    pages (every save of a page or a row of one would query the sites again).
 
-    def build():
-        return list(Site.objects.values_list("pk", "root_page_id", "root_page__path"))
+    Not Wagtail's `Site.get_site_root_paths()`: it holds the root's URL path and its
+    translations, not the tree path and page id the generations are named by."""
+    roots = cache.get(SITE_ROOTS_KEY)
+    if roots is None:
+        from wagtail.models import Site
 
-    return frame.cached("site_roots", build=build)
+        roots = list(Site.objects.values_list("pk", "root_page_id", "root_page__path"))
+        cache.set(SITE_ROOTS_KEY, roots, SITE_ROOTS_SECONDS)
+    return roots
+
+
+def _sites_changed(**kwargs):
+    """A site saved or deleted, a page moved (a root's tree path may change): the site
+    roots are read anew, now and after the commit. A signal receiver."""
+    cache.delete(SITE_ROOTS_KEY)
+    transaction.on_commit(lambda: cache.delete(SITE_ROOTS_KEY))
 
 
 def invalidate_paths(paths):
@@ -595,6 +639,7 @@ def _watched() -> tuple[type, ...]:
 def connect():
     """Connect the invalidation (module docstring); called from the app's `ready`."""
     from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     registration = _registration_model()
@@ -604,6 +649,11 @@ def connect():
     for signal in (page_published, page_unpublished):
         signal.connect(_page_published, weak=False, dispatch_uid=f"{uid}_{id(signal)}")
     post_page_move.connect(invalidate, weak=False, dispatch_uid=f"{uid}_move")
+    post_page_move.connect(_sites_changed, weak=False, dispatch_uid=f"{uid}_move_roots")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _sites_changed, sender=Site, weak=False, dispatch_uid=f"{uid}_sites_{id(signal)}"
+        )
     if registration is not None:
         post_delete.connect(
             _registration_deleted, sender=registration, weak=False, dispatch_uid=f"{uid}_reg"

@@ -180,9 +180,11 @@ def stream(
 ) -> Iterator[bytes]:
     """The CSV or XLSX of `registrations` as pieces of bytes for a `StreamingHttpResponse`,
     started before anything is read (see the module docstring). Strings are translated
-    into the language active now, not the one active when the response is sent (Wagtail's
-    admin activates the user's language only while the view runs)."""
+    into the language active now and times are in the time zone active now, not those
+    active when the response is sent (Wagtail's admin activates the user's language and
+    time zone only while the view runs)."""
     language = translation.get_language()
+    zone = timezone.get_current_timezone()
     sheet = None
 
     def headings():
@@ -194,13 +196,14 @@ def stream(
         yield from sheet.rows
 
     writer = writers.stream_csv if file_format == CSV else stream_xlsx
-    return _in_language(language, writer(headings(), rows()))
+    return _as_in_the_view(language, zone, writer(headings(), rows()))
 
 
-def _in_language(language: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """`pieces`, each made with `language` active (and only while it is made)."""
+def _as_in_the_view(language: str, zone, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """`pieces`, each made with `language` and the time zone `zone` active (and only
+    while it is made)."""
     while True:
-        with translation.override(language):
+        with translation.override(language), timezone.override(zone):
             piece = next(pieces, None)
         if piece is None:
             return

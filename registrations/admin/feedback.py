@@ -26,6 +26,7 @@ from .scope import events_for, require
 
 MAX_COMPARED = 10
 CANDIDATES_SHOWN = 25
+FIRST_SEARCH_YEAR, LAST_SEARCH_YEAR = 1900, 2999  # the years a search may name
 
 
 def decimal_comma(value):
@@ -87,6 +88,23 @@ class CandidateSearchForm(forms.Form):
         label=_("Termin bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def _within_years(self, name):
+        # days at the ends of the calendar cannot be turned into the instants compared
+        # (the day after 9999-12-31, midnight of 0001-01-01 in UTC)
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_SEARCH_YEAR <= day.year <= LAST_SEARCH_YEAR:
+            raise forms.ValidationError(
+                _("Bitte ein Datum zwischen den Jahren %(first)s und %(last)s angeben.")
+                % {"first": FIRST_SEARCH_YEAR, "last": LAST_SEARCH_YEAR}
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._within_years("date_from")
+
+    def clean_date_to(self):
+        return self._within_years("date_to")
+
 
 def local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
@@ -137,9 +155,18 @@ class CompareForm(forms.Form):
         return chosen
 
 
+def page_id(value) -> int | None:
+    """`value` as a page id, or None if it cannot be one ("²" is a digit to `isdigit`
+    but not a number to `int`; an id has at most 18 digits)."""
+    if not value.isdecimal() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def submitted_pks(values):
     """The event ids of a submitted form that can be ids, at most `CANDIDATES_SHOWN`."""
-    return [int(value) for value in values if value.isdigit()][:CANDIDATES_SHOWN]
+    pks = (page_id(value) for value in values)
+    return [pk for pk in pks if pk is not None][:CANDIDATES_SHOWN]
 
 
 def feedback_compare_view(request):
@@ -168,8 +195,8 @@ def feedback_compare_view(request):
         selected = list(candidates.filter(pk__in=submitted_pks(request.GET.getlist("event"))))
     else:
         selected = []
-        if request.GET.get("serie", "").isdigit():
-            start = candidates.filter(pk=int(request.GET["serie"])).first()
+        if (series_id := page_id(request.GET.get("serie", ""))) is not None:
+            start = candidates.filter(pk=series_id).first()
             if start is not None:
                 chosen = selected = list(
                     candidates.filter(pk__in=feedback.series(start).values("pk")).order_by(

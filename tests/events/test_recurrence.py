@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
+from dateutil.rrule import rrulestr
 from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
@@ -19,6 +20,7 @@ from events.models import EventDate, NetworkMeetingPage, Occurrence, RecurrenceE
 
 from .factories import make_event, make_venue
 from .test_admin import add_url, page_data
+from .test_external import dateutil_periods_walked
 from .test_ical_clients import REPO, SCRIPT, icaljs  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +82,85 @@ def test_weekly_wednesday_stays_at_ten_across_both_switches():
 def test_expansion_is_capped_by_the_setting():
     start = datetime(2027, 1, 1, 9, tzinfo=BERLIN)
     assert len(recurrence.expand("FREQ=DAILY", start, start + timedelta(hours=1))) == 12
+
+
+# the walk of `occurrences_through`: (rule, DTSTART) and the same end for all, 2026-12-31
+THROUGH_END = datetime(2026, 12, 31, 23, 59, 59)
+RULES_WITH_DATES = [
+    ("FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU", datetime(2018, 3, 25, 10)),
+    ("FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYDAY=1MO", datetime(2026, 1, 5, 10)),
+    ("FREQ=YEARLY;BYMONTH=5,11;BYDAY=2WE", datetime(2024, 5, 8, 10)),
+    ("FREQ=YEARLY;BYMONTH=1;BYDAY=1MO", datetime(2015, 1, 5, 10)),
+    ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", datetime(2015, 1, 30, 10)),
+    ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO", datetime(2015, 5, 11, 10)),
+    ("FREQ=YEARLY;BYWEEKNO=1,53;BYDAY=MO", datetime(2015, 12, 28, 10)),
+    ("FREQ=YEARLY;BYYEARDAY=100,200", datetime(2015, 4, 10, 10)),
+    ("FREQ=YEARLY;BYYEARDAY=1,-1", datetime(2015, 1, 1, 10)),
+    ("FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=15", datetime(2015, 1, 15, 10)),
+    ("FREQ=WEEKLY;INTERVAL=3;BYDAY=FR", datetime(2015, 1, 2, 10)),
+    ("FREQ=YEARLY;INTERVAL=2;BYMONTH=12;BYMONTHDAY=31", datetime(2014, 12, 31, 10)),
+    ("FREQ=DAILY;INTERVAL=45", datetime(2015, 1, 1, 10)),
+    ("FREQ=MONTHLY;BYMONTHDAY=31", datetime(2015, 1, 31, 10)),
+    ("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", datetime(2016, 2, 29, 10)),
+    ("FREQ=MONTHLY;BYDAY=1MO", datetime(2015, 1, 5, 10)),
+    ("FREQ=MONTHLY;INTERVAL=3;BYDAY=-1FR", datetime(2015, 1, 30, 10)),
+    ("FREQ=WEEKLY;BYDAY=MO,WE,FR,SU", datetime(2015, 1, 4, 10)),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;WKST=SU", datetime(2015, 1, 5, 10)),
+    ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=28,29", datetime(2015, 2, 28, 10)),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "dtstart"), RULES_WITH_DATES, ids=[r for r, _ in RULES_WITH_DATES]
+)
+def test_occurrences_through_matches_plain_dateutil(rule, dtstart):
+    """The bounded walk gives every occurrence plain dateutil gives up to the same end:
+    the bound never cuts a rule short (counting dateutil's reads once did, for yearly
+    rules listing several months)."""
+    expected = []
+    for moment in rrulestr(rule, dtstart=dtstart):
+        if moment > THROUGH_END:
+            break
+        expected.append(moment)
+    assert expected  # each rule has dates in the span
+    got = recurrence.occurrences_through(rrulestr(rule, dtstart=dtstart), THROUGH_END, limit=10_000)
+    assert got == expected
+
+
+def test_occurrences_through_reads_the_end_on_the_rules_clock():
+    """An end in UTC is compared on the wall clock of DTSTART: New Year 00:15 in Berlin is
+    still 2026 in UTC, and must not be cut off as a period past the end."""
+    dtstart = datetime(2020, 1, 1, 0, 15, tzinfo=BERLIN)
+    end = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 2027-01-01 00:30 in Berlin
+    got = recurrence.occurrences_through(
+        rrulestr("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1", dtstart=dtstart), end, limit=100
+    )
+    assert [moment.year for moment in got] == list(range(2020, 2028))
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=YEARLY;BYMONTH=3,10;BYMONTHDAY=32;BYDAY=-1SU",
+        "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31",
+        "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31",
+        "FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30;BYDAY=MO",
+    ],
+)
+def test_a_rule_without_dates_is_walked_only_to_the_end(rule):
+    """dateutil alone searches such a rule to the year 9999; bounded, it walks the
+    span from DTSTART to the end (ten years here) and not much more."""
+    dtstart = datetime(2017, 1, 1, 10)
+    try:
+        parsed = rrulestr(rule, dtstart=dtstart)
+    except ValueError:
+        pytest.skip("dateutil refuses the rule outright")
+    periods, got = dateutil_periods_walked(
+        lambda: recurrence.occurrences_through(parsed, THROUGH_END, limit=100)
+    )
+    assert got == []
+    assert periods <= 10 * 12 + 2  # months of 2017-2026, plus the one past the end
 
 
 def test_problems_in_german():

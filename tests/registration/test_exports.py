@@ -115,6 +115,28 @@ def test_export_is_in_the_admin_users_language(admin_client, registered, file_fo
     assert row["attended"] == "yes"
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_is_in_the_admin_users_time_zone(admin_client, registered, file_format):
+    """Wagtail activates the user's time zone only while the view runs; the file is
+    written later, while it is sent, and its times are still in that zone (13:05 UTC is
+    08:05 in New York on a winter day, 14:05 in Berlin)."""
+    from wagtail.users.models import UserProfile
+
+    response = admin_client.get(INDEX)
+    profile = UserProfile.get_for_user(response.wsgi_request.user)
+    profile.current_time_zone = "America/New_York"
+    profile.save()
+    response = admin_client.get(INDEX, {"export": file_format})
+    body = b"".join(response.streaming_content)
+    if file_format == "csv":
+        row = csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";").__next__()
+        assert row["angemeldet am"] == "15.01.2026 08:05"
+    else:
+        header, first, *_rest = list(load_workbook(io.BytesIO(body)).active.values)
+        row = dict(zip(header, first, strict=True))
+        assert row["angemeldet am"] == datetime.datetime(2026, 1, 15, 8, 5)
+
+
 def test_report_csv_uses_the_same_german_format(admin_client, home_page):
     """Every report exports through the same path: `;`, BOM, dates as 01.09.2025."""
     from tests.members.factories import make_contact, make_member, make_member_index

@@ -282,3 +282,26 @@ def test_the_comparison_offers_the_events_a_search_finds(admin_client, index):
     too_many = [page.pk for page in pages[:12]]
     html = admin_client.get(url, {"event": too_many}).content.decode()
     assert "höchstens 10" in html and html.count("checked") == 12
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"event": "²"}, "ist kein gültiger Wert"),
+        ({"event": ["²", "9" * 30]}, "ist kein gültiger Wert"),
+        ({"serie": "²"}, None),
+        ({"serie": "9" * 30}, None),
+        ({"date_to": "9999-12-31"}, "zwischen den Jahren 1900 und 2999"),
+        ({"date_from": "0001-01-01"}, "zwischen den Jahren 1900 und 2999"),
+    ],
+)
+def test_the_comparison_answers_odd_parameters_with_a_message(admin_client, event, query, message):
+    """Values a hand-edited URL may carry: a superscript digit (a digit to `isdigit`,
+    not a number to `int`), an id too long for the database, days at the ends of the
+    calendar (their next day or their midnight in UTC do not exist)."""
+    response = admin_client.get("/admin/registrations/feedback/vergleich/", query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if message:
+        assert message in html
+    assert f'value="{event.pk}"' in html  # the events are offered all the same

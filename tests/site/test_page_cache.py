@@ -305,3 +305,65 @@ def test_deleting_registrations_renews_the_seats_in_constant_queries(
     with django_capture_on_commit_callbacks(execute=True):
         Registration.objects.filter(event=event).delete()
     assert seats() == ["5"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_many_rows_of_a_page_asks_for_the_sites_once(client, event):
+    """Every saved row of a page (a series published with 150 dates) renews the sites
+    that show it: the sites are not read again per row, and the commit renews each site
+    once, from one callback, whatever the number of rows (real commits here)."""
+    from django.db import reset_queries, transaction
+
+    from events.models import EventDate
+
+    start = event.dates.first().start
+    client.get(event.url)  # the site roots are read once (a page kept, cache warm)
+    counts, site_queries, callbacks = [], [], []
+    for size in (5, 50):
+        reset_queries()  # a full log (9000 queries) would capture nothing
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as queries:
+                for i in range(size):
+                    day = start + timedelta(days=size + i)
+                    EventDate(page=event, start=day, end=day + timedelta(hours=2)).save()
+            sql = [query["sql"] for query in queries]  # a request resets the log
+            callbacks.append(
+                sum(
+                    func.__module__ == "kinderschutz_cms.page_cache"
+                    for _sids, func, _robust in connection.run_on_commit
+                )
+            )
+            assert client.get(event.url).get(HIT_HEADER) != "hit"  # renewed now as well
+        assert len(sql) >= size  # captured (each row is inserted)
+        # the rows' own queries (a uid check, the insert) aside
+        counts.append(sum('"events_eventdate"' not in query for query in sql))
+        site_queries.append(sum('"wagtailcore_site"' in query for query in sql))
+        client.get(event.url)
+        assert client.get(event.url).get(HIT_HEADER) == "hit"
+    assert site_queries == [0, 0]
+    assert callbacks == [1, 1]
+    assert counts[0] == counts[1]
+    with transaction.atomic():
+        EventDate(
+            page=event, start=start + timedelta(days=200), end=start + timedelta(days=201)
+        ).save()
+        client.get(event.url)  # kept inside the transaction, before the commit
+    assert client.get(event.url).get(HIT_HEADER) != "hit"  # the commit renewed the site
+
+
+def test_a_network_added_later_is_renewed_on_its_own(client, home_page):
+    """The site roots are kept until a site changes: a network added after they were
+    read is known at its next change, which leaves the other networks' pages kept."""
+    calendar_a, _site_b = two_networks(home_page, client)
+    calendar_a.save_revision().publish()  # the site roots read and kept
+    root = Page.get_first_root_node()
+    home_c = root.add_child(instance=type(home_page)(title="Netzwerk Gamma", slug="gamma"))
+    Site.objects.create(hostname="c.example.org", port=80, root_page=home_c)
+    for _ in range(2):
+        client.get("/")
+        client.get("/", HTTP_HOST="c.example.org")
+    assert kept(client) and kept(client, HTTP_HOST="c.example.org")
+    home_c.title = "Netzwerk Gamma-Land"
+    home_c.save_revision().publish()
+    assert kept(client)
+    assert not kept(client, HTTP_HOST="c.example.org")
