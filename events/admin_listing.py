@@ -170,6 +170,8 @@ class RegistrationOpenColumn(Column):
 class EventFilterSet(ScopedPageFilters, PageFilterSet):
     site = SiteChoiceFilter()
     has_child_pages = None  # events have no child pages
+    owner = None  # see ScopedPageFilters
+    edited_by = None
     event_type = django_filters.ChoiceFilter(
         label=_("Art"), choices=EVENT_TYPES, method="filter_type", empty_label=_("alle")
     )

@@ -83,12 +83,9 @@ class SiteChoiceFilter(django_filters.ModelChoiceFilter):
 
 class ScopedPageFilters:
     """For a `PageFilterSet` of a flat listing: "Website" only for users who work on
-    several sites, and no filter naming users ("Besitzer", "Bearbeitet von"), whose
-    options Wagtail draws from every page of the installation, other networks' editors
-    included."""
-
-    owner = None
-    edited_by = None
+    several sites. The filter set also sets `owner = None` and `edited_by = None`
+    (django-filter drops a filter only when the class itself declares it None): their
+    options are users of every page of the installation, other networks' editors included."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,6 +71,8 @@ def annotate_members(members, agreement_ids):
 class MemberFilterSet(ScopedPageFilters, PageFilterSet):
     site = SiteChoiceFilter()
     has_child_pages = None  # members have no child pages
+    owner = None  # see ScopedPageFilters
+    edited_by = None
     sector = django_filters.ModelChoiceFilter(
         label=_("Bereich"), queryset=Sector.objects.all(), empty_label=_("alle")
     )

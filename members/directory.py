@@ -174,7 +174,7 @@ def directory_context(index_page, params):
     options = frame.cached(
         "directory-filters", index_page.pk, build=lambda: filter_options(members)
     )
-    form = DirectoryFilterForm(params, **options)
+    form = DirectoryFilterForm(params or None, **options)  # unbound: the kept fields
     filters = form.active_filters()
     ids = _ordered_ids(index_page, members, filters)
     paginator = Paginator(ids, conf.get("KINDERSCHUTZ_MEMBERS_PER_PAGE"))

@@ -84,3 +84,15 @@ def _force_login_passes_second_factor(request, monkeypatch):
 @pytest.fixture
 def two_factor_enforced():
     """Marks a test that logs in without passing the second factor."""
+
+
+@pytest.fixture(autouse=True)
+def _language_reset_after_each_test():
+    """A test that leaves a language active (a request in English through the test client
+    activates it for the thread) must not turn the next test's messages English: which tests
+    share a worker depends on how pytest-xdist splits them."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

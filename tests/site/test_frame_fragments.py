@@ -64,3 +64,19 @@ def test_a_published_body_shows_at_once_and_a_preview_is_never_kept(client, home
     page.save_revision().publish()
     html = client.get(page.url).content.decode()
     assert "Zweite Fassung" in html and "Erste Fassung" not in html
+
+
+def test_archive_lists_a_past_event_that_took_registrations(client, home_page):
+    """The card's key asks for the seats left, which the archive does not count: it must
+    not fail on a past training with a capacity (it gave a 500)."""
+    from tests.events.factories import at
+    from tests.events.factories import make_index as make_calendar
+    from tests.registration.factories import make_registration_event
+
+    calendar = make_calendar(home_page)
+    make_registration_event(
+        calendar, title="Vergangene Fortbildung", capacity=5, dates=[(at(-10, 9), at(-10, 12))]
+    )
+    response = client.get(calendar.url + "archiv/")
+    assert response.status_code == 200
+    assert "Vergangene Fortbildung" in response.content.decode()
