@@ -20,6 +20,8 @@ Order is alphabetical by German rules (DIN 5007: ä as a, ß as ss), done in Pyt
 correctly with its default collation; the page of members is then loaded by id.
 """
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from taggit.models import Tag
@@ -133,16 +135,19 @@ def alphabetical_ids(members):
 
 
 def _ordered_ids(index_page, members, filters) -> list[int]:
-    """`alphabetical_ids` of the filtered members; without a search, from the frame
-    cache (one entry per combination of the choice filters, which the form limits to
-    the options offered; a page, sector or tag change renews it), so the directory's
-    first page does not read and sort every member's title on each request."""
-    if "query" in filters:
+    """`alphabetical_ids` of the filtered members; with no filter or one choice filter
+    (what a visitor following a link asks for), from the frame cache (a page, sector or
+    tag change renews it), so the directory's first page does not read and sort every
+    member's title on each request. A search or combined filters are counted afresh: a
+    crawler walking every combination of the options must not fill the shared cache."""
+    if "query" in filters or len(filters) > 1:
         return alphabetical_ids(filter_members(members, **filters))
+    # the key part is a digest: filter values are free text (a town) a cache may refuse
+    choice = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
     return frame.cached(
         "directory-ids",
         index_page.pk,
-        repr(sorted(filters.items())),
+        choice,
         build=lambda: alphabetical_ids(filter_members(members, **filters)),
     )
 

@@ -288,3 +288,25 @@ def test_agreement_page_queries_do_not_grow_with_signatories(client, home_page, 
         make_signatory(page=large, member=member)
 
     assert queries("/klein/") == queries("/gross/")
+
+
+def _queries(client, params):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, params).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_one_choice_filter_is_kept_combined_filters_are_counted_afresh(client, network):
+    """The ordered ids of the unfiltered directory or one choice filter come from the frame
+    cache on the second request; a combination of filters is never stored, so a crawler
+    walking every combination cannot fill the shared cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    one = {"sector": "beratungsstellen"}
+    assert _queries(client, one) > _queries(client, one)  # the second from the cache
+    assert listed(client.get(URL, one)) == ["Erziehungsberatungsstelle"]
+    combined = {"service": "elternberatung", "place": "Musterstadt"}
+    first = _queries(client, combined)
+    assert _queries(client, combined) == first  # nothing kept
+    assert listed(client.get(URL, combined)) == ["Kita Sonnenschein"]
