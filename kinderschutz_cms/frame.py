@@ -98,7 +98,10 @@ def restrictions() -> Restrictions:
 
     def build():
         rows = PageViewRestriction.objects.values_list("page__path", "pk").order_by("pk")
-        aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        # "alias_of > 0" (ids are positive), unordered: for "IS NOT NULL", or ordered by
+        # path, SQLite reads every page of the installation instead of the alias index
+        # (issue #19: 2.5 ms at a Land's 51 sites, against 0.01 ms)
+        aliases = Page.objects.filter(alias_of_id__gt=0).order_by().values_list("path", flat=True)
         return Restrictions(by_path=tuple(rows), alias_paths=frozenset(aliases))
 
     return cached("restrictions", build=build)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from wagtail.models import Site
 
 from kinderschutz_cms import frame
+from kinderschutz_cms.sites import in_site
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ class LanguageLinks:
 def _path(model, site: Site) -> str:
     page = (
         model.objects.live()
-        .descendant_of(site.root_page)
+        # below the home page, as a range of tree paths: SQLite serves Wagtail's
+        # descendant_of (path LIKE …) by walking the path index of every site (issue #19)
+        .filter(in_site(site.root_page.path), depth__gt=site.root_page.depth)
         .filter(frame.public_q())
         .order_by("path")
         .first()
