@@ -11,38 +11,21 @@ dates as text. Their "Website" filter is one `<select>`, not Wagtail's checkbox 
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Value
-from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageTitleColumn
-from wagtail.models import Page, Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .sites import in_site
-
-# Every tree path below a root sorts between the root's path and that path followed by the
-# alphabet's last character (0-9A-Z, alike under every collation) to the column's length.
-_PATH_RANGE_END = Page.alphabet[-1] * Page._meta.get_field("path").max_length
+from .sites import in_site, sites_with
 
 
 def explorable_sites(user):
     """The sites with at least one page `user` may explore in the admin (one query), by
     name: a coordinator of one network is never offered, nor shown the names of, the other
-    networks of an installation. A site's pages are a range of the indexed tree path."""
-    root_path = OuterRef("root_page__path")
-    explorable = (
-        PagePermissionPolicy()
-        .explorable_instances(user)
-        .filter(path__gte=root_path, path__lte=Concat(root_path, Value(_PATH_RANGE_END)))
-    )
-    return (
-        Site.objects.filter(Exists(explorable))
-        .select_related("root_page")
-        .order_by("site_name", "hostname", "port")
-    )
+    networks of an installation."""
+    return sites_with(PagePermissionPolicy().explorable_instances(user))
 
 
 class PlainPageTitleColumn(PageTitleColumn):

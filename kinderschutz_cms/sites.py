@@ -15,7 +15,8 @@ site (a tree branch that no Site record points to yet) forms a network of its ow
 top-level branch.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from wagtail.models import Page, Site
 
 
@@ -68,3 +69,22 @@ def in_site(root_path: str, field: str = "") -> Q:
 def site_pages_q(page: Page, field: str = "") -> Q:
     """`in_site` for the site `page` belongs to."""
     return in_site(site_root_path(page), field)
+
+
+# Every tree path below a root sorts between the root's path and that path followed by the
+# alphabet's last character (0-9A-Z, alike under every collation) to the column's length.
+PATH_RANGE_END = Page.alphabet[-1] * Page._meta.get_field("path").max_length
+
+
+def sites_with(pages: QuerySet) -> QuerySet:
+    """The sites with at least one of `pages` below (or at) their root, by name, in one
+    query. A site's pages are a range of the indexed tree path, not `path LIKE
+    root_path || '%'`: a LIKE whose pattern comes from another column uses no index, one
+    scan of every page per site (issue #19: 0.5 s at a Land's 51 sites)."""
+    root_path = OuterRef("root_page__path")
+    below = pages.filter(path__gte=root_path, path__lte=Concat(root_path, Value(PATH_RANGE_END)))
+    return (
+        Site.objects.filter(Exists(below))
+        .select_related("root_page")
+        .order_by("site_name", "hostname", "port")
+    )

@@ -15,8 +15,7 @@ site's members against that site's current agreement.
 from urllib.parse import quote
 
 import django_filters
-from django.db.models import Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.functional import cached_property
@@ -26,11 +25,10 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page, Site
 
 from kinderschutz_cms.compat import page_permission_policy
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
-from kinderschutz_cms.sites import in_site
+from kinderschutz_cms.sites import in_site, sites_with
 
 from .agreements import agreements_due_for_review, current_agreement, unsigned_members_of_sites
 from .models import AgreementPage, ContactPerson, MemberPage, Sector, Signatory
@@ -48,30 +46,10 @@ def permitted_pages(user):
     return page_permission_policy().instances_user_has_any_permission_for(user, REPORT_PERMISSIONS)
 
 
-# A page below a site root has a tree path that starts with the root's path, so it sorts
-# between that path and the path followed by the last character of treebeard's alphabet
-# (0-9A-Z, in this order under every collation) repeated to the column's length.
-PATH_RANGE_END = Page.alphabet[-1] * Page._meta.get_field("path").max_length
-
-
 def visible_sites(user):
-    """The sites with at least one page `user` may work on (one query), by name.
-
-    A site's pages are looked up as a range of tree paths (`path` between the root's path
-    and that path followed by `PATH_RANGE_END`), which the path index serves on SQLite and
-    PostgreSQL, not as `path LIKE root_path || '%'`: a LIKE whose pattern comes from another
-    column uses no index, so that was one scan of every page per site (issue #19: 0.5 s
-    twice per listing at 50 sites, for the filter's options and their count).
-    """
-    root_path = OuterRef("root_page__path")
-    permitted = permitted_pages(user).filter(
-        path__gte=root_path, path__lte=Concat(root_path, Value(PATH_RANGE_END))
-    )
-    return (
-        Site.objects.filter(Exists(permitted))
-        .select_related("root_page")
-        .order_by("site_name", "hostname", "port")
-    )
+    """The sites with at least one page `user` may work on (one query), by name; see
+    `kinderschutz_cms.sites.sites_with` for why it is a range of tree paths."""
+    return sites_with(permitted_pages(user))
 
 
 class SiteFilter(django_filters.ModelChoiceFilter):
