@@ -50,32 +50,40 @@ class TextDateTimeColumn(Column):
 
 
 class SiteChoiceFilter(django_filters.ModelChoiceFilter):
-    """The pages of one site, chosen from a `<select>` (as `?site=<id>`, the parameter of
-    Wagtail's own site filter, which it replaces) of the sites the user may explore."""
+    """The rows of one site, chosen from a `<select>` (as `?site=<id>`, the parameter of
+    Wagtail's own site filter, which it replaces) of the sites `sites(user)` gives: by
+    default those the user may explore (the flat page listings); the reports pass the
+    sites with pages the user may work on (`members.reports.visible_sites`).
 
-    def __init__(self, **kwargs):
+    `field` is how a row reaches its page ("" for pages, "page" for a contact person):
+    the site's pages are a range of the indexed tree path (`kinderschutz_cms.sites.in_site`).
+    """
+
+    def __init__(self, sites=explorable_sites, field="", **kwargs):
+        self.sites = sites
+        self.page_field = field
         kwargs.setdefault("label", _("Website"))
         kwargs.setdefault("empty_label", _("alle"))
-        super().__init__(queryset=lambda request: explorable_sites(request.user), **kwargs)
+        super().__init__(queryset=lambda request: sites(request.user), **kwargs)
 
     def filter(self, queryset, site):
         if not site:
             return queryset
-        return queryset.filter(in_site(site.root_page.path))
+        return queryset.filter(in_site(site.root_page.path, self.page_field))
 
 
 class ScopedPageFilters:
-    """For a `PageFilterSet` of a flat listing: "Website" only for users who work on
-    several sites. The filter set also sets `owner = None` and `edited_by = None`
-    (django-filter drops a filter only when the class itself declares it None): their
-    options are users of every page of the installation, other networks' editors included."""
+    """For a filter set with a `SiteChoiceFilter` "site": "Website" only for users who
+    work on several of its sites. A `PageFilterSet` of a flat listing also sets `owner =
+    None` and `edited_by = None` (django-filter drops a filter only when the class itself
+    declares it None): their options are users of every page of the installation, other
+    networks' editors included."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = getattr(self, "request", None)
-        if "site" in self.filters and (
-            request is None or explorable_sites(request.user).count() < 2
-        ):
+        site = self.filters.get("site")
+        if site is not None and (request is None or site.sites(request.user).count() < 2):
             del self.filters["site"]
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 
+from kinderschutz_cms.admin_tables import SiteChoiceFilter
+
 from .checks import members_for, start_campaign
 from .choices import CheckAnswer
 from .concepts import concepts_due_for_review
@@ -23,12 +25,12 @@ from .reports import (
     CoordinatorReportView,
     MemberSiteSectorFilterSet,
     ReportMenuItem,
-    SiteFilter,
     SiteFilterSet,
     TextDateColumn,
     _page_edit_column,
     may_see_reports,
     permitted_pages,
+    visible_sites,
 )
 
 
@@ -68,7 +70,7 @@ class ConceptsDueReportView(CoordinatorReportView):
 
 
 class CheckStatusFilterSet(SiteFilterSet):
-    site = SiteFilter(field="member")
+    site = SiteChoiceFilter(sites=visible_sites, field="member")
     campaign = django_filters.ModelChoiceFilter(
         label=_("Prüfrunde"), queryset=CheckCampaign.objects.all(), empty_label=_("alle")
     )

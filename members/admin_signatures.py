@@ -33,11 +33,12 @@ from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, Sn
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 from kinderschutz_cms import frame, page_cache
+from kinderschutz_cms.admin_tables import SiteChoiceFilter
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
 
 from .choices import SigningMethod
 from .models import AgreementPage, Signatory
-from .reports import SiteFilter, SiteFilterSet, TextDateColumn, permitted_pages
+from .reports import SiteFilterSet, TextDateColumn, permitted_pages, visible_sites
 
 
 def agreements_for(user):
@@ -81,7 +82,7 @@ class SignatureFilterSet(SiteFilterSet):
         queryset=lambda request: agreements_for(request.user),
         widget=AgreementChooser,
     )
-    site = SiteFilter(field="page")
+    site = SiteChoiceFilter(sites=visible_sites, field="page")
     signed_on = django_filters.DateFromToRangeFilter(
         label=_("Unterzeichnet am"), widget=DateRangePickerWidget
     )

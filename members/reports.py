@@ -26,9 +26,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from kinderschutz_cms.admin_tables import ScopedPageFilters, SiteChoiceFilter
 from kinderschutz_cms.compat import page_permission_policy
 from kinderschutz_cms.exports import SafeSpreadsheetExportMixin
-from kinderschutz_cms.sites import in_site, sites_with
+from kinderschutz_cms.sites import sites_with
 
 from .agreements import agreements_due_for_review, current_agreement, unsigned_members_of_sites
 from .models import AgreementPage, ContactPerson, MemberPage, Sector, Signatory
@@ -52,30 +53,9 @@ def visible_sites(user):
     return sites_with(permitted_pages(user))
 
 
-class SiteFilter(django_filters.ModelChoiceFilter):
-    """Narrows a report to the pages of one site; `field` is how a row reaches its page."""
-
-    def __init__(self, field="", **kwargs):
-        self.page_field = field
-        kwargs.setdefault("label", _("Website"))
-        kwargs.setdefault("empty_label", _("alle"))
-        super().__init__(queryset=lambda request: visible_sites(request.user), **kwargs)
-
-    def filter(self, queryset, site):
-        if not site:
-            return queryset
-        return queryset.filter(in_site(site.root_page.path, self.page_field))
-
-
-class SiteFilterSet(WagtailFilterSet):
-    """A report's filters, with "Website" shown to users who work on several sites."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "site" in self.filters and (
-            self.request is None or visible_sites(self.request.user).count() < 2
-        ):
-            del self.filters["site"]
+class SiteFilterSet(ScopedPageFilters, WagtailFilterSet):
+    """A report's filters, with "Website" (a `SiteChoiceFilter` of `visible_sites`) shown
+    to users who work on several sites."""
 
 
 KEEP_WORDS = "ks-keep-words"  # a cell whose names wrap between words only (members/css/reports.css)
@@ -164,7 +144,7 @@ class ReportMenuItem(MenuItem):
 class MemberSiteSectorFilterSet(SiteFilterSet):
     """Members of one site and one sector (the member reports' filters)."""
 
-    site = SiteFilter()
+    site = SiteChoiceFilter(sites=visible_sites)
     sector = django_filters.ModelChoiceFilter(
         label=_("Bereich"), queryset=Sector.objects.all(), empty_label=_("alle")
     )
@@ -270,7 +250,7 @@ DEFAULT_REVIEW_WINDOW = 90
 class ReviewWindowFilterSet(SiteFilterSet):
     """Chooses the window (the query itself is `agreements_due_for_review`) and the site."""
 
-    site = SiteFilter()
+    site = SiteChoiceFilter(sites=visible_sites)
 
     within_days = django_filters.ChoiceFilter(
         label=_("Überprüfung fällig"),
@@ -334,7 +314,7 @@ class ReviewsDueReportView(CoordinatorReportView):
 
 
 class IsefFilterSet(SiteFilterSet):
-    site = SiteFilter(field="page")
+    site = SiteChoiceFilter(sites=visible_sites, field="page")
 
     class Meta:
         model = ContactPerson

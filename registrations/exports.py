@@ -15,19 +15,23 @@ Rules:
   queries runs; the question columns and the rows are read while the file is sent, in
   the language of the request that asked for it.
 - **Background jobs** (`ExportJob`, `start_job` → task `run_job`): the same rows into a
-  file in private storage (`storage.private_storage`, never under MEDIA_ROOT), the
-  progress (`rows_done` of `rows_total`) updated after each chunk. Only the user who asked
-  may download it, and only while they may see registrations; it is deleted
-  `KINDERSCHUTZ_EXPORT_KEEP_HOURS` after it was started (`purge_expired`, run by
-  `purge_registrations`).
+  file in private storage (`storage.private_storage`, never under MEDIA_ROOT), in the
+  language and time zone active when the job was asked for (the admin user's, as for the
+  direct download; stored on the job), the progress (`rows_done` of `rows_total`) updated
+  after each chunk. Only the user who asked may download it, and only while they may see
+  registrations; it is deleted `KINDERSCHUTZ_EXPORT_KEEP_HOURS` after it was started
+  (`purge_expired`, run by `purge_registrations`).
 """
 
 import logging
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
@@ -232,6 +236,8 @@ def start_job(user, params: dict, file_format: str, registrations: QuerySet) -> 
         user=user,
         file_format=file_format if file_format in FORMATS else XLSX,
         filters=params,
+        language=translation.get_language() or "",
+        time_zone=timezone.get_current_timezone_name(),
         rows_total=registrations.count(),
     )
     transaction.on_commit(lambda: run_job.enqueue(job.pk))
@@ -246,6 +252,16 @@ def job_queryset(job: ExportJob) -> QuerySet:
     return filtered_registrations(job.user, job.filters)
 
 
+@contextmanager
+def _as_asked(job: ExportJob) -> Iterator[None]:
+    """The language and time zone `job` was asked in active (the site's defaults for a
+    job that has none), so that the file's headings, names and times are those of the
+    direct download from the same admin user."""
+    zone = ZoneInfo(job.time_zone) if job.time_zone else None  # None: TIME_ZONE
+    with translation.override(job.language or settings.LANGUAGE_CODE), timezone.override(zone):
+        yield
+
+
 @task()
 def run_job(job_id: int, chunk_size: int = CHUNK_SIZE):
     """Write the file of one job, counting `rows_done` after each chunk."""
@@ -258,11 +274,12 @@ def run_job(job_id: int, chunk_size: int = CHUNK_SIZE):
         ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
     try:
-        sheet = spreadsheet(job_queryset(job), chunk_size=chunk_size, progress=progress)
-        with tempfile.TemporaryFile() as output:
-            write(sheet, job.file_format, output)
-            output.seek(0)
-            job.file.save(job.filename(), File(output), save=False)
+        with _as_asked(job):
+            sheet = spreadsheet(job_queryset(job), chunk_size=chunk_size, progress=progress)
+            with tempfile.TemporaryFile() as output:
+                write(sheet, job.file_format, output)
+                output.seek(0)
+                job.file.save(job.filename(), File(output), save=False)
     except Exception as exc:  # the admin shows "failed"; the details go to the log
         logger.exception("Export job %s failed", job_id)
         ExportJob.objects.filter(pk=job.pk).update(

@@ -1084,7 +1084,8 @@ def _private_storage():
 
 class ExportJob(models.Model):
     """A registrations export run as a task (`registrations.exports`): who asked, with
-    which filters of the admin list, its progress and its file in private storage. Only
+    which filters of the admin list, in which language and time zone, its progress and
+    its file in private storage. Only
     the user who asked may download the file; it is deleted with the job
     `KINDERSCHUTZ_EXPORT_KEEP_HOURS` after it was started."""
 
@@ -1098,6 +1099,11 @@ class ExportJob(models.Model):
     )
     file_format = models.CharField(_("Format"), max_length=4, default="xlsx")
     filters = models.JSONField(_("Filter"), default=dict, blank=True)
+    # the language and time zone active in the admin when the export was asked for (the
+    # user's, as Wagtail's admin activates them), to write the file in: "" for the
+    # site's defaults (LANGUAGE_CODE, TIME_ZONE)
+    language = models.CharField(_("Sprache"), max_length=15, blank=True)
+    time_zone = models.CharField(_("Zeitzone"), max_length=63, blank=True)
     status = models.CharField(
         _("Status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )

@@ -10,7 +10,6 @@ site with a page they may edit); the form offers only those sites.
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,17 +31,22 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
+from kinderschutz_cms.sites import sites_with
+
 from .. import email_texts
 from ..models import EmailText
 from ..services.outbox import queue_prepared_email
 
 
 def sites_for(user):
-    """The sites with at least one page `user` may edit: whose e-mail texts they manage."""
+    """The sites with at least one page `user` may edit: whose e-mail texts they manage
+    (one query; a site's pages are a range of the indexed tree path, see
+    `kinderschutz_cms.sites.sites_with`)."""
     if user.is_superuser:
         return Site.objects.all()
-    pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
-    return Site.objects.filter(Exists(pages.filter(path__startswith=OuterRef("root_page__path"))))
+    return sites_with(
+        PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
+    )
 
 
 def texts_for(user, queryset=None):

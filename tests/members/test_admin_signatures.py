@@ -165,7 +165,9 @@ def test_site_filter_finds_each_sites_pages_through_the_path_index(
     assert other_home.pk in {s.root_page_id for s in visible_sites(admin)}
     assert visible_sites(admin).count() == Site.objects.count()
     if connection.vendor != "sqlite":
-        return  # PostgreSQL's planner may read a table this small whole
+        # PostgreSQL's planner may read a table this small whole: the plan part is
+        # SQLite's, reported as skipped, not as passed
+        pytest.skip("SQLite's query plan (the other assertions ran)")
     for user in (admin, coordinator):
         sql, params = visible_sites(user).query.sql_with_params()
         with connection.cursor() as cursor:
@@ -394,7 +396,9 @@ def test_signature_listing_reads_its_rows_in_date_order_from_an_index(
         if q["sql"].startswith('SELECT "members_signatory"."id"') and " LIMIT " in q["sql"]
     ]
     if connection.vendor != "sqlite":
-        return  # the captured SQL of other backends is not runnable as it stands
+        # the plan part is SQLite's; the captured SQL of other backends is not runnable
+        # as it stands: reported as skipped, not as passed
+        pytest.skip("SQLite's query plan (the other assertions ran)")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + rows)
         plan = [row[-1] for row in cursor.fetchall()]

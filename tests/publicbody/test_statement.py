@@ -113,7 +113,9 @@ def test_the_dashboard_reads_the_statements_from_their_own_table(admin_client, h
     ]
     assert len(statements) == 1, statements
     if connection.vendor != "sqlite":
-        return  # the captured SQL of other backends is not runnable as it stands
+        # the plan part is SQLite's; the captured SQL of other backends is not runnable
+        # as it stands: reported as skipped, not as passed
+        pytest.skip("SQLite's query plan (the other assertions ran)")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + statements[0])
         plan = [row[-1] for row in cursor.fetchall()]

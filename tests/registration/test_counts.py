@@ -195,7 +195,9 @@ def test_dashboard_reads_the_next_dates_in_start_order_from_the_index(index, edi
     _rows, sql = _panel_queries(editor)
     (dates,) = [q for q in sql if q.startswith('SELECT "events_eventdate"."page_id"')]
     if connection.vendor != "sqlite":
-        return  # the captured SQL of other backends is not runnable as it stands
+        # the plan part is SQLite's; the captured SQL of other backends is not runnable
+        # as it stands: reported as skipped, not as passed
+        pytest.skip("SQLite's query plan (the other assertions ran)")
     plan = _query_plan(dates)
     assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
 
@@ -286,10 +288,12 @@ def test_the_next_date_of_a_series_is_counted_without_reading_its_past(index):
     sql = queries_run[0]["sql"]
     # the next day is looked for from today on: past dates are no part of the query
     assert re.search(r'"occurrence_date" >= \S*' + today.isoformat(), sql), sql
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-        # the next day: a range on the (event, occurrence_date) index, not a scan of
-        # every dated registration of the event
-        assert "occurrence_date>?" in plan.replace(" ", ""), plan
+    if connection.vendor != "sqlite":
+        # the plan part is SQLite's: reported as skipped, not as passed
+        pytest.skip("SQLite's query plan (the other assertions ran)")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    # the next day: a range on the (event, occurrence_date) index, not a scan of
+    # every dated registration of the event
+    assert "occurrence_date>?" in plan.replace(" ", ""), plan

@@ -237,3 +237,25 @@ def test_the_outbox_listing_shows_the_reworded_subject_that_was_sent(
     assert row.status == "sent" and row.subject == sent
     listing = admin_client.get(reverse("registration_emails:index")).content.decode()
     assert sent in listing and f"Anmeldebestätigung: {event.title}" not in listing
+
+
+def test_a_coordinators_sites_are_found_through_the_path_index(event, other_site, nord_coordinator):
+    """Issue #19: the texts' sites looked up each site's pages as `path LIKE
+    root_page.path || '%'`, which no index serves (every page read once per site, at a
+    Land's 51 sites). As a range of the indexed tree path (`sites_with`) the page table
+    is read through its path index."""
+    from django.db import connection
+
+    from registrations.admin.email_texts import sites_for
+
+    assert [site.pk for site in sites_for(nord_coordinator)] == [event.get_site().pk]
+    sql, params = sites_for(nord_coordinator).query.sql_with_params()
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan (PostgreSQL plans a table this small as it likes)")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    # the page table: once for the site's root page (by id), once (as U0) for the pages
+    inner = [step for step in plan if " U0" in step]
+    assert inner and all("(path>? AND path<?)" in step for step in inner), plan
+    assert not any(step.startswith(("SCAN wagtailcore_page", "SCAN U0")) for step in plan), plan

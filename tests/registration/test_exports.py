@@ -148,3 +148,50 @@ def test_report_csv_uses_the_same_german_format(admin_client, home_page):
     rows = open_as_german_spreadsheet(admin_client.get("/admin/members/isef/", {"export": "csv"}))
     assert rows[0]["Name"] == "Elif Öztürk"
     assert rows[0]["Angaben geprüft am"] == "01.09.2025"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_background_export_is_in_the_language_and_time_zone_of_who_asked(
+    admin_client, registered, file_format, django_capture_on_commit_callbacks
+):
+    """The task writes the file after the request (a worker, or after the commit), where
+    neither the user's language nor their time zone is active: the job keeps those of the
+    request, so its file has the cells of the direct download (13:05 UTC: 08:05 in New
+    York, not 14:05 in Berlin; English headings)."""
+    from django.urls import reverse
+    from wagtail.users.models import UserProfile
+
+    from registrations.models import ExportJob
+
+    response = admin_client.get(INDEX)
+    profile = UserProfile.get_for_user(response.wsgi_request.user)
+    profile.current_time_zone = "America/New_York"
+    profile.preferred_language = "en"
+    profile.save()
+    event = {"event": registered.event_id}
+
+    def cells(body):
+        if file_format == "csv":
+            return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+        return list(load_workbook(io.BytesIO(body)).active.values)
+
+    direct = cells(
+        b"".join(admin_client.get(INDEX, {**event, "export": file_format}).streaming_content)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        started = admin_client.post(
+            reverse("registrations:export_start") + f"?event={registered.event_id}",
+            {"format": file_format},
+        )
+    assert started.status_code == 302
+    job = ExportJob.objects.get()
+    assert (job.language, job.time_zone) == ("en", "America/New_York")
+    download = admin_client.get(reverse("registrations:export_download", args=[job.pk]))
+    background = cells(b"".join(download.streaming_content))
+
+    assert background == direct
+    header, row = direct
+    created = dict(zip(header, row, strict=True))["registered on"]
+    assert created == (
+        "15.01.2026 08:05" if file_format == "csv" else datetime.datetime(2026, 1, 15, 8, 5)
+    )
