@@ -250,3 +250,12 @@ def test_the_filters_offer_the_page_types_and_people_of_this_page(admin_client, 
 
     names = {ContentType.objects.get(pk=pk).model for pk in types}
     assert names == {"trainingpage", "fachtagpage", "networkmeetingpage"}
+
+
+def test_the_calendars_own_views_are_wagtails(admin_client, calendar, directory):
+    """The viewset that serves the explorer is also the one of the calendar's (and the
+    directory's) own views: Wagtail's, unchanged."""
+    for page in (calendar, directory):
+        for name in ("edit", "add_subpage", "history", "move", "copy", "delete"):
+            url = reverse(f"wagtailadmin_pages:{name}", args=[page.pk])
+            assert admin_client.get(url).status_code == 200, url
