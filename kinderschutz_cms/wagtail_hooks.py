@@ -1,5 +1,6 @@
 """Hooks of the site-wide app: German slugs in the editor's JavaScript; served pages
-marked for the page cache."""
+marked for the page cache; the lighter explorer of calendars, directories and news
+(`explorer.py`)."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -18,3 +19,11 @@ def mark_for_page_cache(page, request, serve_args, serve_kwargs):
     from .page_cache import served
 
     served(page, request)
+
+
+@hooks.register("register_admin_viewset")
+def register_compact_explorers():
+    """The explorer of pages with many children stays under 100 KB (explorer.py)."""
+    from .explorer import compact_explorer_viewsets
+
+    return compact_explorer_viewsets()
