@@ -28,15 +28,15 @@ from kinderschutz_cms.admin_tables import (
 )
 from kinderschutz_cms.collation import GermanSortKey
 
-from .agreements import current_agreements
+from . import agreements
 from .models import ContactPerson, MemberPage, Sector, Signatory
 
 
 def current_agreement_ids() -> list[int]:
     """The ids of the current agreement of every site (two queries, whatever the number
-    of sites: the sites, then `agreements.current_agreements`)."""
+    of sites: the sites, then `agreements.current_agreement_ids`)."""
     roots = Site.objects.values_list("root_page__path", flat=True)
-    return [a.pk for a in current_agreements(roots).values() if a is not None]
+    return [pk for pk in agreements.current_agreement_ids(roots).values() if pk is not None]
 
 
 def annotate_members(members, agreement_ids):
