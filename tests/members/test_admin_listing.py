@@ -312,3 +312,66 @@ def test_the_page_of_members_is_read_from_the_title_index(admin_client, home_pag
     assert "MULTI-INDEX OR" not in agreements and "sqlite_autoindex_wagtailcore_page_1" not in (
         agreements
     ), agreements
+
+
+def _editor(django_user_model, name, *grants):
+    """A user whose group has `grants`, (page, codename) pairs, and admin access."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name=f"Gruppe {name}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for page, codename in grants:
+        GroupPagePermission.objects.create(
+            group=group,
+            page=page,
+            permission=Permission.objects.get(
+                codename=codename, content_type__app_label="wagtailcore"
+            ),
+        )
+    user = django_user_model.objects.create_user(name, password="x")
+    user.groups.add(group)
+    return user
+
+
+def test_editors_see_the_members_they_may_explore(client, home_page, django_user_model):
+    """As Wagtail's explorable pages: at or below a page with add, change, publish, lock,
+    unlock or bulk delete permission; a coordinator of one network sees its members only,
+    the maintainer with rights on one member page that page only, a viewer nothing."""
+    from .factories import make_member_index
+
+    ours = make_member(make_member_index(home_page), title="Kita Eigene")
+    theirs = _network(2)
+    coordinator = _editor(django_user_model, "koord", (home_page, "publish_page"))
+    maintainer = _editor(django_user_model, "pflege", (theirs, "change_page"))
+    viewer = _editor(django_user_model, "leser", (home_page, "view_page"))
+
+    for user, visible in (
+        (coordinator, {ours.title}),
+        (maintainer, {theirs.title}),
+        (viewer, set()),
+    ):
+        client.force_login(user)
+        html = client.get(URL).content.decode()
+        shown = {title for title in (ours.title, theirs.title, "Alt 2") if title in html}
+        assert shown == visible, user.username
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "sqlite", reason="SQLite's query plan"
+)
+def test_a_coordinators_members_are_read_from_the_path_index(client, django_user_model):
+    """Issue #19: Wagtail's filter (`id IN (pages with path LIKE ...)`) read every page of
+    every site, twice per request; the members of a coordinator's site are a range of the
+    indexed tree path."""
+    members = [_network(n) for n in (1, 2, 3)]
+    home = members[1].get_parent().get_parent()
+    client.force_login(_editor(django_user_model, "koord", (home, "change_page")))
+    plans = _listing_plans(client)
+    member_plans = [plan for sql, plan in plans.items() if 'FROM "members_memberpage"' in sql]
+    in_range = [plan for sql, plan in plans.items() if '"wagtailcore_page"."path" >=' in sql]
+    assert len(in_range) == 2  # the count and the page of rows
+    for plan in member_plans:
+        assert not re.search(r"SCAN (wagtailcore_page|V0)\b", plan), plan
+    for plan in in_range:
+        assert "sqlite_autoindex_wagtailcore_page_1 (path>? AND path<?)" in plan, plan
