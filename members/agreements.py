@@ -53,28 +53,34 @@ def current_agreement(network: Page, today=None) -> AgreementPage | None:
     return in_force.exclude(pk__in=superseded_ids).order_by("-valid_from", "-pk").first()
 
 
-def current_agreements(root_paths, today=None) -> dict[str, AgreementPage | None]:
-    """The current agreement (as `current_agreement`, the same rule) of each site named by
-    the tree path of its root page: one query whatever the number of sites (issue #19: a
-    Land's 50), the versions in force of all of them, decided per site here."""
+def current_agreement_ids(root_paths, today=None) -> dict[str, int | None]:
+    """The id of the current agreement (as `current_agreement`, the same rule) of each site
+    named by the tree path of its root page: one query whatever the number of sites (issue
+    #19: a Land's 50), the versions in force, decided per site here.
+
+    The query starts from the agreement table (a few versions per site) and reads three
+    columns: a condition on the sites' path ranges (one OR per site) made the database read
+    every page of every site to find the few agreements among them (SQLite: 45 ms at a
+    Land's 37,000 pages), and whole pages cost another 10 ms to build. Versions of sites
+    not asked for are read and left aside.
+    """
     root_paths = list(dict.fromkeys(root_paths))
     if not root_paths:
         return {}
     today = _today(today)
-    of_sites = Q(pk__in=[])
-    for root_path in root_paths:
-        of_sites |= in_site(root_path)
     in_force = list(
         AgreementPage.objects.live()
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today), of_sites)
-        .filter(valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today), valid_from__lte=today)
         .order_by("-valid_from", "-pk")
+        .values_list("pk", "path", "supersedes_id")
     )
     current = {}
     for root_path in root_paths:
-        of_site = [a for a in in_force if a.path.startswith(root_path)]
-        superseded = {a.supersedes_id for a in of_site if a.supersedes_id}
-        current[root_path] = next((a for a in of_site if a.pk not in superseded), None)
+        of_site = [
+            (pk, supersedes) for pk, path, supersedes in in_force if path.startswith(root_path)
+        ]
+        superseded = {supersedes for _pk, supersedes in of_site if supersedes}
+        current[root_path] = next((pk for pk, _s in of_site if pk not in superseded), None)
     return current
 
 
