@@ -16,7 +16,8 @@ every entry cached and nothing changed (a streamed feed's bytes are not cached, 
 entries are read and joined) and a 304 answer; filtered by an audience a quarter of the
 events have; the peak memory allocated while building it
 cold and warm (tracemalloc) and the peak RSS of that process (getrusage), in a process of
-its own (`feed_memory.py`).
+its own (`feed_memory.py`). On PostgreSQL (`DATABASE_URL`, e.g. through
+`scripts/with-postgres.sh`) the tables are analysed after the bulk insert (`ANALYZE`).
 """
 
 import json
@@ -35,6 +36,10 @@ SIZES = tuple(int(n) for n in os.environ.get("BENCH_EVENTS_SIZES", "10,1000").sp
 LAND_SIZES = tuple(
     int(n) for n in os.environ.get("BENCH_EVENTS_LAND_SIZES", "200,10000").split(",") if n
 )
+# On PostgreSQL the bulk-inserted rows are analysed before measuring, as autovacuum
+# does within a minute of a bulk load in a deployment (`bench_land` does the same);
+# `BENCH_EVENTS_ANALYZE=0` measures the planner without statistics instead.
+ANALYZE = os.environ.get("BENCH_EVENTS_ANALYZE", "1") != "0"
 
 
 def _site(size):
@@ -170,6 +175,7 @@ def _feed_at_scale(size):
     with its entries cached and one event changed (warm), filtered by audience, its
     size and queries; and the memory of building it (`feed_memory.py`)."""
     from django.core.cache import cache
+    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -177,6 +183,9 @@ def _feed_at_scale(size):
     from events.models import EventPage
 
     index, hostname, path = _land_calendar(size)
+    if connection.vendor == "postgresql" and ANALYZE:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
     client = Client(HTTP_HOST=hostname)
     name = f"feed at scale ({size} events, {2 * size} dates over 3 years)"
 
@@ -217,6 +226,9 @@ def _feed_at_scale(size):
         Figure(name, f"{cold_label}: median", median_time(cold, 3, 0), "ms"),
         Figure(name, f"{cold_label}: CPU, median", cpu_time(cold, 3), "ms"),
     ]
+    if connection.vendor == "postgresql":
+        server_ms = server_time(cold, 3)
+        figures.append(Figure(name, f"{cold_label}: PostgreSQL CPU, median", server_ms, "ms"))
     cold()
     warm_ms, filtered_ms = median_time(warm, 5, 1), median_time(filtered, 5, 1)
     # The goal of #19: "entries serialised once per date version and reused, so a change
@@ -225,6 +237,9 @@ def _feed_at_scale(size):
     figures.append(Figure(name, f"{warm_label}: queries", count_queries(warm)))
     figures.append(Figure(name, f"{warm_label}: median", warm_ms, "ms"))
     figures.append(Figure(name, f"{warm_label}: CPU, median", cpu_time(warm, 5), "ms"))
+    if connection.vendor == "postgresql":
+        server_ms = server_time(warm, 5)
+        figures.append(Figure(name, f"{warm_label}: PostgreSQL CPU, median", server_ms, "ms"))
     cached_label = "feed, every entry cached (nothing changed)"
     figures.append(Figure(name, f"{cached_label}: queries", count_queries(cached)))
     figures.append(Figure(name, f"{cached_label}: median", median_time(cached, 5, 1), "ms"))
@@ -248,6 +263,27 @@ def cpu_time(fn, repeat):
         started = time.process_time()
         fn()
         samples.append((time.process_time() - started) * 1000)
+    return statistics.median(samples)
+
+
+def server_time(fn, repeat):
+    """Median CPU time of the PostgreSQL backend serving this process while `fn()` runs,
+    in milliseconds (its run time from /proc; a parallel worker's time is not in it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+
+    def seconds():
+        with open(f"/proc/{pid}/schedstat") as f:  # run time in ns
+            return int(f.read().split()[0]) / 1e9
+
+    samples = []
+    for _ in range(repeat):
+        started = seconds()
+        fn()
+        samples.append((seconds() - started) * 1000)
     return statistics.median(samples)
 
 

@@ -1,0 +1,63 @@
+"""The shape of the feed's row query (issue #19): what keeps its server time low at a
+Land's size (`events.listing.feed_rows`, `rows_in_chunks`)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from events import feeds
+
+from .factories import at, make_audience, make_event, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_query(queries):
+    """The SQL of the one query that reads the feed's rows (it names `audience_ids`)."""
+    (sql,) = [query["sql"] for query in queries if '"audience_ids"' in query["sql"]]
+    return sql
+
+
+@pytest.mark.parametrize("missing", ["few", "many"])
+def test_feed_rows_are_read_unsorted_through_an_ordinary_cursor(
+    client, index, missing, monkeypatch
+):
+    if missing == "many":  # every row of the calendar's dates, not the missing ones by id
+        monkeypatch.setattr(feeds, "MISSING_BY_ID", 0)
+    kita, schule = make_audience("Kita", "kita"), make_audience("Schule", "schule")
+    venue = make_venue()
+    # Created latest first, so that neither id nor insertion order is the order of starts.
+    for days in (90, 60, 30, 10):
+        make_event(
+            index,
+            f"In {days} Tagen",
+            dates=[(at(days, 9), at(days, 12)), (at(days + 1, 9), at(days + 1, 12))],
+            audiences=[kita, schule] if days % 20 else [kita],
+            venue=venue,
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{index.url}ical/")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+
+    sql = rows_query(queries.captured_queries)
+    # No sort: the rows are placed by their date id (`feeds.calendar_chunks`); sorting
+    # these wide rows was a third of the query's time on PostgreSQL.
+    assert "ORDER BY" not in sql.upper()
+    # Not `iterator()`'s server-side cursor, which PostgreSQL plans for its first tenth of
+    # rows: nested loops of index lookups, 2-3 times the server time at a Land's size.
+    assert not sql.lstrip().upper().startswith("DECLARE")
+    # The entries are still written by start, each with its own event's audiences.
+    entries = Calendar.from_ical(body).walk("VEVENT")
+    starts = [entry["DTSTART"].dt for entry in entries]
+    assert starts == sorted(starts) and len(starts) == 8
+    categories = {
+        str(entry["SUMMARY"]): sorted(str(c) for c in entry["CATEGORIES"].cats) for entry in entries
+    }
+    assert categories == {  # the type, then the audiences
+        "In 10 Tagen": ["Fortbildung", "Kita", "Schule"],
+        "In 30 Tagen": ["Fortbildung", "Kita", "Schule"],
+        "In 60 Tagen": ["Fortbildung", "Kita"],
+        "In 90 Tagen": ["Fortbildung", "Kita", "Schule"],
+    }
