@@ -16,7 +16,7 @@ for the per-date counts of the series on the page, plus Wagtail's own.
 """
 
 import django_filters
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,7 +36,7 @@ from kinderschutz_cms.admin_tables import (
 from registrations.queries import annotate_counts, occurrence_counts
 
 from .choices import EventStatus
-from .models import EventDate, EventPage, Occurrence
+from .models import EventPage, Occurrence
 
 EVENT_TYPES = [
     ("trainingpage", _("Fortbildung")),
@@ -45,32 +45,22 @@ EVENT_TYPES = [
 ]
 
 
-def _date_of_event(aggregate):
-    rows = (
-        EventDate.objects.filter(page=OuterRef("pk"))
-        .order_by()
-        .values("page")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-    return Subquery(rows)
-
-
 def _next_occurrence(field, now):
     rows = Occurrence.objects.filter(page=OuterRef("pk"), cancelled=False, end__gte=now)
     return Subquery(rows.order_by("start", "pk").values(field)[:1])
 
 
 def annotate_events(events, now=None):
-    """`events` with `first_start`, `last_end`, the seat counts (`seats_taken`,
-    `waitlisted`, `pending`) and, for a series, its next date (`next_occurrence_start`
-    and the rule's `next_occurrence_original`), each a subquery, so no join multiplies
-    the rows."""
+    """`events` with `first_start` and `last_end` (the stored span of the event's dates,
+    `EventPage.first_date_start` / `last_date_end`: indexed, so ordering and filtering by
+    them reads an index), the seat counts (`seats_taken`, `waitlisted`, `pending`) and,
+    for a series, its next date (`next_occurrence_start` and the rule's
+    `next_occurrence_original`), each a subquery, so no join multiplies the rows."""
     now = now or timezone.now()
     return annotate_counts(
         events.annotate(
-            first_start=_date_of_event(Min("start")),
-            last_end=_date_of_event(Max("end")),
+            first_start=F("first_date_start"),
+            last_end=F("last_date_end"),
             next_occurrence_start=_next_occurrence("start", now),
             next_occurrence_original=_next_occurrence("original_start", now),
         ),
@@ -225,7 +215,14 @@ class EventListingIndexView(IndexView):
     ]
 
     def get_base_queryset(self):
-        return annotate_events(super().get_base_queryset())
+        explorable = self.permission_policy.explorable_instances(self.request.user)
+        if explorable.query.where:
+            return annotate_events(super().get_base_queryset())
+        # Every page (a superuser): Wagtail's `pk__in` of all pages (and its `depth > 1`;
+        # an event is never a root) filters nothing, but SQLite walks that list and sorts
+        # every event instead of reading them in the order of the `first_date_start` index
+        # and stopping after a page; the count joins every event's page row for nothing.
+        return annotate_events(self.annotate_queryset(self.model.objects.all()))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
