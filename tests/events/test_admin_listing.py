@@ -123,3 +123,84 @@ def test_events_listing_stays_under_100_kb_and_does_not_grow_with_the_events(
     small, large = sizes
     assert large < 100_000, large
     assert abs(large - small) < 500, sizes  # the pagination's numbers, not a row more
+
+
+def _listed(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return [event.pk for event in response.context["object_list"]]
+
+
+def test_events_listing_orders_by_the_first_date_newest_first(admin_client, calendar):
+    """The default order is the event's first date, latest first; it follows a date
+    added or moved later (the stored span, issue #19), and `ordering` reverses it."""
+    from events.models import EventDate
+
+    # created in an order that is neither the dates' nor the ids'
+    middle = make_event(calendar, "Mitte", dates=[(at(20, 9), at(20, 12)), (at(2, 9), at(2, 12))])
+    late = make_event(calendar, "Spät", dates=[(at(30, 9), at(30, 12))])
+    early = make_event(calendar, "Früh", dates=[(at(-5, 9), at(-5, 12))])
+    assert _listed(admin_client) == [late.pk, middle.pk, early.pk]
+    assert _listed(admin_client, ordering="first_start") == [early.pk, middle.pk, late.pk]
+
+    EventDate.objects.create(page=late, start=at(1, 9), end=at(1, 12))  # now the first
+    assert _listed(admin_client) == [middle.pk, late.pk, early.pk]
+    html = admin_client.get(URL, {"when": "past"}).content.decode()
+    assert "Früh" in html and "Mitte" not in html
+
+
+def _explained(client, url, **params):
+    """The SQLite plans of the listing's page query (the one with LIMIT over events)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if 'FROM "events_eventpage"' in sql and sql.rstrip().endswith("LIMIT 20"):
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plans.append(" | ".join(str(row[-1]) for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "sqlite", reason="SQLite's query plan"
+)
+@pytest.mark.parametrize("ordering", ["-first_start", "first_start"])
+def test_events_listing_reads_the_first_date_index_not_every_event(
+    admin_client, calendar, ordering
+):
+    """Issue #19: the page of 20 is read in the order of the `first_date_start` index;
+    before, every event's first date was aggregated and all events sorted ("USE TEMP
+    B-TREE FOR ORDER BY") before the page was cut."""
+    from demo.bulk_events import add_trainings
+
+    add_trainings(calendar, 25)
+    plans = _explained(admin_client, URL, ordering=ordering)
+    assert len(plans) == 1, plans
+    assert "TEMP B-TREE FOR ORDER BY" not in plans[0], plans[0]
+    assert "first_date_start" in plans[0], plans[0]
+
+
+def test_events_listing_queries_are_the_same_at_two_sizes(admin_client, calendar):
+    """A page of 20 of 25 events costs the same queries as a page of 20 of 225."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demo.bulk_events import add_trainings
+    from events.models import EventPage
+
+    counts = []
+    for count in (25, 200):
+        pages = add_trainings(calendar, count)
+        EventPage.objects.filter(pk__in=[p.pk for p in pages]).update(
+            registration_enabled=True, capacity=20
+        )
+        admin_client.get(URL)  # warm caches
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(URL).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
