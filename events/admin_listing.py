@@ -16,7 +16,7 @@ for the per-date counts of the series on the page, plus Wagtail's own.
 """
 
 import django_filters
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +33,7 @@ from kinderschutz_cms.admin_tables import (
     SiteChoiceFilter,
     TextDateTimeColumn,
 )
+from kinderschutz_cms.sites import in_site
 from registrations.queries import annotate_counts, occurrence_counts
 
 from .choices import EventStatus
@@ -215,14 +216,47 @@ class EventListingIndexView(IndexView):
     ]
 
     def get_base_queryset(self):
-        explorable = self.permission_policy.explorable_instances(self.request.user)
-        if explorable.query.where:
-            return annotate_events(super().get_base_queryset())
-        # Every page (a superuser): Wagtail's `pk__in` of all pages (and its `depth > 1`;
-        # an event is never a root) filters nothing, but SQLite walks that list and sorts
-        # every event instead of reading them in the order of the `first_date_start` index
-        # and stopping after a page; the count joins every event's page row for nothing.
-        return annotate_events(self.annotate_queryset(self.model.objects.all()))
+        events = self.model.objects.all()  # an event is never a root: no `depth > 1`
+        scope = self.explorable_events()
+        if scope is not None:
+            events = events.filter(scope)
+        return annotate_events(self.annotate_queryset(events))
+
+    def explorable_events(self) -> Q | None:
+        """The events the user may explore (None: all of them), as Wagtail's page
+        listings show them, written as ranges of the indexed tree path.
+
+        Wagtail filters by `pk__in` of every page the user may explore (with its
+        ancestors, which an event never is, having no children): the pages below those
+        where the user holds a permission that lets them explore. SQLite walks that list
+        of pages (all of a Land's for an editor at the root, reading every page for
+        its LIKE conditions) and sorts every event found; with no condition at all
+        (superusers, a group with permissions at the root, as Wagtail's default groups)
+        or ranges of paths, the default order walks the `first_date_start` index
+        instead, and a network's coordinator reads only their network's pages.
+        """
+        user = self.request.user
+        if not user.is_active:
+            return Q(pk__in=[])
+        if user.is_superuser:
+            return None
+        roots = self.permission_policy.instances_with_direct_explore_permission(user)
+        if any(root.depth == 1 for root in roots):
+            return None
+        scope = Q(pk__in=[])
+        for root in roots:
+            scope |= in_site(root.path)  # the subtree below `root`
+        return scope
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        order = queryset.query.order_by
+        if len(order) == 1 and isinstance(order[0], str):
+            # Many events share a first date (a Land's networks run the same programme):
+            # the id as the last key keeps the listing's pages apart. SQLite's index on
+            # `first_date_start` carries the id (the rowid) already.
+            queryset = queryset.order_by(order[0], "-pk" if order[0].startswith("-") else "pk")
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

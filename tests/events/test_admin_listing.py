@@ -204,3 +204,53 @@ def test_events_listing_queries_are_the_same_at_two_sizes(admin_client, calendar
             assert admin_client.get(URL).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def _editor(django_user_model, name, page, codename="change_page"):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name=f"Gruppe {name}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=group, page=page, permission=Permission.objects.get(codename=codename)
+    )
+    user = django_user_model.objects.create_user(name, password="x")
+    user.groups.add(group)
+    return user
+
+
+def test_events_listing_shows_the_events_below_the_editors_pages(
+    client, home_page, calendar, django_user_model
+):
+    """Who may explore which events is Wagtail's rule (the pages below those where a
+    group holds a permission), written as ranges of tree paths: a network's editor sees
+    that network's events, a group with permissions at the root (Wagtail's default
+    groups) every event, an editor of one event that event."""
+    from wagtail.models import Page
+
+    root = Page.get_first_root_node()
+    home_b = root.add_child(instance=type(home_page)(title="Netzwerk B", slug="netzwerk-b"))
+    calendar_b = make_index(home_b)
+    ours = make_event(calendar, "Unsere Fortbildung")
+    theirs = make_event(calendar_b, "Fortbildung in B")
+    also_ours = make_event(calendar, "Zweite Fortbildung", dates=[(at(50, 9), at(50, 12))])
+
+    client.force_login(_editor(django_user_model, "netz-a", home_page))
+    assert _listed(client) == [also_ours.pk, ours.pk]
+    client.force_login(_editor(django_user_model, "land", root, codename="publish_page"))
+    assert set(_listed(client)) == {ours.pk, theirs.pk, also_ours.pk}
+    client.force_login(_editor(django_user_model, "eine", theirs))
+    assert _listed(client) == [theirs.pk]
+
+
+def test_events_on_the_same_first_date_are_listed_by_id(admin_client, calendar):
+    """A Land's networks run the same programme: events sharing a first date keep one
+    order across the listing's pages (the id as the last key), none shown twice."""
+    from demo.bulk_events import add_trainings
+
+    count = 25  # one event a day from tomorrow, twice: every first date held by two
+    pages = add_trainings(calendar, count) + add_trainings(calendar, count)
+    shown = [pk for number in (1, 2, 3) for pk in _listed(admin_client, p=number)]
+    by_date = {page.pk: at(number % count + 1) for number, page in enumerate(pages)}
+    assert shown == sorted(by_date, key=lambda pk: (by_date[pk], pk), reverse=True)
