@@ -13,6 +13,13 @@ as open while a date lies ahead (the form offers the dates with seats left).
 Queries are fixed: one for the page of events with its annotations (first and last date,
 next date of a series, seat counts through `registrations.queries.annotate_counts`), one
 for the per-date counts of the series on the page, plus Wagtail's own.
+
+At a Land's size (issue #19) the default order reads the index of the stored first date
+(`EventPage.first_date_start`) and stops after a page, so the per-row subqueries run for
+the 20 rows shown; "upcoming/past" reads the stored `last_date_end`. Sorting by seats
+taken still counts every listed event's registrations (one indexed subquery each; about
+1.5× the default order's time at 10,000 events): a stored counter would have to be kept
+by the booking service under its lock, which this listing does not justify.
 """
 
 import django_filters
