@@ -50,11 +50,6 @@ def add_trainings(index, count, *, venue=None, audiences=(), years=None, teaser=
     if not pages or pages[0].pk is None:  # a backend that returns no ids from bulk inserts
         paths = [page.path for page in pages]
         pages = list(Page.objects.filter(path__in=paths).order_by("path"))
-    with transaction.atomic():  # one commit, not two per page
-        for page in pages:
-            # The page row exists: save_base(raw=True) writes only the model's own table.
-            EventPage(page_ptr_id=page.pk, venue=venue, teaser=teaser).save_base(raw=True)
-            TrainingPage(page_ptr_id=page.pk, eventpage_ptr_id=page.pk).save_base(raw=True)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
 
@@ -67,11 +62,27 @@ def add_trainings(index, count, *, venue=None, audiences=(), years=None, teaser=
             return number + 1
         return -365 + number * 365 * years // max(count, 1)
 
+    def days_of(number):
+        return (first_day(number), first_day(number) + 39)
+
+    with transaction.atomic():  # one commit, not two per page
+        for number, page in enumerate(pages):
+            first, last = days_of(number)
+            # The page row exists: save_base(raw=True) writes only the model's own table,
+            # with the span of the dates written below (bulk_create sends no signals).
+            EventPage(
+                page_ptr_id=page.pk,
+                venue=venue,
+                teaser=teaser,
+                first_date_start=at(first, 9),
+                last_date_end=at(last, 12),
+            ).save_base(raw=True)
+            TrainingPage(page_ptr_id=page.pk, eventpage_ptr_id=page.pk).save_base(raw=True)
     EventDate.objects.bulk_create(
         (
             EventDate(page_id=page.pk, start=at(days, 9), end=at(days, 12), sort_order=order)
             for number, page in enumerate(pages)
-            for order, days in enumerate((first_day(number), first_day(number) + 39))
+            for order, days in enumerate(days_of(number))
         ),
         batch_size=500,
     )

@@ -13,10 +13,17 @@ as open while a date lies ahead (the form offers the dates with seats left).
 Queries are fixed: one for the page of events with its annotations (first and last date,
 next date of a series, seat counts through `registrations.queries.annotate_counts`), one
 for the per-date counts of the series on the page, plus Wagtail's own.
+
+At a Land's size (issue #19) the default order reads the index of the stored first date
+(`EventPage.first_date_start`) and stops after a page, so the per-row subqueries run for
+the 20 rows shown; "upcoming/past" reads the stored `last_date_end`. Sorting by seats
+taken still counts every listed event's registrations (one indexed subquery each; about
+1.5× the default order's time at 10,000 events): a stored counter would have to be kept
+by the booking service under its lock, which this listing does not justify.
 """
 
 import django_filters
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,10 +40,11 @@ from kinderschutz_cms.admin_tables import (
     SiteChoiceFilter,
     TextDateTimeColumn,
 )
+from kinderschutz_cms.sites import in_site
 from registrations.queries import annotate_counts, occurrence_counts
 
 from .choices import EventStatus
-from .models import EventDate, EventPage, Occurrence
+from .models import EventPage, Occurrence
 
 EVENT_TYPES = [
     ("trainingpage", _("Fortbildung")),
@@ -45,32 +53,22 @@ EVENT_TYPES = [
 ]
 
 
-def _date_of_event(aggregate):
-    rows = (
-        EventDate.objects.filter(page=OuterRef("pk"))
-        .order_by()
-        .values("page")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-    return Subquery(rows)
-
-
 def _next_occurrence(field, now):
     rows = Occurrence.objects.filter(page=OuterRef("pk"), cancelled=False, end__gte=now)
     return Subquery(rows.order_by("start", "pk").values(field)[:1])
 
 
 def annotate_events(events, now=None):
-    """`events` with `first_start`, `last_end`, the seat counts (`seats_taken`,
-    `waitlisted`, `pending`) and, for a series, its next date (`next_occurrence_start`
-    and the rule's `next_occurrence_original`), each a subquery, so no join multiplies
-    the rows."""
+    """`events` with `first_start` and `last_end` (the stored span of the event's dates,
+    `EventPage.first_date_start` / `last_date_end`: indexed, so ordering and filtering by
+    them reads an index), the seat counts (`seats_taken`, `waitlisted`, `pending`) and,
+    for a series, its next date (`next_occurrence_start` and the rule's
+    `next_occurrence_original`), each a subquery, so no join multiplies the rows."""
     now = now or timezone.now()
     return annotate_counts(
         events.annotate(
-            first_start=_date_of_event(Min("start")),
-            last_end=_date_of_event(Max("end")),
+            first_start=F("first_date_start"),
+            last_end=F("last_date_end"),
             next_occurrence_start=_next_occurrence("start", now),
             next_occurrence_original=_next_occurrence("original_start", now),
         ),
@@ -225,7 +223,47 @@ class EventListingIndexView(IndexView):
     ]
 
     def get_base_queryset(self):
-        return annotate_events(super().get_base_queryset())
+        events = self.model.objects.all()  # an event is never a root: no `depth > 1`
+        scope = self.explorable_events()
+        if scope is not None:
+            events = events.filter(scope)
+        return annotate_events(self.annotate_queryset(events))
+
+    def explorable_events(self) -> Q | None:
+        """The events the user may explore (None: all of them), as Wagtail's page
+        listings show them, written as ranges of the indexed tree path.
+
+        Wagtail filters by `pk__in` of every page the user may explore (with its
+        ancestors, which an event never is, having no children): the pages below those
+        where the user holds a permission that lets them explore. SQLite walks that list
+        of pages (all of a Land's for an editor at the root, reading every page for
+        its LIKE conditions) and sorts every event found; with no condition at all
+        (superusers, a group with permissions at the root, as Wagtail's default groups)
+        or ranges of paths, the default order walks the `first_date_start` index
+        instead, and a network's coordinator reads only their network's pages.
+        """
+        user = self.request.user
+        if not user.is_active:
+            return Q(pk__in=[])
+        if user.is_superuser:
+            return None
+        roots = self.permission_policy.instances_with_direct_explore_permission(user)
+        if any(root.depth == 1 for root in roots):
+            return None
+        scope = Q(pk__in=[])
+        for root in roots:
+            scope |= in_site(root.path)  # the subtree below `root`
+        return scope
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        order = queryset.query.order_by
+        if len(order) == 1 and isinstance(order[0], str):
+            # Many events share a first date (a Land's networks run the same programme):
+            # the id as the last key keeps the listing's pages apart. SQLite's index on
+            # `first_date_start` carries the id (the rowid) already.
+            queryset = queryset.order_by(order[0], "-pk" if order[0].startswith("-") else "pk")
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

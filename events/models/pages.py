@@ -201,6 +201,9 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
         )
 
 
+DATE_SPAN_FIELDS = ("first_date_start", "last_date_end")
+
+
 def _date_order(date):
     return (date.start, date.sort_order or 0)
 
@@ -276,6 +279,17 @@ class EventPage(
         _("Status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True, editable=False)
+    # The span of the event's own dates (`EventDate`: of a series its first occurrence),
+    # stored so that the admin's listing orders and filters by an index instead of
+    # aggregating every event's dates (issue #19). Written by `save` from the dates it
+    # commits and by `refresh_date_spans` after a date is written on its own (see
+    # `set_date_span`); never edited by hand.
+    first_date_start = models.DateTimeField(
+        _("erster Termin"), null=True, blank=True, editable=False, db_index=True
+    )
+    last_date_end = models.DateTimeField(
+        _("Ende des letzten Termins"), null=True, blank=True, editable=False, db_index=True
+    )
     cancellation_message = models.TextField(
         _("Absagegrund / Nachricht an Teilnehmende"),
         blank=True,
@@ -338,6 +352,62 @@ class EventPage(
         verbose_name_plural = _("Veranstaltungen")
         # The feed's window finds a series by its end (`listing.feed_dates`).
         indexes = [models.Index(fields=["recurrence_end"])]
+
+    def save(self, *args, **kwargs):
+        """Save, and with the dates (a full save, or `update_fields` naming "dates") also
+        their span (`set_date_span`), so the row never keeps the span of dates it
+        replaced."""
+        update_fields = kwargs.get("update_fields")
+        with_dates = update_fields is None or "dates" in update_fields
+        if with_dates:
+            self.set_date_span()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *DATE_SPAN_FIELDS}
+        # Committing the dates saves and deletes them one by one; their signals need not
+        # write the span again (`events.signals.refresh_date_span`).
+        self._committing_dates = with_dates
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            self._committing_dates = False
+
+    def set_date_span(self):
+        """Set `first_date_start` and `last_date_end` from the dates this instance holds:
+        those in memory (a form's or a revision's, committed by the save that follows),
+        else the stored ones (one query). The same values the dates' `Min(start)` and
+        `Max(end)` give once saved; a draft of a live page (saved with `update_fields`)
+        commits no dates and changes nothing."""
+        dates = self.dates.all()
+        if isinstance(dates, FakeQuerySet):  # in memory (always so for an unsaved page)
+            starts = [d.start for d in dates if d.start is not None]
+            ends = [d.end for d in dates if d.end is not None]
+            self.first_date_start = min(starts, default=None)
+            self.last_date_end = max(ends, default=None)
+        else:
+            span = dates.aggregate(first=models.Min("start"), last=models.Max("end"))
+            self.first_date_start, self.last_date_end = span["first"], span["last"]
+
+    @classmethod
+    def refresh_date_spans(cls, page_ids):
+        """Write `first_date_start` and `last_date_end` of the events `page_ids` from
+        their stored dates: one UPDATE, whatever the number of events (for dates written
+        without their page: directly, in bulk, or deleted)."""
+        from .schedule import EventDate
+
+        def of_dates(aggregate):
+            rows = (
+                EventDate.objects.filter(page=models.OuterRef("pk"))
+                .order_by()
+                .values("page")
+                .annotate(value=aggregate)
+                .values("value")
+            )
+            return models.Subquery(rows)
+
+        return EventPage.objects.filter(pk__in=page_ids).update(
+            first_date_start=of_dates(models.Min("start")),
+            last_date_end=of_dates(models.Max("end")),
+        )
 
     @property
     def type_label(self):

@@ -123,3 +123,134 @@ def test_events_listing_stays_under_100_kb_and_does_not_grow_with_the_events(
     small, large = sizes
     assert large < 100_000, large
     assert abs(large - small) < 500, sizes  # the pagination's numbers, not a row more
+
+
+def _listed(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return [event.pk for event in response.context["object_list"]]
+
+
+def test_events_listing_orders_by_the_first_date_newest_first(admin_client, calendar):
+    """The default order is the event's first date, latest first; it follows a date
+    added or moved later (the stored span, issue #19), and `ordering` reverses it."""
+    from events.models import EventDate
+
+    # created in an order that is neither the dates' nor the ids'
+    middle = make_event(calendar, "Mitte", dates=[(at(20, 9), at(20, 12)), (at(2, 9), at(2, 12))])
+    late = make_event(calendar, "Spät", dates=[(at(30, 9), at(30, 12))])
+    early = make_event(calendar, "Früh", dates=[(at(-5, 9), at(-5, 12))])
+    assert _listed(admin_client) == [late.pk, middle.pk, early.pk]
+    assert _listed(admin_client, ordering="first_start") == [early.pk, middle.pk, late.pk]
+
+    EventDate.objects.create(page=late, start=at(1, 9), end=at(1, 12))  # now the first
+    assert _listed(admin_client) == [middle.pk, late.pk, early.pk]
+    html = admin_client.get(URL, {"when": "past"}).content.decode()
+    assert "Früh" in html and "Mitte" not in html
+
+
+def _explained(client, url, **params):
+    """The SQLite plans of the listing's page query (the one with LIMIT over events)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if 'FROM "events_eventpage"' in sql and sql.rstrip().endswith("LIMIT 20"):
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plans.append(" | ".join(str(row[-1]) for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "sqlite", reason="SQLite's query plan"
+)
+@pytest.mark.parametrize("ordering", ["-first_start", "first_start"])
+def test_events_listing_reads_the_first_date_index_not_every_event(
+    admin_client, calendar, ordering
+):
+    """Issue #19: the page of 20 is read in the order of the `first_date_start` index;
+    before, every event's first date was aggregated and all events sorted ("USE TEMP
+    B-TREE FOR ORDER BY") before the page was cut."""
+    from demo.bulk_events import add_trainings
+
+    add_trainings(calendar, 25)
+    plans = _explained(admin_client, URL, ordering=ordering)
+    assert len(plans) == 1, plans
+    assert "TEMP B-TREE FOR ORDER BY" not in plans[0], plans[0]
+    assert "first_date_start" in plans[0], plans[0]
+
+
+def test_events_listing_queries_are_the_same_at_two_sizes(admin_client, calendar):
+    """A page of 20 of 25 events costs the same queries as a page of 20 of 225."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demo.bulk_events import add_trainings
+    from events.models import EventPage
+
+    counts = []
+    for count in (25, 200):
+        pages = add_trainings(calendar, count)
+        EventPage.objects.filter(pk__in=[p.pk for p in pages]).update(
+            registration_enabled=True, capacity=20
+        )
+        admin_client.get(URL)  # warm caches
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(URL).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def _editor(django_user_model, name, page, codename="change_page"):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name=f"Gruppe {name}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=group, page=page, permission=Permission.objects.get(codename=codename)
+    )
+    user = django_user_model.objects.create_user(name, password="x")
+    user.groups.add(group)
+    return user
+
+
+def test_events_listing_shows_the_events_below_the_editors_pages(
+    client, home_page, calendar, django_user_model
+):
+    """Who may explore which events is Wagtail's rule (the pages below those where a
+    group holds a permission), written as ranges of tree paths: a network's editor sees
+    that network's events, a group with permissions at the root (Wagtail's default
+    groups) every event, an editor of one event that event."""
+    from wagtail.models import Page
+
+    root = Page.get_first_root_node()
+    home_b = root.add_child(instance=type(home_page)(title="Netzwerk B", slug="netzwerk-b"))
+    calendar_b = make_index(home_b)
+    ours = make_event(calendar, "Unsere Fortbildung")
+    theirs = make_event(calendar_b, "Fortbildung in B")
+    also_ours = make_event(calendar, "Zweite Fortbildung", dates=[(at(50, 9), at(50, 12))])
+
+    client.force_login(_editor(django_user_model, "netz-a", home_page))
+    assert _listed(client) == [also_ours.pk, ours.pk]
+    client.force_login(_editor(django_user_model, "land", root, codename="publish_page"))
+    assert set(_listed(client)) == {ours.pk, theirs.pk, also_ours.pk}
+    client.force_login(_editor(django_user_model, "eine", theirs))
+    assert _listed(client) == [theirs.pk]
+
+
+def test_events_on_the_same_first_date_are_listed_by_id(admin_client, calendar):
+    """A Land's networks run the same programme: events sharing a first date keep one
+    order across the listing's pages (the id as the last key), none shown twice."""
+    from demo.bulk_events import add_trainings
+
+    count = 25  # one event a day from tomorrow, twice: every first date held by two
+    pages = add_trainings(calendar, count) + add_trainings(calendar, count)
+    shown = [pk for number in (1, 2, 3) for pk in _listed(admin_client, p=number)]
+    by_date = {page.pk: at(number % count + 1) for number, page in enumerate(pages)}
+    assert shown == sorted(by_date, key=lambda pk: (by_date[pk], pk), reverse=True)
