@@ -192,11 +192,14 @@ class EventFilterSet(ScopedPageFilters, PageFilterSet):
         return queryset.filter(content_type__model=value) if value else queryset
 
     def filter_when(self, queryset, name, value):
+        """Upcoming: the event's last date, or its series' last occurrence
+        (`recurrence_end`), ends now or later; a running series is upcoming, not past.
+        Both columns are indexed."""
         now = timezone.now()
         if value == "upcoming":
-            return queryset.filter(last_end__gte=now)
+            return queryset.filter(Q(last_end__gte=now) | Q(recurrence_end__gte=now))
         if value == "past":
-            return queryset.filter(last_end__lt=now)
+            return queryset.filter(last_end__lt=now).exclude(recurrence_end__gte=now)
         return queryset
 
 

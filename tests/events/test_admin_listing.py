@@ -254,3 +254,21 @@ def test_events_on_the_same_first_date_are_listed_by_id(admin_client, calendar):
     shown = [pk for number in (1, 2, 3) for pk in _listed(admin_client, p=number)]
     by_date = {page.pk: at(number % count + 1) for number, page in enumerate(pages)}
     assert shown == sorted(by_date, key=lambda pk: (by_date[pk], pk), reverse=True)
+
+
+def test_a_running_series_is_upcoming_not_past(admin_client, calendar):
+    """A weekly series that began three weeks ago and has five more weeks to go: its
+    stored dates (the first occurrence) are past, its series is not."""
+    make_event(
+        calendar,
+        "Laufende Reihe",
+        dates=[(at(-21, 10), at(-21, 11))],
+        recurrence_frequency="WEEKLY",
+        recurrence_count=8,
+    )
+    make_event(calendar, "Vorbei", dates=[(at(-30, 10), at(-30, 12))])
+
+    upcoming = admin_client.get(URL, {"when": "upcoming"}).content.decode()
+    past = admin_client.get(URL, {"when": "past"}).content.decode()
+    assert "Laufende Reihe" in upcoming and "Vorbei" not in upcoming
+    assert "Vorbei" in past and "Laufende Reihe" not in past
