@@ -226,10 +226,7 @@ def _ranked_on_sqlite(pages: QuerySet, terms: str, limit: int) -> list[tuple[int
             MatchExpression,
             SQLiteFTSIndexEntry,
         )
-        from wagtail.search.backends.database.sqlite.sqlite import (
-            SQLiteSearchBackend,
-            get_descendants_content_types_pks,
-        )
+        from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
     except ImportError:  # no FTS5, or another Wagtail's layout: its own search is used
         return None
     backend = get_search_backend()
@@ -240,14 +237,19 @@ def _ranked_on_sqlite(pages: QuerySet, terms: str, limit: int) -> list[tuple[int
     match = MatchExpression(
         compiler.FTS_TABLE_FIELDS, compiler.build_search_query(compiler.query, config=config)
     )
+    # A page is indexed under its own (specific) content type, as Wagtail's
+    # Page.get_indexed_objects does; other indexed models (images, documents) have ids of
+    # their own, which the content type tells apart.
+    this_page = pages.filter(
+        pk=OuterRef("page_id"), content_type_id=OuterRef("index_entry__content_type_id")
+    )
     rows = (
         SQLiteFTSIndexEntry.objects.filter(match)
-        .filter(index_entry__content_type__in=get_descendants_content_types_pks(Page))
         .annotate(
             score=compiler._build_rank_expression(compiler.get_search_vectors(), config),
             page_id=Cast("index_entry__object_id", IntegerField()),
         )
-        .filter(Exists(pages.filter(pk=OuterRef("page_id"))))
+        .filter(Exists(this_page))
         .order_by("score", "-page_id")
         .values_list("page_id", "index_entry__content_type_id")
     )
@@ -266,5 +268,17 @@ def _as_shown(hits) -> dict:
         by_model.setdefault(model, []).append(page_id)
     loaded = {}
     for model, ids in by_model.items():
-        loaded.update(model.objects.filter(pk__in=ids).in_bulk())
+        loaded.update(model.objects.filter(pk__in=ids).only(*_shown_fields(model)).in_bulk())
     return loaded
+
+
+# What a result shows (kinderschutz_cms/search/result.html) and what its link needs.
+_LINK_FIELDS = ("title", "url_path", "path", "depth", "locale", "content_type")
+_SUMMARY_FIELDS = ("search_description", "teaser", "intro")
+
+
+def _shown_fields(model) -> list[str]:
+    """The fields of `model` a result reads: a hit is a whole page of many columns (a
+    member's address, an event's registration settings) of which a result shows three."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return [name for name in (*_LINK_FIELDS, *_SUMMARY_FIELDS) if name in names]
