@@ -22,9 +22,16 @@ keeps; forms, search, personal pages and the 404 are rendered all the same and m
 "not kept").
 
     .venv/bin/python bench/run_all.py pages
+    BENCH_PAGES_ONLY="directory,agreement,search" BENCH_PAGES_REPEAT=7 \
+        .venv/bin/python bench/run_all.py pages    # a few page types, fewer turns
+
+BENCH_PAGES_ONLY is a comma-separated list of parts of the page labels to measure (all
+when empty), BENCH_PAGES_SIZES the sizes ("10,1000"), BENCH_PAGES_REPEAT the timed
+requests per page (15).
 """
 
 import io
+import os
 import statistics
 import time
 from functools import partial
@@ -32,8 +39,9 @@ from functools import partial
 from bare_wagtail import BareSite
 from common import Figure, count_queries, setup_django
 
-SIZES = (10, 1000)
-REPEAT, WARMUP = 15, 2
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_PAGES_SIZES", "10,1000").split(",") if n)
+REPEAT, WARMUP = int(os.environ.get("BENCH_PAGES_REPEAT", "15")), 2
+ONLY = [part for part in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if part]
 HOSTNAME = "bench-pages.test"
 
 
@@ -200,6 +208,8 @@ def run():
             name = f"pages ({size} members/events)"
             bare_medians = []
             for label, (url, params) in _urls(home, pages, directory, calendar).items():
+                if ONLY and not any(part in label for part in ONLY):
+                    continue
                 get = partial(client.get, url, params)
                 status = get().status_code  # warm caches
                 assert status == (404 if label == "404 page" else 200), (label, url, status)

@@ -15,7 +15,7 @@ def search(request):
     query = site_search.clean_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")[:30]
     site = Site.find_for_request(request)
-    groups = site_search.search_site(query, site)
+    groups = site_search.search_site(query, site, kind=kind, page_number=request.GET.get("page"))
     selected = next((group for group in groups if group.key == kind), None)
     context = {
         "search_query": query,
@@ -23,9 +23,7 @@ def search(request):
         "promotions": site_search.promotions(query, site),
         "total": sum(group.count for group in groups),
         "selected_group": selected,
-        "results_page": site_search.paginate_group(selected, request.GET.get("page"))
-        if selected
-        else None,
+        "results_page": selected.results_page if selected else None,
         "pagination_query": urlencode({"q": query, "kind": kind}),
         "max_query_length": site_search.MAX_QUERY_LENGTH,
     }

@@ -133,22 +133,27 @@ SIGNATORIES_PER_PAGE = 50
 
 
 def signatory_overview(agreement, page_number=None, per_page=SIGNATORIES_PER_PAGE):
-    """What an agreement page shows about its signatories, in three queries whatever their
-    number: valid signatures (not withdrawn) of live members.
+    """What an agreement page shows about its signatories: valid signatures (not
+    withdrawn) of live members.
 
     Returns a dict with `signatory_count`, `signatories_by_sector` (a list of (sector or
     None, count) in the sectors' sort order, sectors without signatures left out) and
     `signatories`: one page (`page_number`, `per_page` rows) of the list, newest accessions
     first, member and sector selected, as a Django `Page` (`signatories_page`).
+
+    The counts come from the frame cache (kinderschutz_cms.frame; a signature, sector or
+    page change renews them; two queries when it is cold): with thousands of signatures,
+    counting them on every view cost more than the rest of the page. `signatories` is
+    lazy, one query when read; the agreement page reads it only when its rendered list
+    (`{% frame_fragment %}`, per agreement and page number) is not cached.
     """
     from django.core.paginator import Paginator
 
+    from kinderschutz_cms import frame
+
     valid = agreement.signatories.filter(member__live=True, withdrawn_on__isnull=True)
-    counts = list(valid.values("member__sector").annotate(n=Count("pk")).order_by("member__sector"))
-    sectors = Sector.objects.in_bulk([c["member__sector"] for c in counts if c["member__sector"]])
-    by_sector = sorted(
-        ((sectors.get(c["member__sector"]), c["n"]) for c in counts),
-        key=lambda item: (item[0] is None, item[0].sort_order if item[0] else 0, str(item[0])),
+    by_sector = frame.cached(
+        "agreement-sectors", agreement.pk, build=lambda: _count_by_sector(valid)
     )
     total = sum(n for _sector, n in by_sector)
     ordered = valid.select_related("member", "member__sector").order_by(
@@ -158,11 +163,21 @@ def signatory_overview(agreement, page_number=None, per_page=SIGNATORIES_PER_PAG
     paginator.count = total  # known already: no COUNT query
     page = paginator.get_page(page_number)
     return {
-        "signatories": list(page.object_list),
+        "signatories": page.object_list,
         "signatories_page": page,
         "signatory_count": total,
         "signatories_by_sector": by_sector,
     }
+
+
+def _count_by_sector(valid):
+    """[(sector or None, number of `valid` signatures)] in the sectors' order (2 queries)."""
+    counts = list(valid.values("member__sector").annotate(n=Count("pk")).order_by("member__sector"))
+    sectors = Sector.objects.in_bulk([c["member__sector"] for c in counts if c["member__sector"]])
+    return sorted(
+        ((sectors.get(c["member__sector"]), c["n"]) for c in counts),
+        key=lambda item: (item[0] is None, item[0].sort_order if item[0] else 0, str(item[0])),
+    )
 
 
 def signatures_of(member):

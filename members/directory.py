@@ -2,8 +2,9 @@
 
 One place for everything the directory lists. The number of queries is fixed, however many
 members exist: the filtered and ordered ids 1 (none without a search while the frame cache
-holds them), one page of members with sector, IseF contacts and services 3. The filter
-choices (3 queries) and the view restrictions are read from the shared cache of
+holds them), one page of members with sector, IseF contacts and services 3 (none while the
+frame cache holds that page's rendered cards: `members` is loaded when first read). The
+filter choices (3 queries) and the view restrictions are read from the shared cache of
 kinderschutz_cms.frame, which every page, sector or tag change invalidates
 (members/apps.py).
 
@@ -21,6 +22,7 @@ correctly with its default collation; the page of members is then loaded by id.
 """
 
 import hashlib
+from collections.abc import Sequence
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -134,22 +136,24 @@ def alphabetical_ids(members):
     return [pk for pk, title in sorted(rows, key=lambda row: (german_sort_key(row[1]), row[0]))]
 
 
-def _ordered_ids(index_page, members, filters) -> list[int]:
-    """`alphabetical_ids` of the filtered members; with no filter or one choice filter
-    (what a visitor following a link asks for), from the frame cache (a page, sector or
-    tag change renews it), so the directory's first page does not read and sort every
-    member's title on each request. A search or combined filters are counted afresh: a
-    crawler walking every combination of the options must not fill the shared cache."""
+def _ordered_ids(index_page, members, filters) -> tuple[list[int], str]:
+    """`alphabetical_ids` of the filtered members, and the key they are cached under ("" if
+    they are not); with no filter or one choice filter (what a visitor following a link
+    asks for), from the frame cache (a page, sector or tag change renews it), so the
+    directory's first page does not read and sort every member's title on each request.
+    A search or combined filters are counted afresh: a crawler walking every combination
+    of the options must not fill the shared cache."""
     if "query" in filters or len(filters) > 1:
-        return alphabetical_ids(filter_members(members, **filters))
+        return alphabetical_ids(filter_members(members, **filters)), ""
     # the key part is a digest: filter values are free text (a town) a cache may refuse
     choice = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
-    return frame.cached(
+    ids = frame.cached(
         "directory-ids",
         index_page.pk,
         choice,
         build=lambda: alphabetical_ids(filter_members(members, **filters)),
     )
+    return ids, choice
 
 
 def load_members(ids):
@@ -173,6 +177,26 @@ def load_members(ids):
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+class LazyMembers(Sequence):
+    """`load_members(ids)`, loaded when first read: the directory renders its cards from
+    the frame cache (`{% frame_fragment %}`) whenever it can, and then reads no member."""
+
+    def __init__(self, ids):
+        self.ids = list(ids)
+        self._members = None
+
+    def _loaded(self):
+        if self._members is None:
+            self._members = load_members(self.ids)
+        return self._members
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __len__(self):
+        return len(self._loaded())
+
+
 def directory_context(index_page, params):
     """Template context of the directory for the GET parameters `params`."""
     members = members_below(index_page)
@@ -181,11 +205,13 @@ def directory_context(index_page, params):
     )
     form = DirectoryFilterForm(params or None, **options)  # unbound: the kept fields
     filters = form.active_filters()
-    ids = _ordered_ids(index_page, members, filters)
+    ids, choice = _ordered_ids(index_page, members, filters)
     paginator = Paginator(ids, conf.get("KINDERSCHUTZ_MEMBERS_PER_PAGE"))
     page_obj = paginator.get_page(params.get("page"))
-    page_obj.object_list = load_members(page_obj.object_list)
+    page_obj.object_list = LazyMembers(page_obj.object_list)
     return {
+        # the rendered cards of a page of cached ids are kept as long as the ids are
+        "cards_key": f"{choice}:{page_obj.number}" if choice else "",
         "filter_form": form,
         "is_filtered": bool(filters),
         "members": page_obj.object_list,
