@@ -22,9 +22,12 @@ keeps; forms, search, personal pages and the 404 are rendered all the same and m
 "not kept").
 
     .venv/bin/python bench/run_all.py pages
+    BENCH_PAGES=calendar .venv/bin/python bench/run_all.py pages  # only pages whose label
+                                                                  # contains "calendar"
 """
 
 import io
+import os
 import statistics
 import time
 from functools import partial
@@ -35,6 +38,8 @@ from common import Figure, count_queries, setup_django
 SIZES = (10, 1000)
 REPEAT, WARMUP = 15, 2
 HOSTNAME = "bench-pages.test"
+# Labels of the page types to time (comma-separated parts of a label; all when empty).
+WANTED = [part for part in os.environ.get("BENCH_PAGES", "").split(",") if part]
 
 
 def _network():
@@ -200,6 +205,8 @@ def run():
             name = f"pages ({size} members/events)"
             bare_medians = []
             for label, (url, params) in _urls(home, pages, directory, calendar).items():
+                if WANTED and not any(part in label for part in WANTED):
+                    continue
                 get = partial(client.get, url, params)
                 status = get().status_code  # warm caches
                 assert status == (404 if label == "404 page" else 200), (label, url, status)

@@ -261,23 +261,112 @@ def next_occurrence_start(now, outer="pk"):
     )
 
 
-def upcoming_events(index, filters=None, now=None):
-    """Events with a date that has not ended, once each, by their next date, with the
-    seats taken (`registrations.queries.annotate_counts`: subqueries of the same query)."""
-    from registrations.queries import annotate_counts
-
-    now = now or timezone.now()
-    filters = filters or {}
-    events = apply_filters(visible_events(index, now), filters)
-    # A recurring event by its next occurrence, the others by their next date.
-    events = events.annotate(
-        next_start=Coalesce(
-            Min("dates__start", filter=Q(dates__end__gte=now, recurrence_rule="")),
-            next_occurrence_start(now),
-        )
+def next_date_start(now, outer="pk"):
+    """The start of a single event's first date that has not ended (a subquery)."""
+    return Subquery(
+        EventDate.objects.filter(page=OuterRef(outer), end__gte=now)
+        .order_by("start")
+        .values("start")[:1]
     )
-    events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
-    return with_listing_data(annotate_counts(events, now), dates_from=now)
+
+
+def first_listed(events, now, limit: int) -> list:
+    """The first `limit` events of `events` in calendar order (`upcoming_events`), as two
+    subqueries of event ids, neither of which groups or sorts all the calendar's dates:
+
+    - single events whose first listed date is still to come (`start >= now`): the dates
+      walked in start order on their start index, across all calendars, and the walk
+      stops at `limit` events of this one. A date is its event's first listed date when
+      no earlier date of the event has not ended (NOT EXISTS, on the event's own dates).
+    - the others, found through the calendar's events (one pass, as the count makes):
+      single events with a date running now (begun, not ended: `start < now <= end`),
+      which come first in calendar order and which no index bounds by start, and
+      recurring events (their next occurrence not cancelled, from the occurrences'
+      (event, start) index). Only these, a handful, get a next start and are sorted.
+
+    Ties in start by event id, like the listing; the caller merges the at most 2 ×
+    `limit` events and sorts them.
+    """
+    earlier = EventDate.objects.filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")),
+        page_id=OuterRef("page_id"),
+        end__gte=now,
+    )
+    to_come = (
+        EventDate.objects.filter(
+            Exists(events.filter(pk=OuterRef("page_id"), recurrence_rule="")),
+            start__gte=now,
+            end__gte=now,
+        )
+        .exclude(Exists(earlier))
+        .order_by("start", "page_id")
+        .values("page_id")[:limit]
+    )
+    running = Exists(EventDate.objects.filter(page=OuterRef("pk"), start__lt=now, end__gte=now))
+    running_or_recurring = (
+        events.filter(Q(running, recurrence_rule="") | ~Q(recurrence_rule=""))
+        .annotate(next_start=Coalesce(next_occurrence_start(now), next_date_start(now)))
+        .filter(next_start__isnull=False)
+        .order_by("next_start", "pk")
+        .values("pk")[:limit]
+    )
+    return [to_come, running_or_recurring]
+
+
+class UpcomingEvents:
+    """The calendar's upcoming events (`upcoming_events`) as the sequence `Paginator`
+    pages through: its length is `count_upcoming` (one query), a slice is one query for
+    the events shown plus two for their dates and audiences (`with_listing_data`)."""
+
+    def __init__(self, index, filters, now):
+        self.index, self.filters, self.now = index, filters, now
+
+    def count(self) -> int:
+        return count_upcoming(self.index, self.filters, self.now)
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("UpcomingEvents takes a slice without a step")
+        offset, stop = item.start or 0, item.stop
+        if stop is None or stop <= offset:
+            return []
+        return list(self.query(offset, stop - offset))
+
+    def query(self, offset: int, limit: int):
+        """The queryset of the events from `offset` (in calendar order) to `offset +
+        limit`: the first `offset + limit` of each stream (`first_listed`), merged
+        and sorted in SQL (at most twice `offset + limit` rows), with the seats taken
+        (`registrations.queries.annotate_counts`: subqueries for the rows shown only)."""
+        from registrations.queries import annotate_counts
+
+        now = self.now
+        events = apply_filters(visible_events(self.index, now), self.filters)
+        to_come, running_or_recurring = first_listed(events, now, offset + limit)
+        # Both subqueries check that an event is listed (`events`): not asked again.
+        # A recurring event's first date is its first occurrence, maybe cancelled: the
+        # occurrences first, which only recurring events have.
+        listed = Q(pk__in=to_come) | Q(pk__in=running_or_recurring)
+        shown = EventPage.objects.filter(listed).annotate(
+            next_start=Coalesce(next_occurrence_start(now), next_date_start(now))
+        )
+        shown = shown.order_by("next_start", "pk")[offset : offset + limit]
+        return with_listing_data(annotate_counts(shown, now), dates_from=now)
+
+
+def upcoming_events(index, filters=None, now=None) -> UpcomingEvents:
+    """Events with a date that has not ended, once each, by their next date (a recurring
+    event by its next occurrence not cancelled), with the seats taken and `next_start`.
+
+    A running date counts until its end (`end >= now`): a course that began this morning
+    stays listed while it lasts. Returned as `UpcomingEvents`, to be sliced (a page costs
+    three queries, whatever the calendar's size) and counted (`count_upcoming`)."""
+    return UpcomingEvents(index, filters or {}, now or timezone.now())
 
 
 def count_upcoming(index, filters=None, now=None) -> int:
