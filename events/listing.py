@@ -352,11 +352,12 @@ class UpcomingEvents:
         # A recurring event's first date is its first occurrence, maybe cancelled: the
         # occurrences first, which only recurring events have.
         listed = Q(pk__in=to_come) | Q(pk__in=running_or_recurring)
-        shown = EventPage.objects.filter(listed).annotate(
+        # The cheap parts first: each step copies the query built so far.
+        shown = with_listing_data(EventPage.objects.all(), now).annotate(
             next_start=Coalesce(next_occurrence_start(now), next_date_start(now))
         )
-        shown = shown.order_by("next_start", "pk")[offset : offset + limit]
-        return with_listing_data(annotate_counts(shown, now), dates_from=now)
+        shown = annotate_counts(shown.order_by("next_start", "pk"), now)
+        return shown.filter(listed)[offset : offset + limit]
 
 
 def upcoming_events(index, filters=None, now=None) -> UpcomingEvents:
