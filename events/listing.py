@@ -270,29 +270,22 @@ def next_date_start(now, outer="pk"):
     )
 
 
-def first_listed(events, now, limit: int) -> list:
-    """The first `limit` events of `events` in calendar order (`upcoming_events`), as two
-    subqueries of event ids, neither of which groups or sorts all the calendar's dates:
+def first_to_come(events, now, limit: int):
+    """The ids of the first `limit` single events of `events` whose first listed date is
+    still to come (`start >= now`), by that date (a subquery).
 
-    - single events whose first listed date is still to come (`start >= now`): the dates
-      walked in start order on their start index, across all calendars, and the walk
-      stops at `limit` events of this one. A date is its event's first listed date when
-      no earlier date of the event has not ended (NOT EXISTS, on the event's own dates).
-    - the others, found through the calendar's events (one pass, as the count makes):
-      single events with a date running now (begun, not ended: `start < now <= end`),
-      which come first in calendar order and which no index bounds by start, and
-      recurring events (their next occurrence not cancelled, from the occurrences'
-      (event, start) index). Only these, a handful, get a next start and are sorted.
-
-    Ties in start by event id, like the listing; the caller merges the at most 2 ×
-    `limit` events and sorts them.
+    Read from the start index, not by grouping the events' dates: the dates to come are
+    walked in start order across all calendars, and the walk stops at `limit` events of
+    `events`. A date is its event's first listed date when no earlier date of the event
+    has not ended (NOT EXISTS, on the event's own few dates). Ties in start by event id,
+    like the listing.
     """
     earlier = EventDate.objects.filter(
         Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")),
         page_id=OuterRef("page_id"),
         end__gte=now,
     )
-    to_come = (
+    return (
         EventDate.objects.filter(
             Exists(events.filter(pk=OuterRef("page_id"), recurrence_rule="")),
             start__gte=now,
@@ -302,15 +295,6 @@ def first_listed(events, now, limit: int) -> list:
         .order_by("start", "page_id")
         .values("page_id")[:limit]
     )
-    running = Exists(EventDate.objects.filter(page=OuterRef("pk"), start__lt=now, end__gte=now))
-    running_or_recurring = (
-        events.filter(Q(running, recurrence_rule="") | ~Q(recurrence_rule=""))
-        .annotate(next_start=Coalesce(next_occurrence_start(now), next_date_start(now)))
-        .filter(next_start__isnull=False)
-        .order_by("next_start", "pk")
-        .values("pk")[:limit]
-    )
-    return [to_come, running_or_recurring]
 
 
 class UpcomingEvents:
@@ -340,24 +324,41 @@ class UpcomingEvents:
 
     def query(self, offset: int, limit: int):
         """The queryset of the events from `offset` (in calendar order) to `offset +
-        limit`: the first `offset + limit` of each stream (`first_listed`), merged
-        and sorted in SQL (at most twice `offset + limit` rows), with the seats taken
-        (`registrations.queries.annotate_counts`: subqueries for the rows shown only)."""
+        limit`, with the seats taken (`registrations.queries.annotate_counts`) and
+        `next_start`.
+
+        Three kinds of events can be among them: single events whose next date is to
+        come, of which only the first `offset + limit` are candidates (`first_to_come`,
+        from the start index); single events with a date running now (begun, not ended:
+        `start < now <= end`), which come first in calendar order and which no index
+        bounds by start; and recurring events (by their next occurrence not cancelled,
+        from the occurrences' (event, start) index). The last two are found in the one
+        pass over the calendar's events that the count makes too, with an EXISTS per
+        event on its own dates. Only the candidates, not every event of the calendar, get
+        a next start and seat counts and are sorted.
+        """
         from registrations.queries import annotate_counts
 
         now = self.now
         events = apply_filters(visible_events(self.index, now), self.filters)
-        to_come, running_or_recurring = first_listed(events, now, offset + limit)
-        # Both subqueries check that an event is listed (`events`): not asked again.
-        # A recurring event's first date is its first occurrence, maybe cancelled: the
-        # occurrences first, which only recurring events have.
-        listed = Q(pk__in=to_come) | Q(pk__in=running_or_recurring)
-        # The cheap parts first: each step copies the query built so far.
-        shown = with_listing_data(EventPage.objects.all(), now).annotate(
+        running = Exists(EventDate.objects.filter(page=OuterRef("pk"), start__lt=now, end__gte=now))
+        # Occurrences exist only for recurring events (`store_occurrences`).
+        occurring = Exists(
+            Occurrence.objects.filter(page=OuterRef("pk"), end__gte=now, cancelled=False)
+        )
+        candidates = (
+            Q(pk__in=first_to_come(events, now, offset + limit))
+            | Q(running, recurrence_rule="")
+            | occurring
+        )
+        # The cheap parts first: each step copies the query built so far. A recurring
+        # event's first date is its first occurrence, maybe cancelled: the occurrences
+        # first, which only recurring events have.
+        shown = with_listing_data(events, now).annotate(
             next_start=Coalesce(next_occurrence_start(now), next_date_start(now))
         )
         shown = annotate_counts(shown.order_by("next_start", "pk"), now)
-        return shown.filter(listed)[offset : offset + limit]
+        return shown.filter(candidates)[offset : offset + limit]
 
 
 def upcoming_events(index, filters=None, now=None) -> UpcomingEvents:
