@@ -262,23 +262,114 @@ def next_occurrence_start(now, outer="pk"):
     )
 
 
-def upcoming_events(index, filters=None, now=None):
-    """Events with a date that has not ended, once each, by their next date, with the
-    seats taken (`registrations.queries.annotate_counts`: subqueries of the same query)."""
-    from registrations.queries import annotate_counts
-
-    now = now or timezone.now()
-    filters = filters or {}
-    events = apply_filters(visible_events(index, now), filters)
-    # A recurring event by its next occurrence, the others by their next date.
-    events = events.annotate(
-        next_start=Coalesce(
-            Min("dates__start", filter=Q(dates__end__gte=now, recurrence_rule="")),
-            next_occurrence_start(now),
-        )
+def next_date_start(now, outer="pk"):
+    """The start of a single event's first date that has not ended (a subquery)."""
+    return Subquery(
+        EventDate.objects.filter(page=OuterRef(outer), end__gte=now)
+        .order_by("start")
+        .values("start")[:1]
     )
-    events = events.filter(next_start__isnull=False).order_by("next_start", "pk")
-    return with_listing_data(annotate_counts(events, now), dates_from=now)
+
+
+def first_to_come(events, now, limit: int):
+    """The ids of the first `limit` single events of `events` whose first listed date is
+    still to come (`start >= now`), by that date (a subquery).
+
+    Read from the start index, not by grouping the events' dates: the dates to come are
+    walked in start order across all calendars, and the walk stops at `limit` events of
+    `events`. A date is its event's first listed date when no earlier date of the event
+    has not ended (NOT EXISTS, on the event's own few dates). Ties in start by event id,
+    like the listing.
+    """
+    earlier = EventDate.objects.filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")),
+        page_id=OuterRef("page_id"),
+        end__gte=now,
+    )
+    return (
+        EventDate.objects.filter(
+            Exists(events.filter(pk=OuterRef("page_id"), recurrence_rule="")),
+            start__gte=now,
+            end__gte=now,
+        )
+        .exclude(Exists(earlier))
+        .order_by("start", "page_id")
+        .values("page_id")[:limit]
+    )
+
+
+class UpcomingEvents:
+    """The calendar's upcoming events (`upcoming_events`) as the sequence `Paginator`
+    pages through: its length is `count_upcoming` (one query), a slice is one query for
+    the events shown plus two for their dates and audiences (`with_listing_data`)."""
+
+    def __init__(self, index, filters, now):
+        self.index, self.filters, self.now = index, filters, now
+
+    def count(self) -> int:
+        return count_upcoming(self.index, self.filters, self.now)
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("UpcomingEvents takes a slice without a step")
+        offset, stop = item.start or 0, item.stop
+        if stop is None or stop <= offset:
+            return []
+        return list(self.query(offset, stop - offset))
+
+    def query(self, offset: int, limit: int):
+        """The queryset of the events from `offset` (in calendar order) to `offset +
+        limit`, with the seats taken (`registrations.queries.annotate_counts`) and
+        `next_start`.
+
+        Three kinds of events can be among them: single events whose next date is to
+        come, of which only the first `offset + limit` are candidates (`first_to_come`,
+        from the start index); single events with a date running now (begun, not ended:
+        `start < now <= end`), which come first in calendar order and which no index
+        bounds by start; and recurring events (by their next occurrence not cancelled,
+        from the occurrences' (event, start) index). The last two are found in the one
+        pass over the calendar's events that the count makes too, with an EXISTS per
+        event on its own dates. Only the candidates, not every event of the calendar, get
+        a next start and seat counts and are sorted.
+        """
+        from registrations.queries import annotate_counts
+
+        now = self.now
+        events = apply_filters(visible_events(self.index, now), self.filters)
+        running = Exists(EventDate.objects.filter(page=OuterRef("pk"), start__lt=now, end__gte=now))
+        # Occurrences exist only for recurring events (`store_occurrences`).
+        occurring = Exists(
+            Occurrence.objects.filter(page=OuterRef("pk"), end__gte=now, cancelled=False)
+        )
+        candidates = (
+            Q(pk__in=first_to_come(events, now, offset + limit))
+            | Q(running, recurrence_rule="")
+            | occurring
+        )
+        # The cheap parts first: each step copies the query built so far. A recurring
+        # event's first date is its first occurrence, maybe cancelled: the occurrences
+        # first, which only recurring events have.
+        shown = with_listing_data(events, now).annotate(
+            next_start=Coalesce(next_occurrence_start(now), next_date_start(now))
+        )
+        shown = annotate_counts(shown.order_by("next_start", "pk"), now)
+        return shown.filter(candidates)[offset : offset + limit]
+
+
+def upcoming_events(index, filters=None, now=None) -> UpcomingEvents:
+    """Events with a date that has not ended, once each, by their next date (a recurring
+    event by its next occurrence not cancelled), with the seats taken and `next_start`.
+
+    A running date counts until its end (`end >= now`): a course that began this morning
+    stays listed while it lasts. Returned as `UpcomingEvents`, to be sliced (a page costs
+    three queries, whatever the calendar's size) and counted (`count_upcoming`)."""
+    return UpcomingEvents(index, filters or {}, now or timezone.now())
 
 
 def count_upcoming(index, filters=None, now=None) -> int:

@@ -114,15 +114,13 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
     def listing_context(self, request, *, archive):
         """The page of events to show, the filter form and the feed links."""
         from ..feeds import webcal_url
-        from ..listing import attach_occurrences, count_upcoming, past_events, upcoming_events
+        from ..listing import attach_occurrences, past_events, upcoming_events
 
         form = self.filter_form(request, archive=archive)
         filters = form.filters()
         now = timezone.now()
         events = (past_events if archive else upcoming_events)(self, filters, now)
         paginator = Paginator(events, self.per_page)
-        if not archive:
-            paginator.count = count_upcoming(self, filters, now)
         page = paginator.get_page(request.GET.get("seite"))
         page.object_list = attach_occurrences(list(page.object_list), filters, archive=archive)
         for event in page.object_list:
