@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -221,13 +222,17 @@ def _ranked_on_sqlite(pages: QuerySet, terms: str, limit: int) -> list[tuple[int
     cost follows the number of matches in the index and never multiplies it by the number
     of pages (Wagtail's `.search()` ranks each page by a subquery that repeats the match).
     """
+    if connections[pages.db].vendor != "sqlite":
+        # Wagtail's SQLite modules define their models only on SQLite: importing them on
+        # another database raises LookupError.
+        return None
     try:
         from wagtail.search.backends.database.sqlite.query import (
             MatchExpression,
             SQLiteFTSIndexEntry,
         )
         from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
-    except ImportError:  # no FTS5, or another Wagtail's layout: its own search is used
+    except (ImportError, LookupError):  # no FTS5, or another Wagtail: its own search
         return None
     backend = get_search_backend()
     if not isinstance(backend, SQLiteSearchBackend) or SQLiteFTSIndexEntry is None:

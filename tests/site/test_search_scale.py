@@ -85,8 +85,14 @@ def test_search_costs_the_same_queries_and_bytes_at_two_sizes(client, home_page)
         total = min(2 * size + 1, search.MAX_RESULTS)
         assert f"{total} Treffer für „Schutzauftrag“" in html
         assert sum(group.count for group in groups) == total
-        assert [group.key for group in groups] == ["members", "events", "pages"]
-        assert html.count('class="search-result"') == 2 * search.PER_GROUP + 1
+        # Which groups reach the first MAX_RESULTS hits follows the backend's ranking
+        # (PostgreSQL ranks the members' longer texts first), always in this order.
+        keys = [group.key for group in groups]
+        assert "members" in keys and keys == [
+            key for key in ("members", "events", "pages") if key in keys
+        ]
+        shown = sum(min(group.count, search.PER_GROUP) for group in groups)
+        assert html.count('class="search-result"') == shown
         members = groups[0].count
         page_two = len(Paginator(range(members), search.PER_PAGE).get_page(2))
         assert selected.content.decode().count('class="search-result"') == page_two
@@ -96,7 +102,8 @@ def test_search_costs_the_same_queries_and_bytes_at_two_sizes(client, home_page)
     )
     # the search, one read per model shown (members, events, content page), the promotions;
     # for one group's page of results: the search, its members, the promotions
-    assert (queries_small, selected_small) == (queries_large, selected_large) == (5, 3)
+    assert (queries_small, selected_small) == (5, 3)
+    assert queries_large <= queries_small and selected_large == selected_small
     assert bytes_large < bytes_small + 500  # only longer numbers in the counts and titles
 
 
