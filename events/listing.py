@@ -624,6 +624,8 @@ def rows_in_chunks(rows, chunk_size: int) -> Iterator[tuple]:
     """
     compiler = rows.query.get_compiler(using=rows.db)
     cursor = compiler.execute_sql(CURSOR)  # the caller closes it (below)
+    if cursor is None:  # a query Django knows to be empty (`.none()`, `pk__in=[]`)
+        return
     empty = compiler.connection.features.empty_fetchmany_value
     try:
         chunks = iter(lambda: cursor.fetchmany(chunk_size), empty)

@@ -61,3 +61,14 @@ def test_feed_rows_are_read_unsorted_through_an_ordinary_cursor(
         "In 60 Tagen": ["Fortbildung", "Kita"],
         "In 90 Tagen": ["Fortbildung", "Kita", "Schule"],
     }
+
+
+def test_no_rows_when_django_knows_the_query_is_empty(index):
+    """`.none()` or `pk__in=[]` run no query: Django hands back no cursor at all."""
+    from events.listing import feed_rows
+    from events.models import EventDate
+
+    make_event(index, "Ein Termin", dates=[(at(3, 10), at(3, 12))])
+    assert list(feed_rows(EventDate.objects.none(), audience_names={})) == []
+    assert list(feed_rows(EventDate.objects.filter(pk__in=[]), audience_names={})) == []
+    assert len(list(feed_rows(EventDate.objects.all(), audience_names={}))) == 1
