@@ -96,3 +96,16 @@ def _language_reset_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_for_each_test():
+    """Each test starts with an empty cache, as its database starts empty: entries of an
+    earlier test in the same worker (2,000 feed entries of a large calendar, frame and page
+    caches) must not decide what the next one finds, nor fill the local-memory cache to its
+    cull. Which tests share a worker depends on how pytest-xdist splits them."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
