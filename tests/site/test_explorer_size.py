@@ -261,9 +261,7 @@ def test_the_calendars_own_views_are_wagtails(admin_client, calendar, directory)
             assert admin_client.get(url).status_code == 200, url
 
 
-def test_the_people_filters_read_this_pages_children_through_the_path_index(
-    admin_client, calendar
-):
+def test_the_people_filters_read_this_pages_children_through_the_path_index(admin_client, calendar):
     """The owner and edited-by choices are found among the pages below the explored one
     as a range of the indexed tree path; descendant_of's `path LIKE '…%'` reads every page
     of the installation on SQLite (16,000 at a Land)."""
