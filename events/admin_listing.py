@@ -39,8 +39,8 @@ from kinderschutz_cms.admin_tables import (
     ScopedPageFilters,
     SiteChoiceFilter,
     TextDateTimeColumn,
+    explorable_leaf_pages,
 )
-from kinderschutz_cms.sites import in_site
 from registrations.queries import annotate_counts, occurrence_counts
 
 from .choices import EventStatus
@@ -226,37 +226,12 @@ class EventListingIndexView(IndexView):
     ]
 
     def get_base_queryset(self):
-        events = self.model.objects.all()  # an event is never a root: no `depth > 1`
-        scope = self.explorable_events()
-        if scope is not None:
-            events = events.filter(scope)
+        # Ranges of the tree path, so that the default order walks the
+        # `first_date_start` index (see explorable_leaf_pages).
+        events = self.model.objects.filter(
+            explorable_leaf_pages(self.request.user, self.permission_policy)
+        )
         return annotate_events(self.annotate_queryset(events))
-
-    def explorable_events(self) -> Q | None:
-        """The events the user may explore (None: all of them), as Wagtail's page
-        listings show them, written as ranges of the indexed tree path.
-
-        Wagtail filters by `pk__in` of every page the user may explore (with its
-        ancestors, which an event never is, having no children): the pages below those
-        where the user holds a permission that lets them explore. SQLite walks that list
-        of pages (all of a Land's for an editor at the root, reading every page for
-        its LIKE conditions) and sorts every event found; with no condition at all
-        (superusers, a group with permissions at the root, as Wagtail's default groups)
-        or ranges of paths, the default order walks the `first_date_start` index
-        instead, and a network's coordinator reads only their network's pages.
-        """
-        user = self.request.user
-        if not user.is_active:
-            return Q(pk__in=[])
-        if user.is_superuser:
-            return None
-        roots = self.permission_policy.instances_with_direct_explore_permission(user)
-        if any(root.depth == 1 for root in roots):
-            return None
-        scope = Q(pk__in=[])
-        for root in roots:
-            scope |= in_site(root.path)  # the subtree below `root`
-        return scope
 
     def order_queryset(self, queryset):
         queryset = super().order_queryset(queryset)

@@ -12,7 +12,7 @@ members with their annotations (signed, last checked), plus Wagtail's own listin
 """
 
 import django_filters
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -26,8 +26,8 @@ from kinderschutz_cms.admin_tables import (
     ScopedPageFilters,
     SiteChoiceFilter,
     TextDateTimeColumn,
+    explorable_leaf_pages,
 )
-from kinderschutz_cms.sites import in_site
 
 from . import agreements
 from .models import ContactPerson, MemberPage, Sector, Signatory
@@ -41,37 +41,6 @@ def current_agreement_ids() -> list[int]:
 
 
 # What makes a page explorable in Wagtail's admin (PagePermissionPolicy.explorable_instances).
-EXPLORE_ACTIONS = ("add", "change", "publish", "lock", "unlock", "bulk_delete")
-
-
-def explorable_members(user, permission_policy) -> Q:
-    """The members `user` may explore, as a condition on the member rows themselves: the
-    pages at or below a page on which one of the user's groups has one of
-    `EXPLORE_ACTIONS` (nothing for an inactive user, everything for a superuser).
-
-    Wagtail's own listing filters by `id IN (<explorable pages>)`, written with `path LIKE`
-    (which SQLite serves from no index: every page of a Land's 51 sites read twice per
-    request, 20 ms each, for one coordinator) and, for a superuser, `id IN (every page
-    id)`, which made SQLite sort all members instead of reading 20 from the title index.
-    A range of the indexed tree path per permission (`kinderschutz_cms.sites.in_site`)
-    selects the same members: Wagtail's other explorable pages, the ancestors of
-    permitted pages, are never members (members have no child pages)."""
-    if not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
-    codenames = {f"{action}_page" for action in EXPLORE_ACTIONS}
-    paths = {
-        permission.page.path
-        for permission in permission_policy.get_cached_permissions_for_user(user)
-        if permission.permission.codename in codenames
-    }
-    condition = Q(pk__in=[])
-    for path in sorted(paths):
-        condition |= in_site(path)
-    return condition
-
-
 def annotate_members(members, agreement_ids):
     """`members` with `sector_name`, `signed` (signed one of
     `agreement_ids`, i.e. its site's current agreement) and `checked_on` (the latest of the
@@ -151,7 +120,7 @@ class MemberIndexView(IndexView):
         return queryset
 
     def get_base_queryset(self):
-        condition = explorable_members(self.request.user, self.permission_policy)
+        condition = explorable_leaf_pages(self.request.user, self.permission_policy)
         members = self.annotate_queryset(MemberPage.objects.filter(condition))
         members = members.select_related("sector")
         return annotate_members(members, current_agreement_ids())
