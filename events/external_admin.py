@@ -14,22 +14,16 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Page, Site
-from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.models import Page
+
+from kinderschutz_cms.sites import editable_sites
 
 from .models import ExternalCalendar
 
 
-def sites_for(user):
-    """The sites whose external calendars `user` may manage."""
-    if user.is_superuser:
-        return Site.objects.all()
-    pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
-    return Site.objects.filter(root_page__in=pages.values("pk"))
-
-
 def calendars_for(user):
-    return ExternalCalendar.objects.filter(site__in=sites_for(user).values("pk"))
+    """The external calendars of the sites `user` may edit pages of (`editable_sites`)."""
+    return ExternalCalendar.objects.filter(site__in=editable_sites(user).values("pk"))
 
 
 class ExternalCalendarForm(WagtailAdminModelForm):
@@ -57,7 +51,7 @@ class ExternalCalendarForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         user = self.for_user
         if user is not None and "site" in self.fields:
-            self.fields["site"].queryset = sites_for(user)
+            self.fields["site"].queryset = editable_sites(user)
         if "member" in self.fields:
             self.fields["member"].queryset = Page.objects.filter(
                 content_type__app_label="members", content_type__model="memberpage"

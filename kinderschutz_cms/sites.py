@@ -18,6 +18,7 @@ top-level branch.
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from wagtail.models import Page, Site
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 
 def site_root_path(page: Page) -> str:
@@ -87,4 +88,16 @@ def sites_with(pages: QuerySet) -> QuerySet:
         Site.objects.filter(Exists(below))
         .select_related("root_page")
         .order_by("site_name", "hostname", "port")
+    )
+
+
+def editable_sites(user) -> QuerySet:
+    """The sites with at least one page `user` may edit (all sites for a superuser): the
+    sites whose site-wide parts (e-mail texts, external calendars) they manage. A
+    coordinator whose page permissions start below the home page (the calendar, say)
+    manages their site as well. One query (`sites_with`)."""
+    if user.is_superuser:
+        return Site.objects.all()
+    return sites_with(
+        PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
     )

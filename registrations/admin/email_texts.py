@@ -3,7 +3,7 @@
 beside the fields, Wagtail's preview with example values, and "Test an mich senden".
 
 Only users with the model permissions (`registrations.*_emailtext`, given to the
-"Koordination" group) see it, and only texts of the sites they work on (`sites_for`: a
+"Koordination" group) see it, and only texts of the sites they work on (`editable_sites`: a
 site with a page they may edit); the form offers only those sites.
 """
 
@@ -21,8 +21,6 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.widgets.button import Button, MenuItem
-from wagtail.models import Site
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
@@ -31,29 +29,18 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
-from kinderschutz_cms.sites import sites_with
+from kinderschutz_cms.sites import editable_sites
 
 from .. import email_texts
 from ..models import EmailText
 from ..services.outbox import queue_prepared_email
 
 
-def sites_for(user):
-    """The sites with at least one page `user` may edit: whose e-mail texts they manage
-    (one query; a site's pages are a range of the indexed tree path, see
-    `kinderschutz_cms.sites.sites_with`)."""
-    if user.is_superuser:
-        return Site.objects.all()
-    return sites_with(
-        PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
-    )
-
-
 def texts_for(user, queryset=None):
     queryset = EmailText.objects.all() if queryset is None else queryset
     if user.is_superuser:
         return queryset
-    return queryset.filter(site__in=sites_for(user).values("pk"))
+    return queryset.filter(site__in=editable_sites(user).values("pk"))
 
 
 class EmailTextForm(WagtailAdminModelForm):
@@ -63,7 +50,7 @@ class EmailTextForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "site" in self.fields and self.for_user is not None:
-            sites = sites_for(self.for_user)
+            sites = editable_sites(self.for_user)
             self.fields["site"].queryset = sites
             if not self.instance.pk and sites.count() == 1:
                 self.fields["site"].initial = sites.first().pk

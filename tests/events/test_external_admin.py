@@ -74,3 +74,32 @@ def test_approval_is_recorded_once_with_the_approver(admin_client, admin_user, s
     response = admin_client.post(f"{LIST}new/", {**data, "url": "ftp://ksb.example.org/t.ics"})
     assert response.status_code == 200
     assert ExternalCalendar.objects.count() == 1
+
+
+def test_a_coordinator_of_the_calendar_alone_manages_its_sites_sources(
+    client, django_user_model, sites
+):
+    """The external calendars of a site belong to whoever may edit a page of it, as its
+    e-mail texts do (`kinderschutz_cms.sites.editable_sites`): a coordinator whose page
+    permission starts at the calendar, below the home page, manages the site's sources
+    (they were told "nothing here" when only the site's root page counted)."""
+    from events.models import EventIndexPage
+
+    site_a, site_b = sites
+    calendar = site_b.root_page.add_child(
+        instance=EventIndexPage(title="Kalender B", slug="kalender")
+    )
+    user = django_user_model.objects.create_user("kalender-b", "kb@example.org", "pw")
+    group = Group.objects.create(name="Kalender B")
+    group.permissions.add(*Group.objects.get(name="Koordination").permissions.all())
+    GroupPagePermission.objects.create(
+        group=group, page=calendar, permission=Permission.objects.get(codename="change_page")
+    )
+    user.groups.add(group)
+    ExternalCalendar.objects.create(name="Quelle A", url="https://a.example.org/a.ics", site=site_a)
+    ExternalCalendar.objects.create(name="Quelle B", url="https://b.example.org/b.ics", site=site_b)
+    client.force_login(user)
+    html = client.get(LIST).content.decode()
+    assert "Quelle B" in html and "Quelle A" not in html
+    form = client.get(f"{LIST}new/").content.decode()
+    assert f'<option value="{site_b.pk}"' in form and f'<option value="{site_a.pk}"' not in form

@@ -246,7 +246,7 @@ def test_a_coordinators_sites_are_found_through_the_path_index(event, other_site
     is read through its path index."""
     from django.db import connection
 
-    from registrations.admin.email_texts import sites_for
+    from kinderschutz_cms.sites import editable_sites as sites_for
 
     assert [site.pk for site in sites_for(nord_coordinator)] == [event.get_site().pk]
     sql, params = sites_for(nord_coordinator).query.sql_with_params()
