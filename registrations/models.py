@@ -14,6 +14,7 @@ declares (see there).
 
 import secrets
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1125,7 +1126,14 @@ class ExportJob(models.Model):
         return self.filename()
 
     def filename(self):
-        return f"anmeldungen-{self.created_at:%Y-%m-%d-%H%M}-{self.pk}.{self.file_format}"
+        """E.g. `anmeldungen-2026-12-02-2015-7.xlsx`: the time the export was asked for
+        in the time zone the file is written in (its rows' times are in it too)."""
+        try:
+            tz = zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = None
+        started = timezone.localtime(self.created_at, tz or timezone.get_default_timezone())
+        return f"anmeldungen-{started:%Y-%m-%d-%H%M}-{self.pk}.{self.file_format}"
 
     @property
     def is_finished(self):

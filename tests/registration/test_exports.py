@@ -12,7 +12,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from registrations.models import Registration, RegistrationQuestion
+from registrations.models import ExportJob, Registration, RegistrationQuestion
 from registrations.services import booking
 
 from .factories import service_data
@@ -195,3 +195,27 @@ def test_background_export_is_in_the_language_and_time_zone_of_who_asked(
     assert created == (
         "15.01.2026 08:05" if file_format == "csv" else datetime.datetime(2026, 1, 15, 8, 5)
     )
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "stamp"),
+    [
+        ("Europe/Berlin", "2026-12-02-2115"),
+        ("America/New_York", "2026-12-02-1515"),
+        ("", "2026-12-02-2115"),
+        ("Mars/Olympus", "2026-12-02-2115"),
+    ],
+)
+def test_export_file_is_named_by_the_time_it_was_asked_for_in_its_time_zone(
+    admin_user, time_zone, stamp
+):
+    """The file's name carries the local time of the request, in the time zone its rows
+    are written in (it carried UTC: 20:15 for an export asked for at 21:15 in Berlin); a
+    zone unknown to this machine falls back to the site's TIME_ZONE."""
+    job = ExportJob.objects.create(
+        user=admin_user,
+        file_format="csv",
+        time_zone=time_zone,
+        created_at=datetime.datetime(2026, 12, 2, 20, 15, tzinfo=datetime.UTC),
+    )
+    assert job.filename() == f"anmeldungen-{stamp}-{job.pk}.csv"
