@@ -17,6 +17,22 @@ from members.models import (
 
 _numbers = itertools.count(1)
 
+# Titles whose German order differs from their code-point order: umlauts with their base
+# letter, ß as ss, capital ẞ, lower-case first letters.
+GERMAN_TITLES = [
+    "Zander Jugendhilfe",
+    "Öztürk Beratung",
+    "Otto-Kita",
+    "Oberhaus",
+    "Straße der Kinderrechte",
+    "Strasse B",
+    "ärztliche Kinderschutzambulanz",
+    "Äpfelbaum Kita",
+    "GROẞE Hilfe",
+    "Überlinger Familienhilfe",
+    "Ulmenhof",
+]
+
 
 def sector(slug):
     """One of the sectors the data migration preloads (made again after a flush by a

@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from kinderschutz_cms.collation import german_sort_key
 
-from .factories import make_agreement, make_contact, make_member, make_signatory, sector
+from .factories import (
+    GERMAN_TITLES,
+    make_agreement,
+    make_contact,
+    make_member,
+    make_signatory,
+    sector,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -175,18 +182,7 @@ def _signed(html, title):
 
 
 def test_umlauts_and_sharp_s_sort_as_the_german_key(admin_client, index_page):
-    names = [
-        "Zander Jugendhilfe",
-        "Öztürk Beratung",
-        "Otto-Kita",
-        "Oberhaus",
-        "Straße der Kinderrechte",
-        "Strasse B",
-        "ärztliche Kinderschutzambulanz",
-        "Äpfelbaum Kita",
-        "Überlinger Familienhilfe",
-        "Ulmenhof",
-    ]
+    names = GERMAN_TITLES
     for name in names:
         make_member(index_page, title=name)
 

@@ -11,23 +11,12 @@ from kinderschutz_cms.collation import german_sort_key
 from members import directory
 from members.models import MemberPage
 
-from .factories import make_agreement, make_member
+from .factories import GERMAN_TITLES, make_agreement, make_member
 from .test_admin import add_url, member_form
 
 pytestmark = pytest.mark.django_db
 
-NAMES = [
-    "Zander Jugendhilfe",
-    "Öztürk Beratung",
-    "Otto-Kita",
-    "Oberhaus",
-    "Straße der Kinderrechte",
-    "Strasse B",
-    "ärztliche Kinderschutzambulanz",
-    "Äpfelbaum Kita",
-    "GROẞE Hilfe",
-    "Überlinger Familienhilfe",
-]
+NAMES = GERMAN_TITLES
 
 
 def stored_key(page):
