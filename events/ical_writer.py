@@ -20,11 +20,12 @@ occurs once per file (the VCALENDAR properties and the VTIMEZONE, `ical.calendar
 """
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Event, vRecur
 
+from . import ical
 from .ical import Entry
 
 CHUNK_ENTRIES = 200
@@ -162,6 +163,84 @@ def vevent(item: Entry) -> str:
         lines.append(fold("URL:" + item.url))
     lines.append("END:VEVENT\r\n")
     return "\r\n".join(lines)
+
+
+class RowWriter:
+    """The VEVENT of a `FeedRow` of a date (not of a series: `ical.series_entries`), the
+    same text as `vevent(ical.entry(row, ...))`, for the thousands of rows of one feed.
+
+    What a date shares with the other dates of its event (summary, categories,
+    description, place, status, link: the rules of `ical.summary_of`, `description_of`,
+    `location_of`) is escaped and folded once and reused for the event's other dates, so
+    a row costs its own few lines (times, stamps, UID, SEQUENCE) and one lookup. One
+    writer per feed being built: it holds the feed's time zone and language, and at most
+    `MEMO_EVENTS` events' text at a time (`tests/events/test_ical_writer.py` checks the
+    text against `vevent` for hostile and ordinary rows).
+    """
+
+    MEMO_EVENTS = 4096
+
+    def __init__(self, *, tz, language=None):
+        self.tz = tz
+        self.language = language
+        self.params, self.suffix = _local_form(tz.key)
+        self.texts = {}
+
+    def _texts(self, row, url):
+        """(SUMMARY line, CATEGORIES and DESCRIPTION lines, the lines from LOCATION to the
+        end) of `row`'s event, written once per event and per date title and note."""
+        key = (
+            row.title,
+            row.date_title,
+            row.note,
+            row.status,
+            row.teaser,
+            row.event_format,
+            row.type_label,
+            row.venue_lines,
+            row.audiences,
+            url,
+        )
+        texts = self.texts.get(key)
+        if texts is not None:
+            return texts
+        language = self.language
+        summary = fold("SUMMARY:" + escape(ical.summary_of(row, language)))
+        middle = (
+            _categories((row.type_label, *row.audiences))
+            + "\r\n"
+            + fold("DESCRIPTION:" + escape(ical.description_of(row, url, language)))
+        )
+        location = ical.location_of(row, language)
+        tail = [fold("LOCATION:" + escape(location))] if location else []
+        tail.append(_text_line("STATUS:", ical.STATUS_MAP.get(row.status, "CONFIRMED")))
+        tail.append("TRANSP:OPAQUE")
+        if url:
+            tail.append(fold("URL:" + url))
+        tail.append("END:VEVENT\r\n")
+        if len(self.texts) >= self.MEMO_EVENTS:
+            self.texts.clear()
+        texts = self.texts[key] = (summary, middle, "\r\n".join(tail))
+        return texts
+
+    def vevent(self, row, url: str) -> str:
+        summary, middle, tail = self._texts(row, url)
+        if row.all_day:
+            tz = self.tz
+            first = row.start.astimezone(tz).date()
+            last = max(row.end.astimezone(tz).date(), first) + timedelta(days=1)
+            start = f"DTSTART;VALUE=DATE:{first.year:04d}{first.month:02d}{first.day:02d}"
+            end = f"DTEND;VALUE=DATE:{last.year:04d}{last.month:02d}{last.day:02d}"
+        else:
+            params, suffix = self.params, self.suffix
+            start = f"DTSTART{params}:{_basic(row.start.astimezone(self.tz))}{suffix}"
+            end = f"DTEND{params}:{_basic(row.end.astimezone(self.tz))}{suffix}"
+        stamp = _utc(ical.modified_at(row))
+        uid = fold("UID:" + escape(row.uid))
+        return (
+            f"BEGIN:VEVENT\r\n{summary}\r\n{start}\r\n{end}\r\nDTSTAMP:{stamp}\r\n{uid}\r\n"
+            f"SEQUENCE:{int(row.sequence)}\r\n{middle}\r\nLAST-MODIFIED:{stamp}\r\n{tail}"
+        )
 
 
 def calendar_chunks(head: bytes, entries: Iterable[Entry]) -> Iterator[bytes]:
