@@ -15,7 +15,8 @@ takes:
 4. **Build from entries:** the dates' versions in one query, their serialised VEVENTs
    from the shared cache (`versioning.entry_key`, `get_many`), the missing ones built
    from their plain values (`listing.feed_rows`, one query, no model instances) by
-   `ical` and `ical_writer` and stored (`set_many`); then joined (`calendar_chunks`).
+   `ical` and `ical_writer` (`RowWriter`: what an event's dates share written once) and
+   stored (`set_many`); then joined (`calendar_chunks`).
 
 **Window.** A feed holds the events of `listing.feed_window`: `KINDERSCHUTZ_FEED_PAST_DAYS`
 back, `KINDERSCHUTZ_FEED_FUTURE_DAYS` ahead (`events.conf`); older ones stay on the

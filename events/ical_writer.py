@@ -240,7 +240,7 @@ class RowWriter:
             params, suffix = self.params, self.suffix
             start = f"DTSTART{params}:{_basic(row.start.astimezone(self.tz))}{suffix}"
             end = f"DTEND{params}:{_basic(row.end.astimezone(self.tz))}{suffix}"
-        stamp = _utc(ical.modified_at(row))
+        stamp = _basic(ical.modified_at(row)) + "Z"  # in UTC; unique per date: no lru
         uid = fold("UID:" + escape(row.uid))
         return (
             f"BEGIN:VEVENT\r\n{summary}\r\n{start}\r\n{end}\r\nDTSTAMP:{stamp}\r\n{uid}\r\n"
