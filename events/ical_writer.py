@@ -179,7 +179,7 @@ class RowWriter:
     `location_of`) is escaped and folded once and reused for the event's other dates, so
     a row costs its own few lines (times, stamps, UID, SEQUENCE) and one lookup. One
     writer per feed being built: it holds the feed's time zone and language, and at most
-    `MEMO_EVENTS` events' text at a time (`tests/events/test_ical_writer.py` checks the
+    `MEMO_EVENTS` events' text at a time (`tests/events/test_ical_row_writer.py` checks the
     text against `vevent` for hostile and ordinary rows).
     """
 
