@@ -15,7 +15,8 @@ takes:
 4. **Build from entries:** the dates' versions in one query, their serialised VEVENTs
    from the shared cache (`versioning.entry_key`, `get_many`), the missing ones built
    from their plain values (`listing.feed_rows`, one query, no model instances) by
-   `ical` and `ical_writer` and stored (`set_many`); then joined (`calendar_chunks`).
+   `ical` and `ical_writer` (`RowWriter`: what an event's dates share written once) and
+   stored (`set_many`); then joined (`calendar_chunks`).
 
 **Window.** A feed holds the events of `listing.feed_window`: `KINDERSCHUTZ_FEED_PAST_DAYS`
 back, `KINDERSCHUTZ_FEED_FUTURE_DAYS` ahead (`events.conf`); older ones stay on the
@@ -131,10 +132,14 @@ def cached_response(request):
     return _set_headers(response, etag, last_modified)
 
 
-def entry_bytes(row, *, url, tz, exceptions=(), language=None) -> bytes:
+def entry_bytes(row, *, url, tz, exceptions=(), language=None, writer=None) -> bytes:
     """The VEVENT(s) of one `FeedRow`, written: one per date, or for a recurring event its
     series with EXDATEs and a VEVENT per moved occurrence (`ical.series_entries`).
-    `language`: the active one, read once per feed by the caller."""
+    `language`: the active one, read once per feed by the caller; `writer`: the feed's
+    `ical_writer.RowWriter` (same zone and language), which writes a date's VEVENT
+    reusing what its event's other dates share."""
+    if writer is not None and not row.rrule:
+        return writer.vevent(row, url).encode()
     item = ical.entry(row, url=url, tz=tz, language=language)
     items = ical.series_entries(row, item, exceptions, tz=tz) if row.rrule else (item,)
     return "".join(ical_writer.vevent(each) for each in items).encode()
@@ -164,7 +169,8 @@ def _built_entries(dates, keys, found, *, base_url, names, tz):
         return {}
     few = len(missing) <= MISSING_BY_ID
     source = EventDate.objects.filter(pk__in=missing) if few else dates
-    built, exceptions, language = {}, None, get_language()
+    built, exceptions, language, urls = {}, None, get_language(), {}
+    writer = ical_writer.RowWriter(tz=tz, language=language)
     for row in listing.feed_rows(source, audience_names=names):
         if row.date_id in found or row.date_id not in keys:
             continue
@@ -173,9 +179,11 @@ def _built_entries(dates, keys, found, *, base_url, names, tz):
             if exceptions is None:  # read once, when the first recurring event comes
                 exceptions = listing.feed_exceptions(source)
             occurrences = exceptions.get(row.page_id, ())
-        url = f"{base_url}{iri_to_uri(row.slug)}/"
+        url = urls.get(row.slug)
+        if url is None:
+            url = urls[row.slug] = f"{base_url}{iri_to_uri(row.slug)}/"
         built[row.date_id] = entry_bytes(
-            row, url=url, tz=tz, exceptions=occurrences, language=language
+            row, url=url, tz=tz, exceptions=occurrences, language=language, writer=writer
         )
     items = list(built.items())
     for first in range(0, len(items), ENTRY_BATCH):

@@ -19,12 +19,14 @@ occurs once per file (the VCALENDAR properties and the VTIMEZONE, `ical.calendar
   a feed can be streamed from a database iterator in bounded memory.
 """
 
+import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Event, vRecur
 
+from . import ical
 from .ical import Entry
 
 CHUNK_ENTRIES = 200
@@ -32,8 +34,13 @@ END_CALENDAR = b"END:VCALENDAR\r\n"
 LIMIT = 74  # octets of a line before a fold (icalendar folds before reaching 75)
 
 
+_SPECIAL = re.compile(r"[\\;,\r\n]").search  # what `escape` changes
+
+
 def escape(text: str) -> str:
     """TEXT escaping exactly as icalendar's (RFC 5545 3.3.11)."""
+    if not _SPECIAL(text):  # most values (UIDs, titles, names): one search, no copies
+        return text
     return (
         text.replace("\\N", "\n")
         .replace("\\", "\\\\")
@@ -75,8 +82,7 @@ def fold(line: str) -> str:
 def _basic(moment: datetime) -> str:
     """YYYYMMDDTHHMMSS of a datetime (its wall-clock time): cut from `isoformat`, which is
     written in C, rather than formatted field by field (a feed writes three per entry)."""
-    text = moment.isoformat()
-    return text[0:4] + text[5:7] + text[8:10] + "T" + text[11:13] + text[14:16] + text[17:19]
+    return moment.isoformat()[:19].replace("-", "").replace(":", "")
 
 
 @lru_cache(maxsize=1024)  # the stamps of a feed repeat: an event's dates share theirs
@@ -162,6 +168,84 @@ def vevent(item: Entry) -> str:
         lines.append(fold("URL:" + item.url))
     lines.append("END:VEVENT\r\n")
     return "\r\n".join(lines)
+
+
+class RowWriter:
+    """The VEVENT of a `FeedRow` of a date (not of a series: `ical.series_entries`), the
+    same text as `vevent(ical.entry(row, ...))`, for the thousands of rows of one feed.
+
+    What a date shares with the other dates of its event (summary, categories,
+    description, place, status, link: the rules of `ical.summary_of`, `description_of`,
+    `location_of`) is escaped and folded once and reused for the event's other dates, so
+    a row costs its own few lines (times, stamps, UID, SEQUENCE) and one lookup. One
+    writer per feed being built: it holds the feed's time zone and language, and at most
+    `MEMO_EVENTS` events' text at a time (`tests/events/test_ical_row_writer.py` checks the
+    text against `vevent` for hostile and ordinary rows).
+    """
+
+    MEMO_EVENTS = 4096
+
+    def __init__(self, *, tz, language=None):
+        self.tz = tz
+        self.language = language
+        self.params, self.suffix = _local_form(tz.key)
+        self.texts = {}
+
+    def _texts(self, row, url):
+        """(SUMMARY line, CATEGORIES and DESCRIPTION lines, the lines from LOCATION to the
+        end) of `row`'s event, written once per event and per date title and note."""
+        key = (
+            row.title,
+            row.date_title,
+            row.note,
+            row.status,
+            row.teaser,
+            row.event_format,
+            row.type_label,
+            row.venue_lines,
+            row.audiences,
+            url,
+        )
+        texts = self.texts.get(key)
+        if texts is not None:
+            return texts
+        language = self.language
+        summary = fold("SUMMARY:" + escape(ical.summary_of(row, language)))
+        middle = (
+            _categories((row.type_label, *row.audiences))
+            + "\r\n"
+            + fold("DESCRIPTION:" + escape(ical.description_of(row, url, language)))
+        )
+        location = ical.location_of(row, language)
+        tail = [fold("LOCATION:" + escape(location))] if location else []
+        tail.append(_text_line("STATUS:", ical.STATUS_MAP.get(row.status, "CONFIRMED")))
+        tail.append("TRANSP:OPAQUE")
+        if url:
+            tail.append(fold("URL:" + url))
+        tail.append("END:VEVENT\r\n")
+        if len(self.texts) >= self.MEMO_EVENTS:
+            self.texts.clear()
+        texts = self.texts[key] = (summary, middle, "\r\n".join(tail))
+        return texts
+
+    def vevent(self, row, url: str) -> str:
+        summary, middle, tail = self._texts(row, url)
+        if row.all_day:
+            tz = self.tz
+            first = row.start.astimezone(tz).date()
+            last = max(row.end.astimezone(tz).date(), first) + timedelta(days=1)
+            start = f"DTSTART;VALUE=DATE:{first.year:04d}{first.month:02d}{first.day:02d}"
+            end = f"DTEND;VALUE=DATE:{last.year:04d}{last.month:02d}{last.day:02d}"
+        else:
+            params, suffix = self.params, self.suffix
+            start = f"DTSTART{params}:{_basic(row.start.astimezone(self.tz))}{suffix}"
+            end = f"DTEND{params}:{_basic(row.end.astimezone(self.tz))}{suffix}"
+        stamp = _basic(ical.modified_at(row)) + "Z"  # in UTC; unique per date: no lru
+        uid = fold("UID:" + escape(row.uid))
+        return (
+            f"BEGIN:VEVENT\r\n{summary}\r\n{start}\r\n{end}\r\nDTSTAMP:{stamp}\r\n{uid}\r\n"
+            f"SEQUENCE:{int(row.sequence)}\r\n{middle}\r\nLAST-MODIFIED:{stamp}\r\n{tail}"
+        )
 
 
 def calendar_chunks(head: bytes, entries: Iterable[Entry]) -> Iterator[bytes]:

@@ -541,6 +541,7 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
     )
     zone = connections[dates.db].timezone  # of a text without an offset (SQLite's)
     type_labels, audiences_of, venues = {}, {}, {}
+    parse, suffix = datetime.fromisoformat, None
     for (
         date_id,
         uid,
@@ -564,6 +565,19 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
         *venue,
         joined_ids,
     ) in rows_in_chunks(rows, chunk_size):
+        if suffix is None:
+            # The texts of one query all carry an offset (PostgreSQL) or none (SQLite, in
+            # the connection's zone): "+00:00" appended to the latter, in UTC, parses them
+            # as `instant` does, without a call per value (four per row).
+            suffix = "" if parse(start).tzinfo is not None else "+00:00"
+        if zone is UTC or not suffix:
+            start, end = parse(start + suffix), parse(end + suffix)
+            date_modified = date_modified and parse(date_modified + suffix)
+            published_at = published_at and parse(published_at + suffix)
+        else:
+            start, end = instant(start, zone), instant(end, zone)
+            date_modified = date_modified and instant(date_modified, zone)
+            published_at = published_at and instant(published_at, zone)
         if (app_label, model_name) not in type_labels:
             try:
                 model = apps.get_model(app_label, model_name)
@@ -581,27 +595,27 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
         lines = venues.get(venue)
         if lines is None:
             lines = venues[venue] = tuple(address_lines(*venue)) if venue[0] is not None else ()
-        yield FeedRow(
-            uid=uid,
-            start=instant(start, zone),
-            end=instant(end, zone),
-            all_day=all_day,
-            date_title=date_title,
-            note=note,
-            sequence=sequence,
-            date_modified=date_modified and instant(date_modified, zone),
-            page_id=page_id,
-            slug=slug,
-            title=title,
-            status=status,
-            teaser=teaser,
-            event_format=event_format,
-            published_at=published_at and instant(published_at, zone),
-            type_label=type_labels[app_label, model_name],
-            venue_lines=lines,
-            audiences=audiences,
-            rrule=rrule,
-            date_id=date_id,
+        yield FeedRow(  # positionally, in its order: a third of the cost of keywords
+            uid,
+            start,
+            end,
+            all_day,
+            date_title,
+            note,
+            sequence,
+            date_modified,
+            page_id,
+            slug,
+            title,
+            status,
+            teaser,
+            event_format,
+            published_at,
+            type_labels[app_label, model_name],
+            lines,
+            audiences,
+            rrule,
+            date_id,
         )
 
 
