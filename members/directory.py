@@ -1,24 +1,28 @@
 """The member directory's query: filters, search, alphabetical order, pagination.
 
 One place for everything the directory lists. The number of queries is fixed, however many
-members exist: the filtered and ordered ids 1 (none without a search while the frame cache
-holds them), one page of members with sector, IseF contacts and services 3 (none while the
-frame cache holds that page's rendered cards: `members` is loaded when first read). The
-filter choices (3 queries) and the view restrictions are read from the shared cache of
-kinderschutz_cms.frame, which every page, sector or tag change invalidates
-(members/apps.py).
+members exist, and is none on a warm site, filtered or not: every filter and the search are
+answered in Python from the directory's index (`directory_index`: 3 queries once per frame
+generation), whose columns are in German order; one page of members with sector, IseF
+contacts and services 3 (none while the frame cache holds the page's rendered cards, or
+each card's: a member is loaded only for a card not kept). The filter choices (3 queries)
+and the view restrictions are read from the shared cache of kinderschutz_cms.frame too,
+which every page, sector, tag or contact change invalidates (members/apps.py). The cache
+holds one index per directory and, for no filter or one choice filter, the ids and cards of
+a page, never an entry per search or combination, which a crawler could multiply.
 
-Search is a case-insensitive substring match (icontains) over name, provider, place,
-description and services, each word of the query must match somewhere. Unlike Wagtail's
-search backends it behaves the same on SQLite and PostgreSQL, composes with the other
-filters as a plain queryset, needs no index to be kept up to date, and finds parts of words
-("beratung" in "Erziehungsberatungsstelle"), which suits a directory of a few hundred
-organisations. SQLite folds case for ASCII only, so each word is also tried lower-cased and
-capitalised ("ärzt" finds "Ärztliche ...").
+Search is a case-insensitive substring match over name, provider, place, description (as
+stored, HTML) and services, each word of the query must match somewhere. Unlike Wagtail's
+search backends it needs no search index to be kept up to date, and finds parts of words
+("beratung" in "Erziehungsberatungsstelle"), which suits a directory of a few hundred or a
+few thousand organisations. `filter_members` states it as a queryset (icontains; SQLite folds
+case for ASCII only, so each word is also tried lower-cased and capitalised: "ärzt" finds
+"Ärztliche ..."); `matching_ids` answers the same from the index, comparing lower-cased text
+as PostgreSQL does (tests/members/test_directory_index.py holds the two together).
 
 Order is alphabetical by German rules (DIN 5007: ä as a, ß as ss), done in Python over the
-(id, title) pairs of the filtered members, because neither database sorts German titles
-correctly with its default collation; the page of members is then loaded by id.
+titles, because neither database sorts German titles correctly with its default
+collation; the page of members is then loaded by id.
 """
 
 import hashlib
