@@ -296,17 +296,33 @@ def _queries(client, params):
     return len(captured.captured_queries)
 
 
-def test_one_choice_filter_is_kept_combined_filters_are_counted_afresh(client, network):
-    """The ordered ids of the unfiltered directory or one choice filter come from the frame
-    cache on the second request; a combination of filters is never stored, so a crawler
-    walking every combination cannot fill the shared cache."""
+def test_one_choice_filter_is_kept_combined_filters_are_not(client, network, monkeypatch):
+    """The ordered ids and rendered cards of the unfiltered directory or one choice filter
+    are kept in the frame cache; a combination of filters or a search is answered from the
+    directory's index and each member's card, and never stored itself, so a crawler walking
+    every combination cannot fill the shared cache."""
     from django.core.cache import cache
+
+    from kinderschutz_cms import frame
+
+    stored = []
+    key = frame.key
+    monkeypatch.setattr(frame, "key", lambda *parts: stored.append(parts[:2]) or key(*parts))
 
     cache.clear()
     one = {"sector": "beratungsstellen"}
     assert _queries(client, one) > _queries(client, one)  # the second from the cache
     assert listed(client.get(URL, one)) == ["Erziehungsberatungsstelle"]
-    combined = {"service": "elternberatung", "place": "Musterstadt"}
-    first = _queries(client, combined)
-    assert _queries(client, combined) == first  # nothing kept
-    assert listed(client.get(URL, combined)) == ["Kita Sonnenschein"]
+    assert ("directory-ids",) in {parts[:1] for parts in stored}
+    assert ("fragment", "directory-cards") in stored
+    for combined in [
+        {"service": "elternberatung", "place": "Musterstadt"},
+        {"q": "kita"},
+        {"q": "kita", "sector": "kindertagesbetreuung"},
+    ]:
+        stored.clear()
+        assert listed(client.get(URL, combined)) == ["Kita Sonnenschein"]
+        names = {parts[:1] for parts in stored}
+        assert ("directory-index",) in names
+        assert ("directory-ids",) not in names
+        assert ("fragment", "directory-cards") not in stored
