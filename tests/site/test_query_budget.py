@@ -36,7 +36,8 @@ from tests.registration.factories import (
 
 BUDGET = 10
 # Pages whose lists the frame cache keeps rendered (issue #19: `frame_fragment`), pinned
-# at what they cost now: the home page routes, then reads only its next events; the news
+# at what they cost now: the home page routes, then counts only the seats taken of the
+# next events it shows (which events are next, the frame cache keeps); the news
 # index only its own page (tags, count and the rendered list are cached).
 BUDGETS = {"home page": 1, "news index": 1, "member directory": 4, "calendar": 6}
 SIZES = [10, 1000]
