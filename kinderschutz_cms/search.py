@@ -180,10 +180,12 @@ def search_site(query, site, kind="", page_number=None):
             (page.pk, page.content_type_id)
             for page in pages.search(terms, operator="and")[:MAX_RESULTS]
         ]
-    groups = {}
+    groups, key_of_type = {}, {}
     for hit in ranked:
-        model = ContentType.objects.get_for_id(hit[1]).model_class() or Page
-        key = group_key(model)
+        key = key_of_type.get(hit[1])
+        if key is None:  # once per page type among the (up to MAX_RESULTS) hits
+            model = ContentType.objects.get_for_id(hit[1]).model_class() or Page
+            key = key_of_type[hit[1]] = group_key(model)
         if key not in groups:
             groups[key] = ResultGroup(key=key, label=group_label(key))
         groups[key].hits.append(hit)
