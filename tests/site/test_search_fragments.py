@@ -30,12 +30,13 @@ def search(client, query, **params):
 
 
 def test_a_repeated_search_reads_no_page(client, pages):
+    search(client, "Meldewege")  # warm what every page reads (site, settings, navigation)
     first, first_queries = search(client, "Schutzkonzepte")
     again, queries = search(client, "Schutzkonzepte")
     assert again == first
-    page_reads = [q for q in queries if q["sql"].startswith('SELECT "wagtailcore_page"')]
-    assert page_reads == []
-    assert len(queries) < len(first_queries)
+    # Two page models are shown (an article, a content page): one read each, the first
+    # time only; the search itself (and the promotions) run every time.
+    assert len(queries) == len(first_queries) - 2
 
 
 def test_an_edited_title_shows_at_once(client, pages):
