@@ -712,16 +712,105 @@ def feed_version(dates):
 def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     """The next `limit` public events of one site (`site_root_path`: the tree path of its
     root page, see `kinderschutz_cms.sites`) that have not started, with the seats left,
-    for the home page: one query. Events of every calendar of that site count, no other
-    site's. Without `site_root_path`, of all sites (tests of the counts only; the home page
-    always names its site).
+    for the home page. Events of every calendar of that site count, no other site's.
+    Without `site_root_path`, of all sites (tests of the counts only; the home page always
+    names its site).
 
-    The next start is a subquery rather than a join, so that counting registrations
-    in the same query does not multiply rows.
+    Which events are next is kept in the frame cache (`kinderschutz_cms.frame`): it
+    changes only with a write that starts a new frame generation (a page, its dates or
+    occurrences, a view restriction) or when time reaches the first start or expiry of
+    an event shown; the entry says from when until when it holds and is chosen again
+    outside that span (one query, `_choose_for_home`). The seats taken are counted on
+    every request (one query, none when no event shown limits its seats): a registration
+    or a hold running out changes them without a new generation.
     """
-    from registrations.queries import annotate_counts
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    from kinderschutz_cms import frame
+    from registrations.models import Registration
+    from registrations.queries import seat_holding_q
 
     now = now or timezone.now()
+    key = frame.key("home-upcoming", site_root_path or "", limit)
+    chosen = cache.get(key)
+    if chosen is None or not chosen.since <= now < chosen.until:
+        chosen = _choose_for_home(limit, now, site_root_path or "")
+        cache.set(key, chosen, frame.TIMEOUT)
+    limited = [
+        page.pk
+        for page, _ in chosen.events
+        if page.registration_enabled and page.capacity is not None
+    ]
+    taken = (
+        dict(
+            Registration.objects.filter(seat_holding_q(now), event_id__in=limited)
+            .order_by()
+            .values_list("event_id")
+            .annotate(n=Count("pk"))
+        )
+        if limited
+        else {}
+    )
+    return [
+        HomeTeaser(
+            page=page,
+            start=start,
+            seats_left=(
+                max(page.capacity - taken.get(page.pk, 0), 0) if page.pk in limited else None
+            ),
+            waitlist=page.waitlist_enabled,
+        )
+        for page, start in chosen.events
+    ]
+
+
+@dataclass(frozen=True)
+class HomeChoice:
+    """The events the home page shows next, as (page, next start), and the span of time
+    [`since`, `until`) in which that choice holds without a write."""
+
+    events: tuple
+    since: datetime
+    until: datetime
+
+
+def _choose_for_home(limit: int, now: datetime, site_root_path: str) -> HomeChoice:
+    """The next `limit` public events of the site below `site_root_path` that have not
+    started (by their next start: a single event's next date, a recurring event's next
+    occurrence not cancelled; ties by id), in one query.
+
+    Bounded by the events shown, not by all events (issue #19): the candidates are the
+    first `limit` single events by their next date and the first `limit` recurring events
+    by their next occurrence, each walked in start order (a date or occurrence is its
+    event's next one when no earlier one of the event is still to come: NOT EXISTS on the
+    event's own few rows); only those get a next start and are sorted. Occurrences exist
+    only for recurring events (`store_occurrences`).
+    """
+    events = (
+        EventPage.objects.live()
+        .filter(public_q())
+        .filter(in_site(site_root_path))
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .exclude(status=EventStatus.CANCELLED)
+    )
+
+    def first_to_start(model, listed, **condition):
+        earlier = model.objects.filter(
+            Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")),
+            page_id=OuterRef("page_id"),
+            start__gte=now,
+            **condition,
+        )
+        return (
+            model.objects.filter(
+                Exists(listed.filter(pk=OuterRef("page_id"))), start__gte=now, **condition
+            )
+            .exclude(Exists(earlier))
+            .order_by("start", "page_id")
+            .values("page_id")[:limit]
+        )
+
     next_start = Coalesce(
         Subquery(
             EventDate.objects.filter(page=OuterRef("pk"), start__gte=now, page__recurrence_rule="")
@@ -734,29 +823,21 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
             .values("start")[:1]
         ),
     )
-    events = annotate_counts(
-        EventPage.objects.live()
-        .filter(public_q())
-        .filter(in_site(site_root_path or ""))
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .exclude(status=EventStatus.CANCELLED)
-        .annotate(next_start=next_start)
-        .filter(next_start__isnull=False),
-        now,
-    ).order_by("next_start", "pk")[:limit]
-    return [
-        HomeTeaser(
-            page=event,
-            start=event.next_start,
-            seats_left=(
-                max(event.capacity - event.seats_taken, 0)
-                if event.registration_enabled and event.capacity is not None
-                else None
-            ),
-            waitlist=event.waitlist_enabled,
+    shown = (
+        EventPage.objects.filter(
+            Q(pk__in=first_to_start(EventDate, events.filter(recurrence_rule="")))
+            | Q(pk__in=first_to_start(Occurrence, events, cancelled=False))
         )
-        for event in events
-    ]
+        .annotate(next_start=next_start)
+        .order_by("next_start", "pk")[:limit]
+    )
+    chosen = tuple((event, event.next_start) for event in shown)
+    # The choice holds until an event shown starts or expires: events not shown start
+    # later still, and expiring only takes an event away.
+    ends = [start for _, start in chosen] + [e.expire_at for e, _ in chosen if e.expire_at]
+    return HomeChoice(
+        events=chosen, since=now, until=min(ends, default=datetime.max.replace(tzinfo=UTC))
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ class MemberStats:
 
 
 def upcoming_events(network: Page, limit=3):
-    """The next `limit` public events of `network`'s site that have not started."""
+    """The next `limit` public events of `network`'s site that have not started, with the
+    seats left: which events, the frame cache keeps for as long as that choice holds; the
+    seats are counted on each request (`events.listing.upcoming_for_home`)."""
     from events.listing import upcoming_for_home
 
     return upcoming_for_home(limit, site_root_path=site_root_path(network))

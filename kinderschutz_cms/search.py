@@ -16,8 +16,10 @@ the square of the hits (issue #19: 0.3 s CPU at 1,000 members and events, agains
 the same ranking done in one pass).
 """
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page as DjangoPage
@@ -56,13 +58,24 @@ class ResultGroup:
     """One kind of page in the results: its key (for `?kind=`), label, its hits (`hits`:
     (page id, content type id) pairs, best first) and the pages shown of them (`pages`:
     the first PER_GROUP, or on `results_page` the requested page of a selected group).
-    Only the pages shown are read from the database."""
+    Only the pages shown are read from the database, and only when `pages` is first
+    read (the results page keeps each group's rendered list in the frame cache, per
+    `shown_key`: a group whose list is kept reads no page)."""
 
     key: str
     label: str
     hits: list = field(default_factory=list)
-    pages: list = field(default_factory=list)
     results_page: DjangoPage | None = None
+    shown: list = field(default_factory=list, repr=False)  # the hits `pages` shows
+    load: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
+    _pages: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def pages(self):
+        if self._pages is None:
+            loaded = self.load() if self.load is not None else {}
+            self._pages = [loaded[page_id] for page_id, _ in self.shown if page_id in loaded]
+        return self._pages
 
     @property
     def count(self):
@@ -74,6 +87,12 @@ class ResultGroup:
     @property
     def has_more(self):
         return self.count > PER_GROUP
+
+    @property
+    def shown_key(self) -> str:
+        """What the group's part of the results page shows besides the pages' own
+        content: its kind, its number of hits and which pages, in which order."""
+        return f"{self.key}:{self.count}:{','.join(str(page_id) for page_id, _ in self.shown)}"
 
 
 @dataclass
@@ -163,10 +182,11 @@ def search_site(query, site, kind="", page_number=None):
     """Search the live, public pages of `site` and group the hits (at most MAX_RESULTS).
 
     Returns the groups in GROUP_ORDER, each with its hits in order of relevance. The pages
-    shown are loaded: the first PER_GROUP of each group, or, when `kind` names a group,
-    only its page `page_number` of results (`results_page`). The number of queries does
-    not depend on the number of hits: one search query, then one query per group model
-    and per other page type shown (`_as_shown`).
+    shown are loaded when a group's `pages` are first read: the first PER_GROUP of each
+    group, or, when `kind` names a group, only its page `page_number` of results
+    (`results_page`). The number of queries does not depend on the number of hits: one
+    search query, then (unless the results page has every group's list in the frame
+    cache) one query per group model and per other page type shown (`_as_shown`).
     """
     from django.contrib.contenttypes.models import ContentType
 
@@ -180,10 +200,12 @@ def search_site(query, site, kind="", page_number=None):
             (page.pk, page.content_type_id)
             for page in pages.search(terms, operator="and")[:MAX_RESULTS]
         ]
-    groups = {}
+    groups, key_of_type = {}, {}
     for hit in ranked:
-        model = ContentType.objects.get_for_id(hit[1]).model_class() or Page
-        key = group_key(model)
+        key = key_of_type.get(hit[1])
+        if key is None:  # once per page type among the (up to MAX_RESULTS) hits
+            model = ContentType.objects.get_for_id(hit[1]).model_class() or Page
+            key = key_of_type[hit[1]] = group_key(model)
         if key not in groups:
             groups[key] = ResultGroup(key=key, label=group_label(key))
         groups[key].hits.append(hit)
@@ -193,9 +215,11 @@ def search_site(query, site, kind="", page_number=None):
         shown = {selected.key: list(selected.results_page.object_list)}
     else:
         shown = {key: group.hits[:PER_GROUP] for key, group in groups.items()}
-    loaded = _as_shown([hit for hits in shown.values() for hit in hits])
+    # The pages of every group shown are read together (`_as_shown`), when the first
+    # group's pages are needed.
+    load = functools.cache(lambda: _as_shown([hit for hits in shown.values() for hit in hits]))
     for key, hits in shown.items():
-        groups[key].pages = [loaded[page_id] for page_id, _ in hits if page_id in loaded]
+        groups[key].shown, groups[key].load = hits, load
     if selected is not None:
         selected.results_page.object_list = selected.pages
     order = {key: position for position, key in enumerate(GROUP_ORDER)}

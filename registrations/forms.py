@@ -367,6 +367,23 @@ class RegistrationForm(forms.Form):
             )
         return cleaned
 
+    def shown_key(self) -> str:
+        """What the fields of this form, empty, show beyond the event's saved content (its
+        questions, workshops, privacy notice): the choices of workshops and dates with their
+        seats left and which of them are full, and the initial values. The template keeps
+        the rendered fields of an empty form in the frame cache under this key
+        (registrations/includes/registration_fields.html)."""
+        names = [*self.workshop_fields]
+        if OCCURRENCE_FIELD in self.fields:
+            names.append(OCCURRENCE_FIELD)
+        shown = []
+        for name in names:
+            widget = self.fields[name].widget
+            choices = [(str(value), str(label)) for value, label in widget.choices]
+            shown.append((name, choices, sorted(widget.disabled_values)))
+        shown.append(sorted((name, str(value)) for name, value in self.initial.items()))
+        return repr(shown)
+
     # The pieces the template lays out separately.
     def occurrence_field(self):
         return self[OCCURRENCE_FIELD] if OCCURRENCE_FIELD in self.fields else None

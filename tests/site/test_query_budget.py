@@ -36,9 +36,10 @@ from tests.registration.factories import (
 
 BUDGET = 10
 # Pages whose lists the frame cache keeps rendered (issue #19: `frame_fragment`), pinned
-# at what they cost now: the home page routes, then reads only its next events; the news
-# index only its own page (tags, count and the rendered list are cached); the directory,
-# filtered or not, answers from its index and cards in the frame cache (members/directory.py).
+# at what they cost now: the home page routes, then counts only the seats taken of the
+# next events it shows (which events are next, the frame cache keeps); the news index only
+# its own page (tags, count and the rendered list are cached); the directory, filtered or
+# not, answers from its index and cards in the frame cache (members/directory.py).
 BUDGETS = {
     "home page": 1,
     "news index": 1,
