@@ -483,7 +483,6 @@ class ShownEvents:
 
     def __init__(self, ids, listed: "ListedEvents"):
         self.ids, self.listed = tuple(ids), listed
-        self._events = None
 
     def __len__(self):
         return len(self.ids)

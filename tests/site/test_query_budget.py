@@ -37,8 +37,17 @@ from tests.registration.factories import (
 BUDGET = 10
 # Pages whose lists the frame cache keeps rendered (issue #19: `frame_fragment`), pinned
 # at what they cost now: the home page routes, then reads only its next events; the news
-# index only its own page (tags, count and the rendered list are cached).
-BUDGETS = {"home page": 1, "news index": 1, "member directory": 4, "calendar": 6}
+# index only its own page (tags, count and the rendered list are cached); the calendar
+# routes, reads the seats left of the events shown (its ids and cards are kept) and, on
+# the first unfiltered page, the members' calendars.
+BUDGETS = {
+    "home page": 1,
+    "news index": 1,
+    "member directory": 4,
+    "calendar": 3,
+    "calendar, filtered": 2,
+    "calendar archive": 1,
+}
 SIZES = [10, 1000]
 
 
