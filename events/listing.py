@@ -5,19 +5,24 @@ always pages of the calendar's site; a second calendar, on the same site or anot
 its own list and feed. Only the home page's teaser looks across calendars, and only
 across those of its own site (`upcoming_for_home`).
 
-Every function returns a queryset whose evaluation costs a fixed number of queries,
-however many events exist: next/last dates are annotations, dates, venues and audiences
-come in with `select_related`/`prefetch_related`, and `.specific()` is never needed
-because all listed fields live on the `EventPage` table.
+Every function costs a fixed number of queries, however many events exist: next/last
+dates are annotations, dates, venues and audiences come in with `select_related`/
+`prefetch_related`, and `.specific()` is never needed because all listed fields live on
+the `EventPage` table. The calendar page's lists read their ids once per frame
+generation and time boundary (`calendar_listing`) and then only the events shown.
 """
 
 import calendar
+import functools
+import hashlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Aggregate,
@@ -271,127 +276,277 @@ def next_date_start(now, outer="pk"):
     )
 
 
-def first_to_come(events, now, limit: int):
-    """The ids of the first `limit` single events of `events` whose first listed date is
-    still to come (`start >= now`), by that date (a subquery).
+def next_date_end(now, outer="pk"):
+    """The end of a single event's first date to end that has not ended (a subquery)."""
+    return Subquery(
+        EventDate.objects.filter(page=OuterRef(outer), end__gte=now)
+        .order_by("end")
+        .values("end")[:1]
+    )
 
-    Read from the start index, not by grouping the events' dates: the dates to come are
-    walked in start order across all calendars, and the walk stops at `limit` events of
-    `events`. A date is its event's first listed date when no earlier date of the event
-    has not ended (NOT EXISTS, on the event's own few dates). Ties in start by event id,
-    like the listing.
+
+def next_occurrence_end(now, outer="pk"):
+    """The end of a recurring event's first occurrence to end that has not ended and is not
+    cancelled (a subquery)."""
+    return Subquery(
+        Occurrence.objects.filter(page=OuterRef(outer), end__gte=now, cancelled=False)
+        .order_by("end")
+        .values("end")[:1]
+    )
+
+
+# ---- the calendar page's lists (upcoming and archive)
+#
+# The order of a calendar's events changes only with a write (which starts a new frame
+# generation, `kinderschutz_cms.frame`) or at a moment known ahead: when a listed date
+# ends, when an event expires, when an event's last date ends (the archive). So the
+# ordered ids are read once (`build_listing`), kept in the frame cache until the first of
+# those moments (`calendar_listing`), and a request loads only the events it shows, by
+# primary key (`load_listed`), or nothing when their rendered cards are kept too.
+
+
+@dataclass(frozen=True)
+class CalendarListing:
+    """What one calendar lists for one set of filters, upcoming or in the archive.
+
+    `ids`: the events in calendar order. `seated`: those among them whose cards show the
+    seats left (registration with a capacity, not cancelled; never in the archive).
+    `until`: the first moment at which the list, or what its cards show of the events'
+    dates, can change without any write (a listed date or occurrence ending, an event
+    expiring, an event's last date ending); None when there is none ahead. The list holds
+    while `now < until`.
     """
-    earlier = EventDate.objects.filter(
-        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")),
-        page_id=OuterRef("page_id"),
-        end__gte=now,
-    )
-    return (
-        EventDate.objects.filter(
-            Exists(events.filter(pk=OuterRef("page_id"), recurrence_rule="")),
-            start__gte=now,
-            end__gte=now,
-        )
-        .exclude(Exists(earlier))
-        .order_by("start", "page_id")
-        .values("page_id")[:limit]
-    )
+
+    ids: tuple[int, ...]
+    seated: frozenset[int] = frozenset()
+    until: datetime | None = None
+
+    def holds_at(self, now: datetime) -> bool:
+        return self.until is None or now < self.until
 
 
-class UpcomingEvents:
-    """The calendar's upcoming events (`upcoming_events`) as the sequence `Paginator`
-    pages through: its length is `count_upcoming` (one query), a slice is one query for
-    the events shown plus two for their dates and audiences (`with_listing_data`)."""
+def _earliest(texts, zone) -> datetime | None:
+    """The earliest of moments read as text (`Cast(…, CharField())`, None for NULL).
 
-    def __init__(self, index, filters, now):
-        self.index, self.filters, self.now = index, filters, now
-
-    def count(self) -> int:
-        return count_upcoming(self.index, self.filters, self.now)
-
-    def __len__(self):
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0 : self.count()])
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice) or item.step is not None:
-            raise TypeError("UpcomingEvents takes a slice without a step")
-        offset, stop = item.start or 0, item.stop
-        if stop is None or stop <= offset:
-            return []
-        return list(self.query(offset, stop - offset))
-
-    def query(self, offset: int, limit: int):
-        """The queryset of the events from `offset` (in calendar order) to `offset +
-        limit`, with the seats taken (`registrations.queries.annotate_counts`) and
-        `next_start`.
-
-        Three kinds of events can be among them: single events whose next date is to
-        come, of which only the first `offset + limit` are candidates (`first_to_come`,
-        from the start index); single events with a date running now (begun, not ended:
-        `start < now <= end`), which come first in calendar order and which no index
-        bounds by start; and recurring events (by their next occurrence not cancelled,
-        from the occurrences' (event, start) index). The last two are found in the one
-        pass over the calendar's events that the count makes too, with an EXISTS per
-        event on its own dates. Only the candidates, not every event of the calendar, get
-        a next start and seat counts and are sorted.
-        """
-        from registrations.queries import annotate_counts
-
-        now = self.now
-        events = apply_filters(visible_events(self.index, now), self.filters)
-        running = Exists(EventDate.objects.filter(page=OuterRef("pk"), start__lt=now, end__gte=now))
-        # Occurrences exist only for recurring events (`store_occurrences`).
-        occurring = Exists(
-            Occurrence.objects.filter(page=OuterRef("pk"), end__gte=now, cancelled=False)
-        )
-        candidates = (
-            Q(pk__in=first_to_come(events, now, offset + limit))
-            | Q(running, recurrence_rule="")
-            | occurring
-        )
-        # The cheap parts first: each step copies the query built so far. A recurring
-        # event's first date is its first occurrence, maybe cancelled: the occurrences
-        # first, which only recurring events have.
-        shown = with_listing_data(events, now).annotate(
-            next_start=Coalesce(next_occurrence_start(now), next_date_start(now))
-        )
-        shown = annotate_counts(shown.order_by("next_start", "pk"), now)
-        return shown.filter(candidates)[offset : offset + limit]
+    Compared as text, parsed once (`instant`): both backends write a moment in UTC (the
+    connection's zone) as ISO 8601 of the same width up to the seconds, a fraction of a
+    second after them, so the smallest text is the earliest moment; and converting every
+    row's datetime costs more than the calendar's query (a calendar of 1,000 events)."""
+    texts = [text for text in texts if text]
+    return instant(min(texts), zone) if texts else None
 
 
-def upcoming_events(index, filters=None, now=None) -> UpcomingEvents:
-    """Events with a date that has not ended, once each, by their next date (a recurring
-    event by its next occurrence not cancelled), with the seats taken and `next_start`.
+def build_listing(index, filters=None, *, archive=False, now=None) -> CalendarListing:
+    """The `CalendarListing` of `index` for `filters` at `now`, reading every visible
+    event of the calendar that passes the filters: the cost `calendar_listing` pays once
+    per frame generation and time boundary (one query upcoming, two for the archive).
 
-    A running date counts until its end (`end >= now`): a course that began this morning
-    stays listed while it lasts. Returned as `UpcomingEvents`, to be sliced (a page costs
-    three queries, whatever the calendar's size) and counted (`count_upcoming`)."""
-    return UpcomingEvents(index, filters or {}, now or timezone.now())
+    Upcoming: events with a date that has not ended (`end >= now`: a course that began
+    this morning stays listed while it lasts), once each, by their next date (the start
+    of the first date that has not ended), then by id; a recurring event by its next
+    occurrence not cancelled. Archive: events whose every date has ended (a series: its
+    last occurrence not cancelled, `recurrence_end`), the most recent end first, then by
+    id. Both read the stored span of an event's dates (`EventPage.last_date_end`, kept by
+    every way a date is written): the archive orders by it, the upcoming list skips the
+    events it says are over before asking for their dates.
 
-
-def count_upcoming(index, filters=None, now=None) -> int:
-    """How many events `upcoming_events` lists (one query): the same events, told by
-    whether a next date exists rather than by the earliest one, so without its grouping
-    over every date and without the seat counts, which the count needs neither of."""
+    The boundary: upcoming, the earliest end of a listed event's dates still listed (a
+    series: of its occurrences); archive, the earliest last end of an event not yet in
+    it; both, the earliest expiry of a listed event. An event that is not listed can only
+    join the upcoming list by a write (a new date, publishing), which starts a new
+    generation.
+    """
     now = now or timezone.now()
     events = apply_filters(visible_events(index, now), filters or {})
+    zone = connections[events.db].timezone  # of a text without an offset (SQLite's)
+    expiry = Cast("expire_at", CharField())
+    last_end = Coalesce("recurrence_end", "last_date_end")
+    if archive:
+        events = events.annotate(last_end=last_end)
+        rows = (
+            events.filter(last_end__lt=now)
+            .order_by("-last_end", "pk")
+            .values_list("pk", expiry.copy())
+        )
+        ids, expiries = [], []
+        for pk, expire_at in rows:
+            ids.append(pk)
+            expiries.append(expire_at)
+        joining = events.filter(last_end__gte=now).aggregate(first=Min("last_end"))["first"]
+        until = _earliest(expiries, zone)
+        if joining is not None and (until is None or joining < until):
+            until = joining
+        return CalendarListing(ids=tuple(ids), until=until)
     has_date = Exists(EventDate.objects.filter(page=OuterRef("pk"), end__gte=now))
     has_occurrence = Exists(
         Occurrence.objects.filter(page=OuterRef("pk"), end__gte=now, cancelled=False)
     )
-    return events.filter(Q(has_date, recurrence_rule="") | has_occurrence).count()
+    # Occurrences exist only for recurring events (`store_occurrences`), whose own first
+    # date is one of them, maybe cancelled: the occurrences first.
+    rows = (
+        events.filter(Q(last_date_end__gte=now) | Q(recurrence_end__gte=now))
+        .filter(Q(has_date, recurrence_rule="") | has_occurrence)
+        .annotate(
+            next_start=Coalesce(next_occurrence_start(now), next_date_start(now)),
+            next_end=Cast(Coalesce(next_occurrence_end(now), next_date_end(now)), CharField()),
+            expiry=expiry,
+        )
+        .order_by("next_start", "pk")
+        .values_list("pk", "registration_enabled", "capacity", "status", "next_end", "expiry")
+    )
+    ids, seated, ends = [], set(), []
+    for pk, registration_enabled, capacity, status, next_end, expire_at in rows:
+        ids.append(pk)
+        ends += (next_end, expire_at)
+        if registration_enabled and capacity is not None and status != EventStatus.CANCELLED:
+            seated.add(pk)
+    return CalendarListing(ids=tuple(ids), seated=frozenset(seated), until=_earliest(ends, zone))
 
 
-def past_events(index, filters=None, now=None):
-    """Events whose every date has ended, the most recent first (the archive)."""
+def filters_key(filters) -> str:
+    """The cleaned filters as a short stable text (a digest: organisers' names may hold
+    any character), for cache keys."""
+    text = "&".join(f"{key}={value}" for key, value in sorted((filters or {}).items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def calendar_listing(index, filters=None, *, archive=False, now=None) -> CalendarListing:
+    """`build_listing`, kept in the frame cache per calendar, list and filters until its
+    boundary (`CalendarListing.until`), at most `frame.TIMEOUT`; a new frame generation
+    (any page, date, venue, audience, view restriction … saved) ends it at once. No
+    query when kept."""
+    from kinderschutz_cms import frame
+
     now = now or timezone.now()
-    events = apply_filters(visible_events(index, now), filters or {})
-    events = events.annotate(last_end=Coalesce("recurrence_end", Max("dates__end")))
-    events = events.filter(last_end__lt=now)
-    return with_listing_data(events.order_by("-last_end", "pk"))
+    entry_key = frame.key("calendar_listing", index.pk, int(archive), filters_key(filters))
+    listing = cache.get(entry_key)
+    if listing is None or not listing.holds_at(now):
+        listing = build_listing(index, filters, archive=archive, now=now)
+        timeout = frame.TIMEOUT
+        if listing.until is not None:
+            left = math.ceil((listing.until - now).total_seconds())
+            timeout = max(1, min(timeout, left))
+        cache.set(entry_key, listing, timeout)
+    return listing
+
+
+def seats_taken_of(ids, now) -> dict[int, int]:
+    """{event id: seats held now} for the events `ids` (one query; none without ids), as
+    `registrations.queries.annotate_counts` counts them (`seats_taken`)."""
+    if not ids:
+        return {}
+    from registrations.models import Registration
+    from registrations.queries import seat_holding_q
+
+    rows = (
+        Registration.objects.filter(seat_holding_q(now), event_id__in=ids)
+        .order_by()
+        .values_list("event_id")
+        .annotate(taken=Count("pk"))
+    )
+    return dict(rows)
+
+
+def load_listed(ids, filters=None, *, archive=False, now=None, seats=None) -> list[EventPage]:
+    """The events `ids`, in that order, with what their cards show: venue, audiences,
+    dates (`with_listing_data`: upcoming from `now` on, all in the archive), occurrences
+    (`attach_occurrences`), `seats_taken` from `seats` (upcoming), `next_start` (the
+    start of the first date or occurrence the card lists) and `listed_key` (what the
+    card's `frame_fragment` shows that changes without a new frame generation, besides
+    the seats left: the dates still listed). Three queries, a fourth when one recurs."""
+    now = now or timezone.now()
+    if not ids:
+        return []
+    rows = with_listing_data(
+        EventPage.objects.filter(pk__in=ids).order_by(), None if archive else now
+    )
+    by_pk = {event.pk: event for event in rows}
+    events = [by_pk[pk] for pk in ids if pk in by_pk]
+    attach_occurrences(events, filters, archive=archive, now=now)
+    seats = seats or {}
+    for event in events:
+        dates = getattr(event, "listed_occurrences", None) or event.listed_dates
+        event.next_start = dates[0].start if dates else None
+        if not archive:
+            event.seats_taken = seats.get(event.pk, 0)
+        event.listed_key = [(d.pk, d.start, d.end) for d in event.listed_dates] + [
+            (o.pk, o.start, o.end, o.original_start)
+            for o in getattr(event, "listed_occurrences", ())
+        ]
+    return events
+
+
+class ShownEvents:
+    """The events of one page of a calendar list, loaded (`load_listed`) when first read,
+    not when counted: `ids` and `seats_taken` are known before, so that a page whose cards
+    are kept rendered loads none."""
+
+    def __init__(self, ids, listed: "ListedEvents"):
+        self.ids, self.listed = tuple(ids), listed
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __getitem__(self, item):
+        return self.events[item]
+
+    @functools.cached_property
+    def seats_taken(self) -> dict[int, int]:
+        """{event id: seats held now} of the shown events (upcoming): read on every
+        request, one query."""
+        if self.listed.archive:
+            return {}
+        # Of all shown events, not only those whose cards show seats (`seated`): the
+        # same queries for every page of the list.
+        return seats_taken_of(self.ids, self.listed.now)
+
+    @functools.cached_property
+    def events(self) -> list[EventPage]:
+        listed = self.listed
+        return load_listed(
+            self.ids,
+            listed.filters,
+            archive=listed.archive,
+            now=listed.now,
+            seats=None if listed.archive else self.seats_taken,
+        )
+
+
+class ListedEvents:
+    """A calendar's list (`calendar_listing`) as the sequence `Paginator` pages through:
+    its length is the number of ids (no query), a slice the `ShownEvents` of those ids."""
+
+    def __init__(self, index, filters=None, *, archive=False, now=None):
+        self.filters, self.archive = filters or {}, archive
+        self.now = now or timezone.now()
+        self.listing = calendar_listing(index, self.filters, archive=archive, now=self.now)
+
+    def __len__(self):
+        return len(self.listing.ids)
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("ListedEvents takes a slice without a step")
+        return ShownEvents(self.listing.ids[item], self)
+
+
+def upcoming_events(index, filters=None, now=None) -> ListedEvents:
+    """The calendar's upcoming events (`build_listing`), to be sliced: the ids from the
+    frame cache, a slice's events in three queries (`load_listed`) and the seats left in
+    one (`ShownEvents.seats_taken`), whatever the calendar's size."""
+    return ListedEvents(index, filters, now=now)
+
+
+def past_events(index, filters=None, now=None) -> ListedEvents:
+    """Events whose every date has ended, the most recent first (the archive), as
+    `upcoming_events` lists them."""
+    return ListedEvents(index, filters, archive=True, now=now)
 
 
 def feed_dates(events, now=None, window=True):

@@ -79,11 +79,12 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
         )
 
     def filter_fields_html(self, form, *, archive):
-        """The fields of the unfiltered filter form as HTML, kept in the frame cache per
-        set of choices and language: the same for every visitor who has not filtered
-        (their rendering, a template per field and per option, costs more than the
-        listing's queries). None for a filtered (bound) form, which shows the visitor's
-        values and errors and is rendered each time."""
+        """The fields of the filter form as HTML, kept in the frame cache per set of
+        choices, chosen values and language: the same for every visitor who asks the
+        same (their rendering, a template per field and per option, costs more than the
+        listing). A valid form's values are among its choices (a month from the years
+        offered), so a few entries per calendar. None for a form with errors, which
+        shows what the visitor typed and is rendered each time."""
         import hashlib
 
         from django.template.loader import render_to_string
@@ -91,15 +92,17 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
 
         from kinderschutz_cms import frame
 
-        if form.is_bound:
+        if form.is_bound and not form.is_valid():
             return None
-        # What the fields show besides their (translated) labels: every option.
+        # What the fields show besides their (translated) labels: every option, and the
+        # values chosen.
         options = [
             (name, [(str(value), str(label)) for value, label in widget.choices])
             for name, widget in ((n, f.widget) for n, f in form.fields.items())
             if hasattr(widget, "choices")
         ]
-        digest = hashlib.sha256(repr(options).encode()).hexdigest()
+        chosen = [(name, form[name].value()) for name in form.fields] if form.is_bound else None
+        digest = hashlib.sha256(repr((options, chosen)).encode()).hexdigest()
         return frame.cached(
             "event_filter_fields",
             self.pk,
@@ -111,27 +114,32 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
             ),
         )
 
-    def listing_context(self, request, *, archive):
-        """The page of events to show, the filter form and the feed links."""
+    def listing_context(self, request, *, archive, now=None):
+        """The page of events to show, the filter form and the feed links, at `now`
+        (tests pass another moment).
+
+        The list's ids come from the frame cache (`listing.calendar_listing`), and the
+        cards of a page are kept rendered (`frame_fragment` "event-list") per filters,
+        ids, time boundary and seats left, which are read on every request: a page whose
+        cards are kept loads no event."""
         from ..feeds import webcal_url
-        from ..listing import attach_occurrences, past_events, upcoming_events
+        from ..listing import ListedEvents, filters_key
 
         form = self.filter_form(request, archive=archive)
         filters = form.filters()
-        now = timezone.now()
-        events = (past_events if archive else upcoming_events)(self, filters, now)
-        paginator = Paginator(events, self.per_page)
+        listed = ListedEvents(self, filters, archive=archive, now=now or timezone.now())
+        paginator = Paginator(listed, self.per_page)
         page = paginator.get_page(request.GET.get("seite"))
-        page.object_list = attach_occurrences(list(page.object_list), filters, archive=archive)
-        for event in page.object_list:
-            # What a card shows that changes without a new frame generation (the key of
-            # its `frame_fragment`, besides the seats left): the dates still listed.
-            event.listed_key = [
-                (d.pk, d.start, d.end) for d in getattr(event, "listed_dates", ())
-            ] + [
-                (o.pk, o.start, o.end, o.original_start)
-                for o in getattr(event, "listed_occurrences", ())
-            ]
+        shown, seated = page.object_list, listed.listing.seated
+        # Everything the rendered cards depend on that a new frame generation does not
+        # cover: which events, what their dates show until the list's next time boundary,
+        # and the seats left.
+        cards_key = (
+            filters_key(filters),
+            shown.ids,
+            listed.listing.until,
+            [(pk, taken) for pk, taken in sorted(shown.seats_taken.items()) if pk in seated],
+        )
         query = request.GET.copy()
         query.pop("seite", None)
         feed_query = {
@@ -156,6 +164,7 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
             "filter_form": form,
             "filter_fields_html": self.filter_fields_html(form, archive=archive),
             "events": page,
+            "cards_key": cards_key,
             "paginator_query": query.urlencode(),
             "feed_url": feed_url,
             "webcal_url": webcal_url(feed_url),

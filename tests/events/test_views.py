@@ -127,8 +127,10 @@ def test_calendar_query_count_is_constant(client, index, size, django_assert_num
     client.get(index.url)  # warm caches (content types, settings) like a running site
 
     # Routing (1: the calendar page itself; the pages on its path, the site and the filter
-    # choices come from the frame cache), count, page of events, their dates and audiences.
-    with django_assert_num_queries(5):
+    # choices come from the frame cache), the list's ids (kept from then on, with the
+    # cards: `listing.calendar_listing`), the seats left, the page of events, their dates
+    # and audiences.
+    with django_assert_num_queries(6):
         response = client.get(index.url, {"zielgruppe": "kita"})
     assert len(response.context["events"]) == min(size, 20)
 

@@ -39,13 +39,17 @@ BUDGET = 10
 # at what they cost now: the home page routes, then counts only the seats taken of the
 # next events it shows (which events are next, the frame cache keeps); the news index only
 # its own page (tags, count and the rendered list are cached); the directory, filtered or
-# not, answers from its index and cards in the frame cache (members/directory.py).
+# not, answers from its index and cards in the frame cache (members/directory.py); the
+# calendar routes, reads the seats left of the events shown (its ids and cards are kept)
+# and, on the first unfiltered page, the members' calendars.
 BUDGETS = {
     "home page": 1,
     "news index": 1,
     "member directory": 4,
     "member directory, filtered": 4,
-    "calendar": 6,
+    "calendar": 3,
+    "calendar, filtered": 2,
+    "calendar archive": 1,
 }
 SIZES = [10, 1000]
 
