@@ -85,6 +85,7 @@ class EventFilterForm(forms.Form):
 
     def _month_choices(self, months):
         values = [f"{year:04}-{month:02}" for year, month in months]
+        self.offered_months = frozenset(values)
         asked = (self.data.get("monat") or "") if self.is_bound else ""
         if asked not in values and _month_of(asked):
             values = sorted([*values, asked], reverse=bool(values) and values[0] > values[-1])
@@ -111,6 +112,20 @@ class EventFilterForm(forms.Form):
         if not self.is_valid() and self.is_feed:
             raise BadRequest("Unknown calendar filter: " + ", ".join(self.errors))
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+    def is_offered_choice(self) -> bool:
+        """Whether the filters are one of the few lists the page links to: none, or one
+        valid filter, a month only if it is in the list of months with events. Only such
+        lists are kept in the frame cache (`events.listing.calendar_listing`, the cards
+        and filter fields); combinations and months from hand-made links are computed
+        each time, so nobody can fill the cache by trying values."""
+        filters = self.filters()
+        if self.is_bound and not self.is_valid():
+            return False
+        if len(filters) > 1:
+            return False
+        month = filters.get("monat")
+        return month is None or month in getattr(self, "offered_months", ())
 
     def normalized_query(self):
         """The valid filters as a stable string, e.g. for the feed's ETag."""

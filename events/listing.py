@@ -404,20 +404,23 @@ def build_listing(index, filters=None, *, archive=False, now=None) -> CalendarLi
 
 
 def filters_key(filters) -> str:
-    """The cleaned filters as a short stable text (a digest: organisers' names may hold
-    any character), for cache keys."""
-    text = "&".join(f"{key}={value}" for key, value in sorted((filters or {}).items()))
+    """The cleaned filters as a short stable text (a digest of their pairs: organisers'
+    names may hold any character, "&" and "=" too), for cache keys."""
+    text = repr(sorted((filters or {}).items()))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def calendar_listing(index, filters=None, *, archive=False, now=None) -> CalendarListing:
+def calendar_listing(index, filters=None, *, archive=False, now=None, keep=True) -> CalendarListing:
     """`build_listing`, kept in the frame cache per calendar, list and filters until its
     boundary (`CalendarListing.until`), at most `frame.TIMEOUT`; a new frame generation
     (any page, date, venue, audience, view restriction … saved) ends it at once. No
-    query when kept."""
+    query when kept. `keep=False` (filters the page does not link to,
+    `EventFilterForm.is_offered_choice`): built each time, never stored."""
     from kinderschutz_cms import frame
 
     now = now or timezone.now()
+    if not keep:
+        return build_listing(index, filters, archive=archive, now=now)
     entry_key = frame.key("calendar_listing", index.pk, int(archive), filters_key(filters))
     listing = cache.get(entry_key)
     if listing is None or not listing.holds_at(now):
@@ -428,23 +431,6 @@ def calendar_listing(index, filters=None, *, archive=False, now=None) -> Calenda
             timeout = max(1, min(timeout, left))
         cache.set(entry_key, listing, timeout)
     return listing
-
-
-def seats_taken_of(ids, now) -> dict[int, int]:
-    """{event id: seats held now} for the events `ids` (one query; none without ids), as
-    `registrations.queries.annotate_counts` counts them (`seats_taken`)."""
-    if not ids:
-        return {}
-    from registrations.models import Registration
-    from registrations.queries import seat_holding_q
-
-    rows = (
-        Registration.objects.filter(seat_holding_q(now), event_id__in=ids)
-        .order_by()
-        .values_list("event_id")
-        .annotate(taken=Count("pk"))
-    )
-    return dict(rows)
 
 
 def load_listed(ids, filters=None, *, archive=False, now=None, seats=None) -> list[EventPage]:
@@ -501,7 +487,9 @@ class ShownEvents:
             return {}
         # Of all shown events, not only those whose cards show seats (`seated`): the
         # same queries for every page of the list.
-        return seats_taken_of(self.ids, self.listed.now)
+        from registrations.queries import seats_taken_by_event
+
+        return seats_taken_by_event(self.ids, self.listed.now)
 
     @functools.cached_property
     def events(self) -> list[EventPage]:
@@ -519,10 +507,12 @@ class ListedEvents:
     """A calendar's list (`calendar_listing`) as the sequence `Paginator` pages through:
     its length is the number of ids (no query), a slice the `ShownEvents` of those ids."""
 
-    def __init__(self, index, filters=None, *, archive=False, now=None):
+    def __init__(self, index, filters=None, *, archive=False, now=None, keep=True):
         self.filters, self.archive = filters or {}, archive
         self.now = now or timezone.now()
-        self.listing = calendar_listing(index, self.filters, archive=archive, now=self.now)
+        self.listing = calendar_listing(
+            index, self.filters, archive=archive, now=self.now, keep=keep
+        )
 
     def __len__(self):
         return len(self.listing.ids)
@@ -880,11 +870,9 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
     or a hold running out changes them without a new generation.
     """
     from django.core.cache import cache
-    from django.db.models import Count
 
     from kinderschutz_cms import frame
-    from registrations.models import Registration
-    from registrations.queries import seat_holding_q
+    from registrations.queries import seats_taken_by_event
 
     now = now or timezone.now()
     key = frame.key("home-upcoming", site_root_path or "", limit)
@@ -897,16 +885,7 @@ def upcoming_for_home(limit=3, now=None, *, site_root_path: str | None = None):
         for page, _ in chosen.events
         if page.registration_enabled and page.capacity is not None
     ]
-    taken = (
-        dict(
-            Registration.objects.filter(seat_holding_q(now), event_id__in=limited)
-            .order_by()
-            .values_list("event_id")
-            .annotate(n=Count("pk"))
-        )
-        if limited
-        else {}
-    )
+    taken = seats_taken_by_event(limited, now)
     return [
         HomeTeaser(
             page=page,

@@ -59,8 +59,8 @@ class ResultGroup:
     (page id, content type id) pairs, best first) and the pages shown of them (`pages`:
     the first PER_GROUP, or on `results_page` the requested page of a selected group).
     Only the pages shown are read from the database, and only when `pages` is first
-    read (the results page keeps each group's rendered list in the frame cache, per
-    `shown_key`: a group whose list is kept reads no page)."""
+    read (the results page keeps each result rendered in the frame cache, per page:
+    `first_shown`, a group whose results are all kept reads no page)."""
 
     key: str
     label: str
@@ -69,6 +69,7 @@ class ResultGroup:
     shown: list = field(default_factory=list, repr=False)  # the hits `pages` shows
     load: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
     _pages: list | None = field(default=None, repr=False, compare=False)
+    _by_id: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def pages(self):
@@ -81,18 +82,34 @@ class ResultGroup:
     def count(self):
         return len(self.hits)
 
-    def first(self):
-        return self.pages[:PER_GROUP]
+    def first_shown(self) -> list["ShownHit"]:
+        """The first PER_GROUP hits shown, each reading its page only when asked
+        (`ShownHit.page`): a result kept rendered needs none."""
+        return [ShownHit(page_id, self) for page_id, _ in self.shown[:PER_GROUP]]
+
+    def page_of(self, page_id):
+        """The page `page_id` among those shown (all read at once), None if it is gone."""
+        if self._by_id is None:
+            self._by_id = {page.pk: page for page in self.pages}
+        return self._by_id.get(page_id)
 
     @property
     def has_more(self):
         return self.count > PER_GROUP
 
+
+@dataclass
+class ShownHit:
+    """A hit on the results page: its page id (the key of its kept rendering, one per
+    page, site and language whatever was searched, so the cache holds at most one entry
+    per page) and its page, read with the group's others when first asked."""
+
+    id: int
+    group: ResultGroup
+
     @property
-    def shown_key(self) -> str:
-        """What the group's part of the results page shows besides the pages' own
-        content: its kind, its number of hits and which pages, in which order."""
-        return f"{self.key}:{self.count}:{','.join(str(page_id) for page_id, _ in self.shown)}"
+    def page(self):
+        return self.group.page_of(self.id)
 
 
 @dataclass

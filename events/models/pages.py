@@ -84,7 +84,8 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
         same (their rendering, a template per field and per option, costs more than the
         listing). A valid form's values are among its choices (a month from the years
         offered), so a few entries per calendar. None for a form with errors, which
-        shows what the visitor typed and is rendered each time."""
+        shows what the visitor typed and is rendered each time, as are combined filters
+        and months not offered (`EventFilterForm.is_offered_choice`)."""
         import hashlib
 
         from django.template.loader import render_to_string
@@ -92,7 +93,7 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
 
         from kinderschutz_cms import frame
 
-        if form.is_bound and not form.is_valid():
+        if not form.is_offered_choice():  # errors show what was typed; or unbounded
             return None
         # What the fields show besides their (translated) labels: every option, and the
         # values chosen.
@@ -127,7 +128,8 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
 
         form = self.filter_form(request, archive=archive)
         filters = form.filters()
-        listed = ListedEvents(self, filters, archive=archive, now=now or timezone.now())
+        keep = form.is_offered_choice()  # else nothing of this list is stored
+        listed = ListedEvents(self, filters, archive=archive, now=now or timezone.now(), keep=keep)
         paginator = Paginator(listed, self.per_page)
         page = paginator.get_page(request.GET.get("seite"))
         shown, seated = page.object_list, listed.listing.seated
@@ -165,6 +167,7 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
             "filter_fields_html": self.filter_fields_html(form, archive=archive),
             "events": page,
             "cards_key": cards_key,
+            "keep_cards": keep,
             "paginator_query": query.urlencode(),
             "feed_url": feed_url,
             "webcal_url": webcal_url(feed_url),

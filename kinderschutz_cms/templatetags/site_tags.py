@@ -114,8 +114,9 @@ def meta_description(context):
 
 
 class FrameFragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
+    def __init__(self, nodelist, name, vary_on, condition=None):
         self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+        self.condition = condition
 
     def render(self, context):
         import hashlib
@@ -125,6 +126,8 @@ class FrameFragmentNode(template.Node):
 
         request = context.get("request")
         if request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        if self.condition is not None and not self.condition.resolve(context):
             return self.nodelist.render(context)
         site = Site.find_for_request(request)
         vary = [v.resolve(context) for v in self.vary_on]
@@ -147,11 +150,22 @@ def frame_fragment(parser, token):
     a new frame generation (pages, settings, sites, view restrictions, images, documents
     and the snippets apps watch). So only for parts drawn from those alone; whatever else
     they show (seats left, the dates still to come, the request) must be among the
-    values. Previews are always rendered and never kept: their content is not saved."""
+    values. Previews are always rendered and never kept: their content is not saved.
+
+    `{% frame_fragment "name" value … if condition %}`: kept only when `condition` holds,
+    else rendered each time (for parts whose values a visitor could vary without bound,
+    e.g. filters combined or invented)."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("frame_fragment needs a name")
+    condition = None
+    if "if" in bits[2:]:
+        at = bits.index("if", 2)
+        if at != len(bits) - 2:
+            raise template.TemplateSyntaxError("frame_fragment: one value after 'if'")
+        condition, bits = parser.compile_filter(bits[-1]), bits[:at]
     nodelist = parser.parse(("endframe_fragment",))
     parser.delete_first_token()
     name = bits[1].strip("\"'")
-    return FrameFragmentNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])
+    values = [parser.compile_filter(b) for b in bits[2:]]
+    return FrameFragmentNode(nodelist, name, values, condition)

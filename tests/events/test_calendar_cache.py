@@ -169,3 +169,38 @@ def test_pages_out_of_range_show_the_nearest_page(client, index):
     assert titles(client.get(index.url, {"seite": 99})) == ["Termin 20", "Termin 21"]
     assert titles(client.get(index.url, {"seite": "x"}))[0] == "Termin 00"
     assert client.get(index.url + "archiv/", {"seite": 5}).status_code == 200
+
+
+def _frame_keys():
+    """The frame cache's keys (the test settings' per-process cache)."""
+    from django.core.cache import cache
+
+    return {key for key in cache._cache if ":kinderschutz:frame:" in key}
+
+
+def test_only_lists_the_page_offers_are_kept(client, index):
+    """No visitor fills the cache: combined filters and months the month list does not
+    offer (any well-formed month is applied) are computed each time, never stored."""
+    training = make_event(index, "Fortbildung", dates=[(at(3, 9), at(3, 12))])
+    make_fachtag(index, "Fachtag")
+    month = timezone.localtime(training.dates.first().start).strftime("%Y-%m")
+    client.get(index.url)  # what every request reads, kept
+    client.get(index.url, {"typ": "fortbildung"})
+    client.get(index.url, {"monat": month})
+    kept = _frame_keys()
+    assert any(":calendar_listing:" in key for key in kept)
+
+    asked = [
+        {"typ": "fortbildung", "format": "in_person"},
+        {"typ": "fortbildung", "monat": month},
+        {"monat": "1901-01"},
+        {"monat": "2999-12"},
+    ]
+    responses = [client.get(index.url, query) for query in asked]
+
+    assert [titles(response) for response in responses][1] == ["Fortbildung"]
+    assert all(response.status_code == 200 for response in responses)
+    assert _frame_keys() == kept
+    # and the lists the page offers are kept once each
+    client.get(index.url, {"typ": "fachtag"})
+    assert len(_frame_keys()) > len(kept)

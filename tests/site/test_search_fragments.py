@@ -1,7 +1,7 @@
-"""The results page keeps each group's rendered list in the frame cache per what it shows
-(`ResultGroup.shown_key`: kind, number of hits, which pages in which order) and the query;
-the ranking runs on every request, the pages shown are read only for a list not kept
-(issue #19)."""
+"""The results page keeps each result rendered in the frame cache, one entry per page
+(`ResultGroup.first_shown`), whatever was searched: the ranking runs on every request, the
+pages shown are read only when one of them is not kept, and no query text makes the cache
+grow (issue #19)."""
 
 import pytest
 from django.db import connection
@@ -37,6 +37,23 @@ def test_a_repeated_search_reads_no_page(client, pages):
     # Two page models are shown (an article, a content page): one read each, the first
     # time only; the search itself (and the promotions) run every time.
     assert len(queries) == len(first_queries) - 2
+
+
+def test_another_query_with_the_same_hits_reads_no_page_and_keeps_nothing_new(client, pages):
+    from django.core.cache import cache
+
+    search(client, "Meldewege")
+    _, first_queries = search(client, "Schutzkonzepte")
+    keys_before = _frame_keys(cache)
+    html, queries = search(client, "SCHUTZKONZEPTE")
+    assert "Schutzkonzepte im Sportverein" in html and "Meldewege" in html
+    assert len(queries) == len(first_queries) - 2
+    assert _frame_keys(cache) == keys_before
+
+
+def _frame_keys(cache):
+    """The frame cache's keys (the test settings' per-process cache)."""
+    return {key for key in cache._cache if ":kinderschutz:frame:" in key}
 
 
 def test_an_edited_title_shows_at_once(client, pages):

@@ -100,8 +100,8 @@ def test_search_costs_the_same_queries_and_bytes_at_two_sizes(client, home_page)
     (queries_small, selected_small, bytes_small), (queries_large, selected_large, bytes_large) = (
         seen
     )
-    # the search and the promotions: the groups' lists are kept in the frame cache since
-    # the warming request, so no page is read (`ResultGroup.shown_key`); for one group's
+    # the search and the promotions: the results are kept rendered in the frame cache
+    # since the warming request, so no page is read (`ResultGroup.first_shown`); for one group's
     # page of results: the search, its members, the promotions
     assert (queries_small, selected_small) == (2, 3)
     assert queries_large <= queries_small and selected_large == selected_small
