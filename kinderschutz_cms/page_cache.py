@@ -14,7 +14,9 @@ answered from there without rendering: no query, no template. Two ways in:
     query string of at most `MAX_PARAMETERS` short parameters, each one that a page
     declared it reads (`read_parameters`: filters, page numbers; made-up parameters and
     cache busters are rendered as without the cache and never fill it), none of them a
-    search (`UNCACHED_PARAMETERS`);
+    search (`UNCACHED_PARAMETERS`), and each vouched for by the page as one of the
+    answers it links to (`offered`: not filters combined, a page number from a
+    hand-made link, another page's parameter);
   - the page: a Wagtail page was served (`served`, from the `before_serve_page` hook), not
     a preview, in no private section (password, login or group restriction);
   - the answer: status 200, HTML, not streamed, no `Cache-Control` private/no-store/
@@ -279,6 +281,21 @@ def read_parameters(*names):
     _PARAMETERS.update(names)
 
 
+def offered(request, *names):
+    """Say that the page answers `request` with one of the few answers it links to for
+    the query parameters `names` (no filter or one from its lists, a page number it
+    shows, a known tag): only an answer whose every parameter its page vouched for is
+    kept, whole or as a form page. Values a page renders but does not offer (filters
+    combined, a month or page number from a hand-made link, an unknown tag, another
+    page's parameter) are never kept, so nobody can fill the cache by trying values."""
+    request._page_cache_offered = getattr(request, "_page_cache_offered", frozenset()) | set(names)
+
+
+def _vouched_for(request) -> bool:
+    """Whether the page vouched for every query parameter of `request` (`offered`)."""
+    return set(request.GET) <= getattr(request, "_page_cache_offered", frozenset())
+
+
 def _query(request) -> str | None:
     """The query string with sorted parameters; None if it is not kept (too many or long
     parameters, a parameter no page declared, a search)."""
@@ -366,7 +383,10 @@ def _public_page(request) -> bool:
 
 
 def _shareable(request, response, csrf_allowed=False) -> bool:
-    """Whether `response` is the same for every anonymous visitor (module docstring)."""
+    """Whether `response` is the same for every anonymous visitor (module docstring)
+    and one of the answers its page offers (`offered`)."""
+    if not _vouched_for(request):
+        return False
     if response.status_code != 200 or response.streaming:
         return False
     if not response.get("Content-Type", "").startswith("text/html"):

@@ -356,7 +356,13 @@ def directory_context(index_page, params):
     paginator = Paginator(ids, conf.get("KINDERSCHUTZ_MEMBERS_PER_PAGE"))
     page_obj = paginator.get_page(params.get("page"))
     page_obj.object_list = LazyMembers(page_obj.object_list)
+    valid = not form.is_bound or form.is_valid()
     return {
+        # one of the lists the page links to (no filter or one valid choice, a page
+        # number it shows): only those may be kept whole (kinderschutz_cms.page_cache)
+        "is_offered_choice": bool(
+            valid and choice and params.get("page") in (None, str(page_obj.number))
+        ),
         # the rendered cards of a page of cached ids are kept as long as the ids are
         "cards_key": f"{choice}:{page_obj.number}" if choice else "",
         "cards": page_obj.object_list.cards,

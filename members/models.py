@@ -121,10 +121,14 @@ class MemberIndexPage(GermanSlugMixin, RestrictionsFromCache, Page):
         verbose_name_plural = _("Verzeichnisse der Netzwerkpartner")
 
     def get_context(self, request, *args, **kwargs):
+        from kinderschutz_cms import page_cache
+
         from .directory import directory_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(directory_context(self, request.GET))
+        if context["is_offered_choice"]:
+            page_cache.offered(request, "page", *context["filter_form"].fields)
         return context
 
 

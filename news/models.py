@@ -24,7 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from kinderschutz_cms import frame
+from kinderschutz_cms import frame, page_cache
 from kinderschutz_cms.blocks import BodyBlock
 from kinderschutz_cms.frame import RestrictionsFromCache, public_q
 from kinderschutz_cms.slugs import GermanSlugMixin
@@ -88,8 +88,12 @@ class NewsIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, P
         paginator.count = frame.cached(
             "news-count", self.pk, current_tag.slug if current_tag else "", build=articles.count
         )
+        asked_page = request.GET.get("page")
+        articles = paginator.get_page(asked_page)
+        if (current_tag or not tag) and asked_page in (None, str(articles.number)):
+            page_cache.offered(request, "tag", "page")  # not an unknown tag or page
         context.update(
-            articles=paginator.get_page(request.GET.get("page")),
+            articles=articles,
             tags=tags,
             current_tag=current_tag,
             unknown_tag=bool(tag) and current_tag is None,

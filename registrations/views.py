@@ -147,6 +147,7 @@ def _chosen_occurrence(request, event, info):
     occurrence, reason = find_occurrence(event, value, info.occurrences)
     if occurrence is None:
         return info, None, reason
+    page_cache.offered(request, OCCURRENCE_FIELD)  # one of its occurrences: may be kept
     chosen = queries.availability(event, occurrence=occurrence)
     if not chosen.is_open:
         return info, None, chosen.message

@@ -27,6 +27,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from kinderschutz_cms import page_cache
 from kinderschutz_cms.blocks import BodyBlock, DocumentLinkBlock
 from kinderschutz_cms.frame import RestrictionsFromCache
 from kinderschutz_cms.links import page_url
@@ -131,7 +132,10 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
         keep = form.is_offered_choice()  # else nothing of this list is stored
         listed = ListedEvents(self, filters, archive=archive, now=now or timezone.now(), keep=keep)
         paginator = Paginator(listed, self.per_page)
-        page = paginator.get_page(request.GET.get("seite"))
+        asked_page = request.GET.get("seite")
+        page = paginator.get_page(asked_page)
+        if keep and asked_page in (None, str(page.number)):
+            page_cache.offered(request, "seite", *form.fields)  # else not kept whole either
         shown, seated = page.object_list, listed.listing.seated
         # Everything the rendered cards depend on that a new frame generation does not
         # cover: which events, what their dates show until the list's next time boundary,

@@ -181,15 +181,53 @@ def test_a_session_cookie_or_a_search_is_never_answered_from_the_cache(client, h
     assert client.get("/").get(HIT_HEADER) == "hit"
 
 
-def test_only_parameters_a_page_reads_are_kept(client, home_page):
+def test_only_parameters_a_page_reads_are_kept(client, calendar):
     """Made-up parameters (cache busters, a flood of variants) are rendered as without
     the cache and never kept; an encoded "&" is not the same key as a real one."""
     for n in range(3):
         client.get("/", {"x": str(n)})
         assert client.get("/", {"x": str(n)}).get(HIT_HEADER) is None
-    client.get("/?page=1%26tag%3Dfachtag")
-    assert client.get("/?page=1&tag=fachtag").get(HIT_HEADER) is None
-    assert client.get("/?page=1&tag=fachtag").get(HIT_HEADER) == "hit"
+    client.get(calendar.url + "?seite=1%26typ%3Dfachtag")
+    assert client.get(calendar.url + "?seite=1&typ=fachtag").get(HIT_HEADER) is None
+    assert client.get(calendar.url + "?seite=1&typ=fachtag").get(HIT_HEADER) == "hit"
+
+
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("/", {"seite": "2"}),  # another page's parameter
+        ("/", {"page": "1"}),
+        ("calendar", {"seite": "7"}),  # a page number it does not show
+        ("calendar", {"seite": "x"}),
+        ("calendar", {"monat": "1901-01"}),  # a month not in its list
+        ("calendar", {"typ": "fortbildung", "format": "online"}),  # combined
+        ("calendar", {"typ": "gibt-es-nicht"}),  # an error
+        ("news", {"tag": "gibt-es-nicht"}),
+        ("news", {"page": "99"}),
+        ("directory", {"page": "abc"}),
+        ("directory", {"sector": "gibt-es-nicht"}),
+    ],
+)
+def test_answers_a_page_does_not_offer_are_never_kept(client, home_page, path, query):
+    """Values a page renders but does not link to (issue #19 review: each would else be
+    one more whole page in the shared cache, for anybody trying values): answered, and
+    answered anew each time; what the page offers is kept."""
+    from tests.members.factories import make_member_index
+    from tests.news.factories import make_index as make_news_index
+
+    pages = {
+        "/": home_page,
+        "calendar": make_index(home_page),
+        "news": make_news_index(home_page),
+        "directory": make_member_index(home_page),
+    }
+    url = pages[path].url
+    for _ in range(2):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert response.get(HIT_HEADER) is None
+    client.get(url)
+    assert client.get(url).get(HIT_HEADER) == "hit"
 
 
 def test_switched_off_keeps_nothing(client, settings, home_page):
