@@ -72,24 +72,26 @@ def test_a_new_hit_shows_at_once(client, pages, home_page):
     assert "Schutzkonzepte für Kitas" in html
 
 
-def test_each_query_links_its_own_group_page(client, home_page):
+@pytest.fixture
+def seven_pages(home_page):
+    """More hits of one group than it shows on the results page (PER_GROUP)."""
     for n in range(7):
         page = ContentPage(
             title=f"Schutzkonzept Seite {n}", slug=f"seite-{n}", intro="Schutzkonzept"
         )
         home_page.add_child(instance=page)
+
+
+@pytest.mark.usefixtures("seven_pages")
+def test_each_query_links_its_own_group_page(client):
     first, _ = search(client, "Schutzkonzept")
     second, _ = search(client, "schutzkonzept")  # the same hits, another query
     assert "?q=Schutzkonzept&amp;kind=pages" in first
     assert "?q=schutzkonzept&amp;kind=pages" in second
 
 
-def test_a_group_page_shows_its_results(client, home_page):
-    for n in range(7):
-        page = ContentPage(
-            title=f"Schutzkonzept Seite {n}", slug=f"seite-{n}", intro="Schutzkonzept"
-        )
-        home_page.add_child(instance=page)
+@pytest.mark.usefixtures("seven_pages")
+def test_a_group_page_shows_its_results(client):
     search(client, "Schutzkonzept")
     html, _ = search(client, "Schutzkonzept", kind="pages")
     assert html.count('class="search-result"') == 7
