@@ -13,10 +13,11 @@ takes:
 3. **Cached bytes** by ETag (the ETag is derived from the data, so the bytes it names can
    be shared by every process and every client of the same feed).
 4. **Build from entries:** the dates' versions in one query, their serialised VEVENTs
-   from the shared cache (`versioning.entry_key`, `get_many`), the missing ones built
-   from their plain values (`listing.feed_rows`, one query, no model instances) by
+   from the shared cache (`feed_entries`: a few buckets, one `get_many`; neither when
+   the cache holds none of the calendar's), the missing ones built from their plain
+   values (`listing.feed_rows`: rows and audiences, two queries, no model instances) by
    `ical` and `ical_writer` (`RowWriter`: what an event's dates share written once) and
-   stored (`set_many`); then joined (`calendar_chunks`).
+   stored in their buckets; then joined (`calendar_chunks`).
 
 **Window.** A feed holds the events of `listing.feed_window`: `KINDERSCHUTZ_FEED_PAST_DAYS`
 back, `KINDERSCHUTZ_FEED_FUTURE_DAYS` ahead (`events.conf`); older ones stay on the
@@ -45,16 +46,12 @@ from django.utils.translation import get_language
 
 from kinderschutz_cms.links import page_url
 
-from . import conf, feed_cache, ical, ical_writer, listing, versioning
+from . import conf, feed_cache, feed_entries, ical, ical_writer, listing
 from .models import EventDate
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_AGE = 900
 CACHE_SECONDS = 24 * 60 * 60
-# Serialised entries: keyed by their version, so they never go stale; a week unread and
-# they expire (a feed's entries are read at least every time its ETag changes).
-ENTRY_SECONDS = 7 * 24 * 60 * 60
-ENTRY_BATCH = 1000  # keys per get_many/set_many
 MISSING_BY_ID = 500  # up to this many missing entries, their rows are read by id
 
 
@@ -145,34 +142,26 @@ def entry_bytes(row, *, url, tz, exceptions=(), language=None, writer=None) -> b
     return "".join(ical_writer.vevent(each) for each in items).encode()
 
 
-def _cached_entries(keys):
-    """{date id: bytes} of the entries the cache holds, asked in batches."""
-    found = {}
-    items = list(keys.items())
-    for first in range(0, len(items), ENTRY_BATCH):
-        batch = items[first : first + ENTRY_BATCH]
-        cached = cache.get_many([key for _, key in batch])
-        found.update((date_id, cached[key]) for date_id, key in batch if key in cached)
-    return found
+def _built_entries(dates, versions, found, *, base_url, names, tz):
+    """{date id: (start, version, bytes)} of the entries of `dates` not `found`, built.
 
-
-def _built_entries(dates, keys, found, *, base_url, names, tz):
-    """{date id: bytes} of the entries not `found`, built and stored in the cache.
-
-    Few missing: their rows by id alone (the ids come from `dates` a moment ago, so the
-    window's and the calendar's conditions need not be checked again, and the query reads
-    those rows through the primary key, however large the calendar); many: the rows of
-    all `dates`, skipping those found (one query either way, so the count stays the same
-    whatever the size)."""
-    missing = [date_id for date_id in keys if date_id not in found]
-    if not missing:
-        return {}
-    few = len(missing) <= MISSING_BY_ID
-    source = EventDate.objects.filter(pk__in=missing) if few else dates
+    `versions` None (nothing cached, `feed_entries.Entries.kept`): every date of `dates`.
+    Else those of `versions` not `found`: if few, their rows by id alone (the ids come from
+    `dates` a moment ago, so the window's and the calendar's conditions need not be
+    checked again, and the query reads those rows through the primary key, however large
+    the calendar); if many, the rows of all `dates`, skipping those found (one query
+    either way, so the count stays the same whatever the size)."""
+    source = dates
+    if versions is not None:
+        missing = [date_id for date_id in versions if date_id not in found]
+        if not missing:
+            return {}
+        if len(missing) <= MISSING_BY_ID:
+            source = EventDate.objects.filter(pk__in=missing)
     built, exceptions, language, urls = {}, None, get_language(), {}
     writer = ical_writer.RowWriter(tz=tz, language=language)
     for row in listing.feed_rows(source, audience_names=names):
-        if row.date_id in found or row.date_id not in keys:
+        if versions is not None and (row.date_id in found or row.date_id not in versions):
             continue
         occurrences = ()
         if row.rrule:
@@ -182,28 +171,35 @@ def _built_entries(dates, keys, found, *, base_url, names, tz):
         url = urls.get(row.slug)
         if url is None:
             url = urls[row.slug] = f"{base_url}{iri_to_uri(row.slug)}/"
-        built[row.date_id] = entry_bytes(
+        body = entry_bytes(
             row, url=url, tz=tz, exceptions=occurrences, language=language, writer=writer
         )
-    items = list(built.items())
-    for first in range(0, len(items), ENTRY_BATCH):
-        batch = items[first : first + ENTRY_BATCH]
-        cache.set_many({keys[date_id]: body for date_id, body in batch}, ENTRY_SECONDS)
+        built[row.date_id] = (row.start, row.entry_version, body)
     return built
 
 
 def calendar_chunks(
-    dates, version, *, name, base_url, language, extra_entries=(), audience_names=None
+    dates,
+    version,
+    *,
+    name,
+    base_url,
+    language,
+    extra_entries=(),
+    audience_names=None,
+    all_dates=False,
 ):
     """The calendar file of `dates` in pieces, then `extra_entries` (re-published external
     events, `events.external`).
 
     Each date's VEVENT(s) are serialised once per version and kept in the shared cache
-    (`versioning.entry_key`): one query gives the dates' versions, one `get_many` per
-    `ENTRY_BATCH` the cached entries, and only the missing ones are built (their rows in
-    one query). A change of one event therefore builds that event's entries only, in
-    whichever process asks first; every other worker reuses them. `audience_names`:
-    `listing.feed_audiences()`, read here if not given.
+    (`feed_entries`): one query gives the dates' versions, one `get_many` the cached
+    entries, and only the missing ones are built (their rows in one query); with nothing
+    kept, every entry is built from the rows alone. A change of
+    one event therefore builds that event's entries only, in whichever process asks first;
+    every other worker reuses them. `audience_names`: `listing.feed_audiences()`, read here
+    if not given. `all_dates`: `dates` are every date the calendar publishes (its
+    unfiltered feed), so cached entries of other dates can be dropped.
     """
     with translation.override(language):
         cal = ical.calendar_header(name)
@@ -217,13 +213,25 @@ def calendar_chunks(
         context = "|".join(
             (ical.FORMAT_VERSION, language or "", base_url, *(names.values()), *map(str, names))
         )
-        keys = {
-            date_id: versioning.entry_key(date_id, entry_version, context)
-            for date_id, entry_version in listing.feed_entry_versions(dates)
-        }
-        found = _cached_entries(keys)
-        found.update(_built_entries(dates, keys, found, base_url=base_url, names=names, tz=tz))
-        pieces = (found[date_id] for date_id in keys if date_id in found)
+        entries = feed_entries.Entries(context)
+        versions, found = None, {}
+        if entries.kept():
+            versions = dict(listing.feed_entry_versions(dates))
+            found = entries.read(versions, every=all_dates)
+        built = _built_entries(dates, versions, found, base_url=base_url, names=names, tz=tz)
+        entries.store(
+            {date_id: (version, body) for date_id, (_, version, body) in built.items()},
+            keep=versions if all_dates else None,
+        )
+        if versions is None:  # by start, as `feed_entry_versions` gives them
+            order = sorted(built, key=lambda date_id: (built[date_id][0], date_id))
+        else:
+            order = versions
+        pieces = (
+            found[date_id] if date_id in found else built[date_id][2]
+            for date_id in order
+            if date_id in found or date_id in built
+        )
         extra = (ical_writer.vevent(item).encode() for item in extra_entries)
         yield from ical_writer.chunks_of(head, itertools.chain(pieces, extra))
 
@@ -239,6 +247,7 @@ def calendar_response(
     query="",
     gate=None,
     extra_entries=(),
+    all_dates=False,
 ):
     """Answer a calendar request: 304 if unchanged, else the built calendar.
 
@@ -249,7 +258,8 @@ def calendar_response(
     extra: a date leaving it changes the count and id sum. `query` is the normalised
     filter string applied (`feed_cache`), `gate` the page whose view restrictions decide
     whether the answer may be cached for everyone (default: `parent`). `extra_entries`
-    are written after the dates; `extra_version` must change with them.
+    are written after the dates; `extra_version` must change with them. `all_dates`:
+    `dates` are every date the calendar publishes (`calendar_chunks`).
     """
     token = feed_cache.generation()  # before any query: see feed_cache.store
     # The bytes also depend on the language (translated words) and on the site's address
@@ -288,6 +298,7 @@ def calendar_response(
             language=language,
             extra_entries=extra_entries,
             audience_names=names,
+            all_dates=all_dates,
         )
         if streamed:
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPE)

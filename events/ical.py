@@ -124,6 +124,7 @@ class FeedRow(NamedTuple):
     audiences: tuple[str, ...]
     rrule: str = ""
     date_id: int | None = None
+    entry_version: str = ""  # `listing.entry_version`: what the cached entry is kept under
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
-    Aggregate,
     CharField,
     Count,
     Exists,
@@ -577,23 +576,6 @@ def with_feed_data(dates):
     )
 
 
-class JoinedIds(Aggregate):
-    """The values of an integer column joined by commas, in no particular order
-    (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(expressions)s::text, ',')",
-            **extra_context,
-        )
-
-
 # The datetime columns of a feed row are read as text (`FEED_ROW_MOMENTS`, parsed by
 # `instant`): the drivers' and Django's conversion of a datetime costs several times
 # `datetime.fromisoformat`, and a feed reads four of them for each of its thousands of dates.
@@ -628,7 +610,7 @@ FEED_ROW_FIELDS = (
     "page__venue__street",
     "page__venue__postcode",
     "page__venue__town",
-    "audience_ids",
+    "entry_version",
 )
 
 
@@ -637,55 +619,77 @@ def feed_audiences() -> dict[int, str]:
     return dict(Audience.objects.values_list("pk", "name"))
 
 
-def feed_entry_versions(dates) -> list[tuple[int, str]]:
-    """(date id, version) of `dates` by start: one query of small columns.
-
-    The version joins `versioning.ENTRY_VERSION_FIELDS` read as text, a NULL as an empty
-    text, in the database (one string per row, no conversion or joining in Python):
-    whatever changes a date's VEVENT changes it (`events.feeds`).
-    """
+def entry_version():
+    """The version of a date's feed entry, as an expression: `versioning.ENTRY_VERSION_FIELDS`
+    read as text, a NULL as an empty text, joined in the database (one string per row, no
+    conversion or joining in Python): whatever changes a date's VEVENT changes it
+    (`events.feed_entries`)."""
     from .versioning import ENTRY_VERSION_FIELDS
 
     parts = []
     for field in ENTRY_VERSION_FIELDS:
         parts += [Coalesce(Cast(field, CharField()), Value("")), Value("|")]
-    version = Concat(*parts[:-1], output_field=CharField())
-    rows = dates.annotate(entry_version=version).order_by("start", "pk")
+    return Concat(*parts[:-1], output_field=CharField())
+
+
+def feed_entry_versions(dates) -> list[tuple[int, str]]:
+    """(date id, `entry_version`) of `dates` by start: one query of small columns."""
+    rows = dates.annotate(entry_version=entry_version()).order_by("start", "pk")
     return list(rows.values_list("pk", "entry_version"))
 
 
+def feed_row_audiences(dates, audience_names) -> dict[int, tuple[str, ...]]:
+    """{event id: its audiences' names in the audiences' order} of the events of `dates`:
+    one query of (event, audience) pairs.
+
+    Its own query, not a subquery per row: PostgreSQL ran that once per date (a fifth of
+    the rows query at a Land's size), and its estimated cost put the whole query above
+    `jit_above_cost`, whose compilation cost another fifth."""
+    order = {pk: position for position, pk in enumerate(audience_names)}
+    pairs = (
+        EventPage.audiences.through.objects.filter(eventpage_id__in=dates.values("page_id"))
+        .order_by()
+        .values_list("eventpage_id", "audience_id")
+    )
+    ids_of = {}
+    for page_id, audience_id in pairs:
+        ids_of.setdefault(page_id, []).append(audience_id)
+    combinations, result = {}, {}
+    for page_id, ids in ids_of.items():
+        key = tuple(sorted(ids, key=order.__getitem__))
+        names = combinations.get(key)
+        if names is None:  # a few combinations of audiences recur across all events
+            names = combinations[key] = tuple(audience_names[pk] for pk in key)
+        result[page_id] = names
+    return result
+
+
 def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
-    """The plain values of `dates`, in no particular order, for `ical`: 2 queries,
+    """The plain values of `dates`, in no particular order, for `ical`: 3 queries,
     whatever the size.
 
     One query for the audiences' names (none if `audience_names` is given), one for the
-    dates with their event, venue, the event's type (content type) and audience ids (a
-    subquery), converted in chunks of `chunk_size` rows (`rows_in_chunks`): no model
-    instances, and Python values for one chunk at a time.
+    events' audiences (`feed_row_audiences`), one for the dates with their event, venue,
+    the event's type (content type) and `entry_version`, converted in chunks of
+    `chunk_size` rows (`rows_in_chunks`): no model instances, and Python values for one
+    chunk at a time.
 
     Unordered: the caller places each row by its `date_id` (`feeds.calendar_chunks`
-    writes the entries in the order of `feed_entry_versions`), and sorting the wide rows
-    was a third of the query's time on PostgreSQL at a Land's size (a sort spilled to
-    disk beside hash joins that need none).
+    writes the entries by start and id), and sorting the wide rows was a third of the
+    query's time on PostgreSQL at a Land's size (a sort spilled to disk beside hash joins
+    that need none).
     """
     if audience_names is None:
         audience_names = feed_audiences()
-    audience_order = {pk: position for position, pk in enumerate(audience_names)}
-    audience_ids = Subquery(
-        EventPage.audiences.through.objects.filter(eventpage_id=OuterRef("page_id"))
-        .order_by()
-        .values("eventpage_id")
-        .annotate(ids=JoinedIds("audience_id"))
-        .values("ids")
-    )
+    audiences_of = feed_row_audiences(dates, audience_names)
     moments = {name: Cast(field, CharField()) for name, field in FEED_ROW_MOMENTS.items()}
     rows = (
-        dates.annotate(audience_ids=audience_ids, **moments)
+        dates.annotate(entry_version=entry_version(), **moments)
         .order_by()
         .values_list(*FEED_ROW_FIELDS)
     )
     zone = connections[dates.db].timezone  # of a text without an offset (SQLite's)
-    type_labels, audiences_of, venues = {}, {}, {}
+    type_labels, venues = {}, {}
     parse, suffix = datetime.fromisoformat, None
     for (
         date_id,
@@ -708,7 +712,7 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
         model_name,
         rrule,
         *venue,
-        joined_ids,
+        version,
     ) in rows_in_chunks(rows, chunk_size):
         if suffix is None:
             # The texts of one query all carry an offset (PostgreSQL) or none (SQLite, in
@@ -729,13 +733,6 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
             except LookupError:  # a page class no longer installed
                 model = EventPage
             type_labels[app_label, model_name] = str(model._meta.verbose_name)
-        audiences = audiences_of.get(joined_ids)
-        if audiences is None:  # a few combinations of audiences recur across all rows
-            ids = sorted(
-                (int(pk) for pk in joined_ids.split(",")) if joined_ids else (),
-                key=audience_order.__getitem__,
-            )
-            audiences = audiences_of[joined_ids] = tuple(audience_names[pk] for pk in ids)
         venue = tuple(venue)
         lines = venues.get(venue)
         if lines is None:
@@ -758,9 +755,10 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
             published_at,
             type_labels[app_label, model_name],
             lines,
-            audiences,
+            audiences_of.get(page_id, ()),
             rrule,
             date_id,
+            version,
         )
 
 

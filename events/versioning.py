@@ -99,7 +99,7 @@ def stamp_event(event, now=None):
 
 
 # What the bytes of one date's VEVENT(s) in a feed depend on, besides the feed's context
-# (`entry_key`). Every edit of an event reaches the database by publishing it, which sets
+# (`feed_entries`). Every edit of an event reaches the database by publishing it, which sets
 # `last_published_at` and re-saves its dates (and its series' exceptions); a schedule
 # change also moves the date's `last_modified` and `sequence` (`stamp_event_date`); a
 # cancellation sets `cancelled_at`; an edited venue its `updated_at`.
@@ -110,16 +110,3 @@ ENTRY_VERSION_FIELDS = (
     "page__cancelled_at",
     "page__venue__updated_at",
 )
-
-
-def entry_key(date_id: int, version: str, context: str) -> str:
-    """The cache key of one date's serialised VEVENT(s) in a feed (`events.feeds`).
-
-    `version` joins the values of `ENTRY_VERSION_FIELDS` as the database returns them;
-    `context` what else the bytes depend on: the format version, the language, the
-    calendar's absolute URL (host and path; the events' URLs start with it) and the
-    audiences' names. A key never names other bytes, so entries need no invalidation:
-    a change makes a new key, and the old entry expires unread.
-    """
-    raw = f"{context}\n{date_id}\n{version}".encode()
-    return f"events:ical:entry:{date_id}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"

@@ -212,6 +212,7 @@ class EventIndexPage(GermanSlugMixin, RestrictionsFromCache, RoutablePageMixin, 
             extra_version=f"{name}|{form.normalized_query()}|{external_version}",
             query=normalised_query(request),
             extra_entries=external,
+            all_dates=not filters,
         )
 
 

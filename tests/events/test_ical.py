@@ -327,8 +327,9 @@ def test_feed_query_count_is_constant(client, index, size, django_assert_num_que
     make_many_events(index, size, venue=make_venue(), audiences=[make_audience()])
     # Routing (kinderschutz_cms/routing.py: site, pages) and the view restrictions read
     # cold into the frame cache, the version aggregate, the calendar's restrictions (may
-    # the answer be cached?), the audiences' names, the dates' entry versions (their
-    # serialised entries come from the cache), the dates with their events and venues.
+    # the answer be cached?), the audiences' names, the events' audiences, the dates with
+    # their events, venues and entry versions (nothing is cached yet: no query of the
+    # versions alone).
     with django_assert_num_queries(12):
         built = feed(client, index, "?typ=fortbildung")
     assert len(vevents(parse(built))) == 2 * size
