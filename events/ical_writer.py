@@ -32,6 +32,7 @@ from .ical import Entry
 CHUNK_ENTRIES = 200
 END_CALENDAR = b"END:VCALENDAR\r\n"
 LIMIT = 74  # octets of a line before a fold (icalendar folds before reaching 75)
+ESCAPING = b"\\^"  # never last in a folded piece: they escape what follows
 
 
 _SPECIAL = re.compile(r"[\\;,\r\n]").search  # what `escape` changes
@@ -55,28 +56,25 @@ def escape(text: str) -> str:
 def fold(line: str) -> str:
     """A content line folded as icalendar folds it: greedy pieces of at most 74 octets,
     never inside a UTF-8 character; a piece does not end with a backslash or caret that
-    has a character after it (the escape stays with what it escapes)."""
+    has a character after it (the escape stays with what it escapes). Cut as bytes, once
+    encoded: the same pieces as icalendar's, character by character."""
     if len(line) <= LIMIT and (line.isascii() or len(line.encode()) <= LIMIT):
         return line
+    encoded = line.encode()
     pieces = []
-    start, length = 0, len(line)
+    start, length = 0, len(encoded)
     while start < length:
-        end = min(start + LIMIT, length)
-        piece = line[start:end]
-        if not piece.isascii():
-            encoded = piece.encode()
-            if len(encoded) > LIMIT:
-                cut = LIMIT
-                while encoded[cut] & 0xC0 == 0x80:  # a continuation byte: back to its start
-                    cut -= 1
-                piece = encoded[:cut].decode()
-                end = start + len(piece)
-        if end < length and len(piece) > 1 and piece[-1] in "\\^":
-            piece = piece[:-1]
+        end = start + LIMIT
+        if end >= length:
+            pieces.append(encoded[start:])
+            break
+        while encoded[end] & 0xC0 == 0x80:  # a continuation byte: back to its start
             end -= 1
-        pieces.append(piece)
+        if encoded[end - 1] in ESCAPING and end - start > 1:
+            end -= 1
+        pieces.append(encoded[start:end])
         start = end
-    return "\r\n ".join(pieces)
+    return b"\r\n ".join(pieces).decode()
 
 
 def _basic(moment: datetime) -> str:
