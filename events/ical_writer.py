@@ -78,9 +78,17 @@ def fold(line: str) -> str:
 
 
 def _basic(moment: datetime) -> str:
-    """YYYYMMDDTHHMMSS of a datetime (its wall-clock time): cut from `isoformat`, which is
-    written in C, rather than formatted field by field (a feed writes three per entry)."""
-    return moment.isoformat()[:19].replace("-", "").replace(":", "")
+    """YYYYMMDDTHHMMSS of a datetime (its wall-clock time), by %-formatting its fields:
+    `isoformat` asks the zone for its offset first, which costs more than the rest (a
+    feed writes three per entry)."""
+    return "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031 (half the time of an f-string)
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+    )
 
 
 @lru_cache(maxsize=1024)  # the stamps of a feed repeat: an event's dates share theirs
