@@ -16,7 +16,8 @@ every entry cached and nothing changed (a streamed feed's bytes are not cached, 
 entries are read and joined) and a 304 answer; filtered by an audience a quarter of the
 events have; the peak memory allocated while building it
 cold and warm (tracemalloc) and the peak RSS of that process (getrusage), in a process of
-its own (`feed_memory.py`). On PostgreSQL (`DATABASE_URL`, e.g. through
+its own (`feed_memory.py`); beside the cold build, a bare `wagtail start` home page as the
+machine's yardstick (`_yardstick`). On PostgreSQL (`DATABASE_URL`, e.g. through
 `scripts/with-postgres.sh`) the tables are analysed after the bulk insert (`ANALYZE`).
 """
 
@@ -229,6 +230,7 @@ def _feed_at_scale(size):
     if connection.vendor == "postgresql":
         server_ms = server_time(cold, 3)
         figures.append(Figure(name, f"{cold_label}: PostgreSQL CPU, median", server_ms, "ms"))
+    figures.extend(_yardstick(name, cold_label, cold))
     cold()
     warm_ms, filtered_ms = median_time(warm, 5, 1), median_time(filtered, 5, 1)
     # The goal of #19: "entries serialised once per date version and reused, so a change
@@ -253,6 +255,38 @@ def _feed_at_scale(size):
     figures.append(Figure(name, "feed by audience (1/4): size", len(filtered()) / 2**20, "MiB"))
     figures.extend(_memory(name, hostname, path, changed))
     return figures
+
+
+# The bare `wagtail start` home page when issue #19 was measured (its text: 4.0 ms).
+ISSUE_BARE_MS = 4.0
+
+
+def _yardstick(name, cold_label, cold):
+    """The machine's speed beside the cold build: the home page of a bare `wagtail start`
+    site (`bare_wagtail.BareSite`), timed in turns with the cold build, and the cold build
+    scaled to the speed the issue's goals were set at (this machine's speed varies by
+    nearly 2x between hours: shared cores)."""
+    from bare_wagtail import BareSite
+
+    with BareSite() as bare:
+        bare.time(2)
+        bare_ms, cold_ms = [], []
+        for _ in range(3):
+            bare_ms += [wall for wall, _ in bare.time(5)]
+            started = time.perf_counter()
+            cold()
+            cold_ms.append((time.perf_counter() - started) * 1000)
+    bare_median, cold_median = statistics.median(bare_ms), statistics.median(cold_ms)
+    return [
+        Figure(name, "yardstick: bare `wagtail start` home page, median", bare_median, "ms"),
+        Figure(name, f"{cold_label}: median, in turns with it", cold_median, "ms"),
+        Figure(
+            name,
+            f"{cold_label}: at the issue's speed (bare page {ISSUE_BARE_MS} ms)",
+            cold_median * ISSUE_BARE_MS / bare_median,
+            "ms",
+        ),
+    ]
 
 
 def cpu_time(fn, repeat):

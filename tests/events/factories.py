@@ -11,6 +11,7 @@ from events.models import (
     EventDate,
     EventIndexPage,
     FachtagPage,
+    NetworkMeetingPage,
     Speaker,
     TimeSlot,
     TrainingPage,
@@ -76,6 +77,21 @@ def make_event(
         page.save_revision().publish()
         page.refresh_from_db()
     return page
+
+
+def make_running_series(index, title="Offene Sprechstunde", *, now=None, weeks_ago=5, count=20):
+    """A weekly network meeting of `count` hours at 10:00 that began `weeks_ago` weeks
+    before `now`: its first date is past, its series runs on."""
+    start = timezone.localtime(now) - timedelta(days=7 * weeks_ago)
+    start = start.replace(hour=10, minute=0, second=0, microsecond=0)
+    return make_event(
+        index,
+        title,
+        cls=NetworkMeetingPage,
+        dates=[(start, start + timedelta(hours=1))],
+        recurrence_frequency="WEEKLY",
+        recurrence_count=count,
+    )
 
 
 def make_many_events(index, count, *, venue=None, audiences=()):

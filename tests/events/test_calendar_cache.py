@@ -19,7 +19,7 @@ from registrations.models import Registration
 from registrations.services.booking import register
 from tests.registration.factories import make_registration_event, service_data
 
-from .factories import at, make_event, make_fachtag
+from .factories import at, make_event, make_fachtag, make_running_series
 
 pytestmark = pytest.mark.django_db
 
@@ -92,19 +92,9 @@ def test_an_event_joins_the_kept_archive_when_its_last_date_ends(client, index):
 
 
 def test_a_recurring_event_is_kept_until_its_next_occurrence_ends(index):
-    from events.models import NetworkMeetingPage, Occurrence
+    from events.models import Occurrence
 
-    start = (timezone.localtime() - timedelta(days=7 * 5)).replace(
-        hour=10, minute=0, second=0, microsecond=0
-    )
-    page = make_event(
-        index,
-        "Offene Sprechstunde",
-        cls=NetworkMeetingPage,
-        dates=[(start, start + timedelta(hours=1))],
-        recurrence_frequency="WEEKLY",
-        recurrence_count=20,
-    )
+    page = make_running_series(index)
     now = timezone.now()
     upcoming = Occurrence.objects.filter(page=page, end__gte=now, cancelled=False)
 

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.listing import apply_filters, next_occurrence_start, visible_events
-from events.models import EventIndexPage, NetworkMeetingPage
+from events.models import EventIndexPage
 
-from .factories import at, make_audience, make_event, make_many_events
+from .factories import at, make_audience, make_event, make_many_events, make_running_series
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +53,7 @@ def boundary(index):
         "Reihe",
         dates=[(at(-10, 9), at(-10, 12)), (at(3, 9), at(3, 12)), (at(45, 9), at(45, 12))],
     )
-    start = (now - timedelta(days=7 * 5)).replace(hour=10, minute=0, second=0, microsecond=0)
-    make_event(
-        index,
-        "Offene Sprechstunde",
-        cls=NetworkMeetingPage,
-        dates=[(start, start + timedelta(hours=1))],
-        recurrence_frequency="WEEKLY",
-        recurrence_count=20,
-    )
+    make_running_series(index, now=now)
     make_event(index, "Gleichzeitig A", dates=[(at(2, 14), at(2, 16))])
     make_event(index, "Gleichzeitig B", dates=[(at(2, 14), at(2, 16))])
     kita = make_audience()

@@ -18,7 +18,7 @@ from icalendar import Calendar
 from events import recurrence
 from events.models import EventDate, NetworkMeetingPage, Occurrence, RecurrenceException
 
-from .factories import make_event, make_venue
+from .factories import make_event, make_running_series, make_venue
 from .test_admin import add_url, page_data
 from .test_external import dateutil_periods_walked
 from .test_ical_clients import REPO, SCRIPT, icaljs  # noqa: F401 (the fixture)
@@ -251,16 +251,7 @@ def test_calendar_lists_the_occurrences_of_the_month(client, index):
 def test_a_series_that_began_in_the_past_is_still_upcoming(client, index, home_page):
     from events.listing import upcoming_events, upcoming_for_home
 
-    start = timezone.localtime() - timedelta(days=7 * 5)
-    start = start.replace(hour=10, minute=0, second=0, microsecond=0)
-    page = make_event(
-        index,
-        "Offene Sprechstunde",
-        cls=NetworkMeetingPage,
-        dates=[(start, start + timedelta(hours=1))],
-        recurrence_frequency="WEEKLY",
-        recurrence_count=20,
-    )
+    page = make_running_series(index)
     assert page.dates.get().end < timezone.now()
     listed = list(upcoming_events(index))
     assert [event.pk for event in listed] == [page.pk]
