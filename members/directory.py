@@ -26,6 +26,7 @@ collation; the page of members is then loaded by id.
 """
 
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -185,7 +186,8 @@ def directory_index(members) -> DirectoryIndex:
         for slug, name in tags.get(pk, ()):
             services.setdefault(slug, []).append(position)
             names.append(name)
-        texts.append("\n".join([title, provider, town, district, description, *names]).lower())
+        text = "\n".join([title, provider, town, district, description, *names])
+        texts.append(unicodedata.normalize("NFC", text).lower())  # as the form's query
     return DirectoryIndex(
         ids=tuple(row[0] for row in rows),
         sector_slugs=tuple(row[6] for row in rows),

@@ -1,6 +1,8 @@
 """The public directory's filter form (GET), where invalid input never fails the page, and
 the admin form of agreement pages."""
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -66,6 +68,11 @@ class DirectoryFilterForm(forms.Form):
             else:
                 place_choices.append((town, town))
         self.fields["place"].choices = place_choices
+
+    def clean_q(self):
+        """The search text in composed form (NFC): "ü" pasted as "u" and a combining
+        diaeresis (from a PDF or a Mac file name) finds what a typed "ü" finds."""
+        return unicodedata.normalize("NFC", self.cleaned_data["q"])
 
     def active_filters(self):
         """The valid, non-empty filter values as keyword arguments for `filter_members`."""

@@ -217,3 +217,11 @@ def test_the_checkbox_shows_whether_it_was_ticked(client, members):
     assert "ja&lt;b" not in html
     assert checked.search(client.get(URL, {"isef": "on", "q": "e"}).content.decode())
     assert not checked.search(client.get(URL, {"q": "e"}).content.decode())
+
+
+def test_search_finds_umlauts_typed_or_pasted_decomposed(client, members, index_page):
+    # "Ä" as "A" and a combining diaeresis, as text copied from a PDF often is.
+    decomposed = "A\u0308rztliche"
+    assert listed(client.get(URL, {"q": decomposed})) == ["Ärztliche Kinderschutzambulanz"]
+    make_member(parent=index_page, title="Jugendhilfe Mu\u0308hlental", sector=sector("sonstige"))
+    assert listed(client.get(URL, {"q": "mühlental"})) == ["Jugendhilfe Mu\u0308hlental"]
