@@ -195,9 +195,9 @@ def calendar_chunks(
     Each date's VEVENT(s) are serialised once per version and kept in the shared cache
     (`feed_entries`): one query gives the dates' versions, one `get_many` the cached
     entries, and only the missing ones are built (their rows in one query); with nothing
-    kept, every entry is built from the rows alone. A change of
-    one event therefore builds that event's entries only, in whichever process asks first;
-    every other worker reuses them. `audience_names`: `listing.feed_audiences()`, read here
+    kept, every entry is built from the rows alone. A change of one event therefore
+    builds that event's entries only, in whichever process asks first; every other
+    worker reuses them. `audience_names`: `listing.feed_audiences()`, read here
     if not given. `all_dates`: `dates` are every date the calendar publishes (its
     unfiltered feed), so cached entries of other dates can be dropped.
     """
@@ -220,7 +220,7 @@ def calendar_chunks(
             found = entries.read(versions, every=all_dates)
         built = _built_entries(dates, versions, found, base_url=base_url, names=names, tz=tz)
         entries.store(
-            {date_id: (version, body) for date_id, (_, version, body) in built.items()},
+            {date_id: (entry, body) for date_id, (_, entry, body) in built.items()},
             keep=versions if all_dates else None,
         )
         if versions is None:  # by start, as `feed_entry_versions` gives them

@@ -653,7 +653,8 @@ def feed_row_audiences(dates, audience_names) -> dict[int, tuple[str, ...]]:
     )
     ids_of = {}
     for page_id, audience_id in pairs:
-        ids_of.setdefault(page_id, []).append(audience_id)
+        if audience_id in order:  # not one created since `audience_names` was read
+            ids_of.setdefault(page_id, []).append(audience_id)
     combinations, result = {}, {}
     for page_id, ids in ids_of.items():
         key = tuple(sorted(ids, key=order.__getitem__))

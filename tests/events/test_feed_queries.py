@@ -79,3 +79,17 @@ def test_no_rows_when_django_knows_the_query_is_empty(index):
     assert list(feed_rows(EventDate.objects.none(), audience_names={})) == []
     assert list(feed_rows(EventDate.objects.filter(pk__in=[]), audience_names={})) == []
     assert len(list(feed_rows(EventDate.objects.all(), audience_names={}))) == 1
+
+
+def test_an_audience_created_since_the_names_were_read_is_left_out(index):
+    """The audiences' names are read first (`feed_audiences`); an audience created and
+    chosen a moment later is not in them and must not fail the feed."""
+    from events.listing import feed_row_audiences
+    from events.models import EventDate
+
+    kita, neu = make_audience("Kita", "kita"), make_audience("Neu", "neu")
+    page = make_event(index, "Ein Termin", audiences=[kita, neu])
+
+    names = feed_row_audiences(EventDate.objects.all(), {kita.pk: "Kita"})
+
+    assert names == {page.pk: ("Kita",)}
