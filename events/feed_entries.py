@@ -8,31 +8,37 @@ building it from nothing.
 
 - **Buckets:** the entries of one feed context (`context`: format version, language, the
   calendar's absolute URL, the audiences' names) are spread over `BUCKETS` cache entries by
-  date id (`date_id % BUCKETS`); each holds {date id: (version, bytes)}. A feed reads the
-  buckets its dates fall in (one `get_many`, at most `BUCKETS` keys) and takes an entry only
-  if its version is the date's current one. Every feed of the calendar (filtered, unfiltered,
-  an event's own file) shares them.
+  date id (`date_id % BUCKETS`); each holds {date id: (version, bytes, written at)}. A
+  feed reads the buckets its dates fall in (one `get_many`, at most `BUCKETS` keys) and
+  takes an entry only if its version is the date's current one. Every feed of the
+  calendar (filtered, unfiltered, an event's own file) shares them.
 - **Nothing kept yet** (`kept`: a marker written with every bucket): the feed skips asking
   for versions and buckets and builds every entry from its rows, which carry their version
   (one query fewer for the build that costs most); its buckets replace whatever they held.
 - **Writing:** only buckets that received a newly built entry are written, each as it was
   read plus the new entries (`store`). A change to one event thus writes the bucket(s) of its
   dates. Two workers writing one bucket at once lose nothing that matters: the entry that
-  did not stay is built again the next time (versions are checked on every read).
-- **Bounded:** at most `BUCKETS` keys per context, and the unfiltered calendar feed
-  (`read(every=True)`, `store(keep=...)`) knows every date its calendar publishes: it
-  drops from the buckets the entries of dates no longer in it (left the window, deleted,
-  or kept for an event's own file), writing or deleting a bucket for that alone if need
-  be. Buckets nobody writes expire after `ENTRY_SECONDS`.
+  did not stay is built again the next time (versions are checked on every read). An
+  entry's bytes are never older than its version: the rows carry the version, and what
+  else goes into the bytes (the events' audiences) is read after them.
+- **Bounded:** at most `BUCKETS` keys per context. An entry written more than
+  `ENTRY_SECONDS` ago is left out whenever its bucket is written (built again if still
+  needed), and buckets nobody writes expire after `ENTRY_SECONDS`: a context whose feeds
+  only add (filtered feeds, events' own files) holds at most a week's entries. The
+  unfiltered calendar feed (`read(every=True)`, `store(keep=...)`) knows every date its
+  calendar publishes: it drops the entries of dates no longer in it (left the window,
+  deleted, or kept for an event's own file), writing or deleting a bucket for that alone
+  if need be.
 """
 
 import hashlib
+import time
 
 from django.core.cache import cache
 
 BUCKETS = 64
-# Keyed by the context (a change of it makes other keys), so they never go stale; a week
-# unwritten and they expire (every publish writes the buckets of the event's dates).
+# Keyed by the context (a change of it makes other keys) and checked by version, so they
+# never go stale; an entry or a bucket a week old goes (see "Bounded").
 ENTRY_SECONDS = 7 * 24 * 60 * 60
 
 
@@ -73,23 +79,31 @@ class Entries:
 
     def store(self, built: dict[int, tuple[str, bytes]], *, keep=None):
         """Keep the `built` entries ({date id: (version, bytes)}): the buckets they fall
-        in are written, each as `read` plus them. `keep`: the ids of every date the
-        calendar publishes (its unfiltered feed, which read `every` bucket); entries of
-        other dates are dropped (a bucket written for that alone if need be, deleted when
-        nothing is left in it)."""
+        in are written, each as `read` plus them, without entries written more than
+        `ENTRY_SECONDS` ago. `keep`: the ids of every date the calendar publishes (its
+        unfiltered feed, which read `every` bucket); entries of other dates are dropped (a
+        bucket written for that alone if need be, deleted when nothing is left in it)."""
+        now = int(time.time())
+        since = now - ENTRY_SECONDS
         changed = {}
         if keep is not None:
             for number, bucket in self.buckets.items():
                 if any(date_id not in keep for date_id in bucket):
                     changed[number] = {
-                        date_id: entry for date_id, entry in bucket.items() if date_id in keep
+                        date_id: entry
+                        for date_id, entry in bucket.items()
+                        if date_id in keep and entry[2] >= since
                     }
-        for date_id, entry in built.items():
+        for date_id, (version, body) in built.items():
             number = date_id % BUCKETS
             bucket = changed.get(number)
             if bucket is None:
-                bucket = changed[number] = dict(self.buckets.get(number, ()))
-            bucket[date_id] = entry
+                bucket = changed[number] = {
+                    date_id: entry
+                    for date_id, entry in self.buckets.get(number, {}).items()
+                    if entry[2] >= since
+                }
+            bucket[date_id] = (version, body, now)
         emptied = [f"{self.prefix}{number}" for number, bucket in changed.items() if not bucket]
         if emptied:
             cache.delete_many(emptied)

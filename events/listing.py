@@ -15,6 +15,7 @@ generation and time boundary (`calendar_listing`) and then only the events shown
 import calendar
 import functools
 import hashlib
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -670,8 +671,8 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
     whatever the size.
 
     One query for the audiences' names (none if `audience_names` is given), one for the
-    events' audiences (`feed_row_audiences`), one for the dates with their event, venue,
-    the event's type (content type) and `entry_version`, converted in chunks of
+    dates with their event, venue, the event's type (content type) and `entry_version`,
+    then one for the events' audiences (`feed_row_audiences`), converted in chunks of
     `chunk_size` rows (`rows_in_chunks`): no model instances, and Python values for one
     chunk at a time.
 
@@ -682,13 +683,19 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
     """
     if audience_names is None:
         audience_names = feed_audiences()
-    audiences_of = feed_row_audiences(dates, audience_names)
     moments = {name: Cast(field, CharField()) for name, field in FEED_ROW_MOMENTS.items()}
     rows = (
         dates.annotate(entry_version=entry_version(), **moments)
         .order_by()
         .values_list(*FEED_ROW_FIELDS)
     )
+    chunks = rows_in_chunks(rows, chunk_size)
+    first = next(chunks, None)  # runs the rows query
+    if first is None:
+        return
+    # The audiences after the rows, never before: what they say is then at least as new
+    # as the `entry_version` the rows carry, under which the entry is kept.
+    audiences_of = feed_row_audiences(dates, audience_names)
     zone = connections[dates.db].timezone  # of a text without an offset (SQLite's)
     type_labels, venues = {}, {}
     parse, suffix = datetime.fromisoformat, None
@@ -714,7 +721,7 @@ def feed_rows(dates, chunk_size=500, audience_names=None) -> Iterator[FeedRow]:
         rrule,
         *venue,
         version,
-    ) in rows_in_chunks(rows, chunk_size):
+    ) in itertools.chain((first,), chunks):
         if suffix is None:
             # The texts of one query all carry an offset (PostgreSQL) or none (SQLite, in
             # the connection's zone): "+00:00" appended to the latter, in UTC, parses them

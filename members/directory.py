@@ -206,7 +206,8 @@ def matching_ids(index: DirectoryIndex, filters: dict) -> list[int]:
 
     The search compares lower-cased text, as PostgreSQL's icontains does (SQLite's folds
     ASCII only, which `filter_members` makes up for by also trying each word lower-cased
-    and capitalised)."""
+    and capitalised), in composed form (NFC) on both sides; `filter_members` compares the
+    stored text as it is, so a member stored in decomposed form is found here only."""
     found = range(len(index.ids))
     for column, name in [
         (index.sector_slugs, "sector_slug"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import feed_cache, feed_entries
-from events.feed_entries import BUCKETS, Entries
+from events.feed_entries import BUCKETS, ENTRY_SECONDS, Entries
 from events.models import EventDate, EventPage
 
 from .factories import at, make_event, make_many_events
@@ -55,9 +55,27 @@ def test_storing_keeps_what_the_bucket_held_and_the_full_feed_drops_what_it_no_l
     # The unfiltered feed no longer has `same_bucket` (deleted, or out of the window): it
     # drops the entry, even with nothing new to store.
     full = Entries("context")
-    assert full.read({1: "b"}) == {1: b"eins, neu"}
+    assert full.read({1: "b"}, every=True) == {1: b"eins, neu"}
     full.store({}, keep={1: "b"})
     assert Entries("context").read({1: "b", same_bucket: "a"}) == {1: b"eins, neu"}
+
+
+def test_an_entry_a_week_old_goes_when_its_bucket_is_written(monkeypatch):
+    """Feeds that only add (filtered ones, events' own files) keep a bucket alive by
+    writing it; what it holds from more than `ENTRY_SECONDS` ago is left out."""
+    same_bucket = 1 + BUCKETS
+    written = 1_000_000_000
+    monkeypatch.setattr(feed_entries.time, "time", lambda: written)
+    old = Entries("context")
+    old.read({1: "a"})
+    old.store({1: ("a", b"alt")})
+
+    monkeypatch.setattr(feed_entries.time, "time", lambda: written + ENTRY_SECONDS + 1)
+    later = Entries("context")
+    later.read({same_bucket: "a"})
+    later.store({same_bucket: ("a", b"neu")})
+
+    assert Entries("context").read({1: "a", same_bucket: "a"}) == {same_bucket: b"neu"}
 
 
 def test_the_entries_of_a_large_feed_take_a_bounded_number_of_cache_keys():
@@ -102,6 +120,9 @@ def test_a_feed_built_with_nothing_kept_reads_no_versions_and_is_ordered_by_star
     for data in (first, second):
         titles = [str(e["SUMMARY"]) for e in Calendar.from_ical(data).walk("VEVENT")]
         assert titles == ["In 10 Tagen", "In 20 Tagen", "In 40 Tagen"]
+    # The same dates built with nothing kept give the same bytes as the rebuild.
+    cache.clear()
+    assert body(client, path) == second
 
 
 @pytest.fixture

@@ -49,6 +49,11 @@ def test_feed_rows_are_read_unsorted_through_an_ordinary_cursor(
         body = b"".join(response.streaming_content) if response.streaming else response.content
 
     sql = rows_query(queries.captured_queries)
+    # The events' audiences are read after the rows: never older than the entry version
+    # the rows carry, under which the entry is kept (`events.feed_entries`).
+    order = [query["sql"] for query in queries.captured_queries]
+    (audiences,) = [i for i, q in enumerate(order) if "events_eventpage_audiences" in q]
+    assert order.index(sql) < audiences
     # No sort: the rows are placed by their date id (`feeds.calendar_chunks`); sorting
     # these wide rows was a third of the query's time on PostgreSQL.
     assert "ORDER BY" not in sql.upper()
